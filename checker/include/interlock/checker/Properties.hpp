@@ -1,0 +1,37 @@
+#pragma once
+// The properties checked on every execution, as monitors of the execution.
+#include "interlock/core/Execution.hpp"
+
+#include <array>
+
+namespace interlock {
+
+// A cycle in the wait-for graph (checked whenever a thread blocks, so a partial deadlock is
+// found while other threads still run), or, at quiescence, unfinished threads none of
+// which can move.
+class DeadlockProperty final : public Monitor {
+ public:
+  void afterStep(Execution& execution, const Choice& choice) override;
+  void atQuiescence(Execution& execution) override;
+};
+
+// A thread of another requester waits forever, directly or through a chain, on an object
+// owned by a thread the adversary suspended (and never resumes).
+class SuspendedOwnerProperty final : public Monitor {
+ public:
+  void atQuiescence(Execution& execution) override;
+};
+
+// The default set, in precedence order: a suspended owner explains a hang better than
+// "no thread can move".
+class DefaultProperties {
+ public:
+  [[nodiscard]] std::span<Monitor* const> monitors() noexcept { return monitors_; }
+
+ private:
+  SuspendedOwnerProperty suspendedOwner_;
+  DeadlockProperty deadlock_;
+  std::array<Monitor*, 2> monitors_{&suspendedOwner_, &deadlock_};
+};
+
+}  // namespace interlock

@@ -1,0 +1,19 @@
+#pragma once
+// A schedule's written form: one label per choice, "run user", "suspend user",
+// "branch 1/2", naming threads so a trace reads without the scenario at hand.
+#include "interlock/core/Choice.hpp"
+#include "interlock/core/Snapshot.hpp"
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace interlock {
+
+[[nodiscard]] std::string label(const Choice& choice, const Snapshot& names);
+// Parses a label against the scenario's thread names; nullopt if it names no choice.
+[[nodiscard]] std::optional<Choice> parseLabel(std::string_view text, const Snapshot& names);
+
+}  // namespace interlock

@@ -1,0 +1,33 @@
+#pragma once
+// The outcome of an exploration: pass, a violation with the breaches that led to it, or
+// incomplete because a bound cut the search short.
+#include "interlock/core/Execution.hpp"
+#include "interlock/core/Scenario.hpp"
+#include "interlock/core/Violation.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace interlock {
+
+enum class Result : std::uint8_t { Pass, Violation, Incomplete };
+
+[[nodiscard]] std::string_view to_string(Result result) noexcept;
+
+struct Verdict {
+  Result result = Result::Pass;
+  std::optional<Violation> violation;  // Result::Violation only
+  std::vector<Violation> causes;       // contract breaches on the counterexample's path
+  std::string incompleteReason;        // Result::Incomplete only: which bound was hit
+
+  [[nodiscard]] ViolationKind kind() const { return violation->kind; }
+  // Whether this verdict is the one the scenario states it should get.
+  [[nodiscard]] bool meets(const Expectation& expected) const;
+  [[nodiscard]] std::string summary() const;  // "pass", "SuspendedOwnerDoS (SuspendedOwner)"
+};
+
+// The verdict one execution shows by itself: its consequence, else its first cause.
+[[nodiscard]] Verdict verdictOf(const ExecutionResult& execution);
+
+}  // namespace interlock

@@ -1,0 +1,126 @@
+#include "interlock/checker/Explorer.hpp"
+
+#include "interlock/checker/DfsStrategy.hpp"
+#include "interlock/checker/Properties.hpp"
+#include "interlock/checker/ReplayStrategy.hpp"
+#include "interlock/checker/Schedule.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+namespace interlock {
+
+Settings defaultSettings(const Scenario& scenario) {
+  Settings settings;
+  settings.bounds = scenario.bounds;
+  return settings;
+}
+
+namespace {
+
+std::string incompleteReason(bool steps, bool suspensions, bool budget) {
+  std::string reason;
+  auto add = [&](const char* what) { reason += (reason.empty() ? "" : ", ") + std::string(what); };
+  if (steps) add("step bound");
+  if (suspensions) add("suspension bound");
+  if (budget) add("execution budget");
+  return reason;
+}
+
+}  // namespace
+
+Exploration explore(const Scenario& scenario, const Settings& settings) {
+  if (settings.strategy != "dfs")
+    throw std::invalid_argument("unknown strategy '" + settings.strategy + "'");
+  const auto start = std::chrono::steady_clock::now();
+  StackPool stacks;
+  Execution execution(stacks);
+  DefaultProperties properties;
+  DfsStrategy strategy;
+  Exploration exploration;
+  Stats& stats = exploration.stats;
+  std::optional<std::vector<Choice>> found;     // first schedule with a consequence
+  std::optional<std::vector<Choice>> breached;  // first schedule with only a cause
+  bool stepBound = false;
+  bool suspensionBound = false;
+  bool budget = false;
+  do {
+    strategy.beginExecution();
+    const ExecutionResult& result =
+        execution.run(scenario, settings.bounds, strategy, properties.monitors());
+    ++stats.executions;
+    stats.steps += result.steps;
+    stats.choicePoints += result.choicePoints;
+    stepBound = stepBound || result.ending == Ending::StepBound;
+    suspensionBound = suspensionBound || result.suspensionBoundHit;
+    if (result.consequence() != nullptr) {
+      found = result.schedule;
+      break;
+    }
+    if (!breached && result.hasCause()) breached = result.schedule;
+    if (settings.maxExecutions != 0 && stats.executions >= settings.maxExecutions) {
+      budget = true;
+      break;
+    }
+  } while (strategy.nextExecution());
+  stats.maxDepth = strategy.maxDepth();
+
+  if (found || breached) {
+    Replay full = replay(scenario, settings, found ? *found : *breached);
+    exploration.verdict = std::move(full.verdict);
+    exploration.counterexample = std::move(full.execution);
+  } else if (stepBound || suspensionBound || budget) {
+    exploration.verdict.result = Result::Incomplete;
+    exploration.verdict.incompleteReason = incompleteReason(stepBound, suspensionBound, budget);
+  }
+  stats.elapsedSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return exploration;
+}
+
+Replay replay(const Scenario& scenario, const Settings& settings, std::vector<Choice> schedule) {
+  StackPool stacks;
+  Execution execution(stacks);
+  DefaultProperties properties;
+  ReplayStrategy strategy(std::move(schedule));
+  strategy.beginExecution();
+  Replay result{execution.run(scenario, settings.bounds, strategy, properties.monitors(), true), {},
+                std::nullopt};
+  result.verdict = verdictOf(result.execution);
+  const Snapshot& names = result.execution.snapshot;
+  if (const auto& divergence = strategy.divergence()) {
+    std::string offered;
+    for (const Choice& choice : divergence->offered)
+      offered += (offered.empty() ? "" : ", ") + label(choice, names);
+    result.divergence =
+        "schedule entry " + std::to_string(divergence->position) + ": " +
+        (divergence->expected ? "'" + label(*divergence->expected, names) + "' is not possible"
+                              : std::string("the schedule ended")) +
+        " here; the scenario offers " + offered;
+  } else if (!strategy.consumedAll()) {
+    result.divergence = "schedule entry " + std::to_string(strategy.position()) +
+                        ": the execution ended with entries left over";
+  }
+  return result;
+}
+
+}  // namespace interlock
+
+namespace interlock {
+
+namespace {
+class StopAtOnce final : public ChoiceSource {
+ public:
+  std::size_t choose(std::span<const Choice>) override { return kAbandon; }
+};
+}  // namespace
+
+Snapshot namesOf(const Scenario& scenario) {
+  StackPool stacks(64 * 1024);
+  Execution execution(stacks);
+  StopAtOnce stop;
+  return execution.run(scenario, scenario.bounds, stop, {}, true).snapshot;
+}
+
+}  // namespace interlock

@@ -1,0 +1,211 @@
+#include "interlock/checker/Trace.hpp"
+
+#include "interlock/checker/Schedule.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace interlock {
+
+using nlohmann::json;
+
+namespace {
+
+std::string threadName(ThreadId id, const Snapshot& names) {
+  if (id == kNoThread) return "";
+  return id < names.threads.size() ? names.threads[id].name : "#" + std::to_string(id);
+}
+
+std::string objectName(ObjectId id, const Snapshot& names) {
+  return id < names.objects.size() ? names.objects[id].name : "#" + std::to_string(id);
+}
+
+std::string hex(std::uint32_t code) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "0x%X", code);
+  return buffer;
+}
+
+const char* eventKindName(EventKind kind) {
+  switch (kind) {
+    case EventKind::Call: return "call";
+    case EventKind::Blocked: return "blocked";
+    case EventKind::Woken: return "woken";
+    case EventKind::Suspend: return "adversary";
+    case EventKind::ApcDelivered: return "apc";
+    case EventKind::Exit: return "exit";
+    case EventKind::Violation: return "violation";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::string callText(const Event& event, const Snapshot& names) {
+  std::string text = event.api;
+  if (event.kind == EventKind::Suspend) return text + "(" + threadName(event.thread, names) + ")";
+  if (event.kind == EventKind::ApcDelivered || event.kind == EventKind::Exit) return text;
+  text += "(";
+  if (event.object != kNoObject) text += "&" + objectName(event.object, names);
+  if (event.argument != nullptr)
+    text += std::string(event.object != kNoObject ? ", " : "") + event.argument;
+  return text + ")";
+}
+
+json violationJson(const Violation& violation, const Snapshot& names) {
+  json out = {{"kind", to_string(violation.kind)}, {"rule", violation.rule}};
+  if (violation.code != 0) out["code"] = hex(violation.code);
+  out["thread"] = threadName(violation.thread, names);
+  out["step"] = violation.step;
+  out["message"] = violation.message;
+  json objects = json::array();
+  for (ObjectId id : violation.objects) objects.push_back(objectName(id, names));
+  out["objects"] = objects;
+  json threads = json::array();
+  for (ThreadId id : violation.threads) threads.push_back(threadName(id, names));
+  out["threads"] = threads;
+  return out;
+}
+
+json verdictJson(const Verdict& verdict, const Snapshot& names) {
+  json out = {{"result", to_string(verdict.result)}};
+  if (verdict.violation) {
+    out["kind"] = to_string(verdict.violation->kind);
+    out["rule"] = verdict.violation->rule;
+    if (verdict.violation->code != 0) out["code"] = hex(verdict.violation->code);
+    out["message"] = verdict.violation->message;
+    out["violation"] = violationJson(*verdict.violation, names);
+  }
+  if (verdict.result == Result::Incomplete) out["reason"] = verdict.incompleteReason;
+  json causes = json::array();
+  for (const Violation& cause : verdict.causes) causes.push_back(violationJson(cause, names));
+  out["causes"] = causes;
+  return out;
+}
+
+json settingsJson(const Settings& settings) {
+  return {{"strategy", settings.strategy},
+          {"max_steps", settings.bounds.maxSteps},
+          {"max_suspensions", settings.bounds.maxSuspensions}};
+}
+
+json traceJson(const Scenario& scenario, const Settings& settings,
+               const ExecutionResult& counterexample) {
+  const Snapshot& names = counterexample.snapshot;
+  json schedule = json::array();
+  for (const Choice& choice : counterexample.schedule) schedule.push_back(label(choice, names));
+  json events = json::array();
+  for (const Event& event : counterexample.events) {
+    json e = {{"step", event.step}, {"thread", threadName(event.thread, names)},
+              {"kind", eventKindName(event.kind)}};
+    if (event.kind == EventKind::Violation) {
+      e["violation"] = violationJson(counterexample.violations.at(event.violation), names);
+    } else {
+      e["call"] = callText(event, names);
+      if (event.result != nullptr) e["result"] = event.result;
+      e["irql"] = event.irql;
+      e["kernel_apc_disable"] = event.kernelApcDisable;
+      e["special_apc_disable"] = event.specialApcDisable;
+    }
+    events.push_back(std::move(e));
+  }
+  json threads = json::array();
+  for (const ThreadSnapshot& t : names.threads)
+    threads.push_back({{"name", t.name}, {"requester", t.requester}, {"state", t.state},
+                       {"irql", t.irql}, {"kernel_apc_disable", t.kernelApcDisable},
+                       {"special_apc_disable", t.specialApcDisable},
+                       {"suspend_apc_queued", t.suspendApcQueued}});
+  json objects = json::array();
+  for (const ObjectSnapshot& o : names.objects) {
+    json owners = json::array();
+    for (const HolderSnapshot& h : o.owners)
+      owners.push_back({{"thread", h.thread}, {"mode", h.mode}, {"count", h.count}});
+    json waiters = json::array();
+    for (const HolderSnapshot& h : o.waiters) waiters.push_back({{"thread", h.thread}, {"mode", h.mode}});
+    objects.push_back({{"name", o.name}, {"type", o.type}, {"owners", owners}, {"waiters", waiters}});
+  }
+  return {{"format", kTraceFormat},
+          {"version", kTraceVersion},
+          {"tool", {{"name", "interlock"}, {"version", kToolVersion}}},
+          {"scenario", {{"name", scenario.name}, {"parameters", json::object()}}},
+          {"settings", settingsJson(settings)},
+          {"verdict", verdictJson(verdictOf(counterexample), names)},
+          {"schedule", schedule},
+          {"events", events},
+          {"final_state", {{"threads", threads}, {"objects", objects}}}};
+}
+
+std::string traceText(const json& trace) { return trace.dump(2) + "\n"; }
+
+namespace {
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw InputError(path + ": " + what);
+}
+
+const json& field(const json& object, const char* name, const std::string& path,
+                  const std::string& where) {
+  const auto found = object.find(name);
+  if (found == object.end()) fail(path, "field '" + where + name + "' is missing");
+  return *found;
+}
+
+std::uint32_t positiveCount(const json& object, const char* name, const std::string& path,
+                            bool allowZero) {
+  const json& value = field(object, name, path, "settings.");
+  if (!value.is_number_unsigned() || value.get<std::uint64_t>() > 1'000'000'000 ||
+      (!allowZero && value.get<std::uint64_t>() == 0))
+    fail(path, std::string("field 'settings.") + name + "': expected a whole number " +
+                   (allowZero ? "from 0" : "from 1") + " to 1000000000, found " + value.dump());
+  return value.get<std::uint32_t>();
+}
+
+}  // namespace
+
+TraceFile readTrace(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, "cannot open the file for reading");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  TraceFile trace;
+  trace.path = path;
+  try {
+    trace.document = json::parse(buffer.str());
+  } catch (const json::parse_error& error) {
+    fail(path, std::string("not valid JSON (") + error.what() + ")");
+  }
+  const json& doc = trace.document;
+  if (!doc.is_object()) fail(path, "expected a JSON object at the top level");
+  const json& format = field(doc, "format", path, "");
+  if (format != kTraceFormat)
+    fail(path, std::string("field 'format': expected \"") + kTraceFormat + "\", found " + format.dump());
+  const json& version = field(doc, "version", path, "");
+  if (version != kTraceVersion)
+    fail(path, "field 'version': expected " + std::to_string(kTraceVersion) + ", found " +
+                   version.dump() + " (this interlock reads trace version 1)");
+  const json& scenario = field(doc, "scenario", path, "");
+  if (!scenario.is_object()) fail(path, "field 'scenario': expected an object");
+  const json& name = field(scenario, "name", path, "scenario.");
+  if (!name.is_string() || name.get<std::string>().empty())
+    fail(path, "field 'scenario.name': expected a scenario name, found " + name.dump());
+  trace.scenario = name.get<std::string>();
+  const json& settings = field(doc, "settings", path, "");
+  if (!settings.is_object()) fail(path, "field 'settings': expected an object");
+  const json& strategy = field(settings, "strategy", path, "settings.");
+  if (!strategy.is_string()) fail(path, "field 'settings.strategy': expected a string");
+  trace.settings.strategy = strategy.get<std::string>();
+  trace.settings.bounds.maxSteps = positiveCount(settings, "max_steps", path, false);
+  trace.settings.bounds.maxSuspensions = positiveCount(settings, "max_suspensions", path, true);
+  const json& schedule = field(doc, "schedule", path, "");
+  if (!schedule.is_array()) fail(path, "field 'schedule': expected an array of choices");
+  for (std::size_t i = 0; i < schedule.size(); ++i) {
+    if (!schedule[i].is_string())
+      fail(path, "field 'schedule[" + std::to_string(i) + "]': expected a string such as \"run T1\", found " +
+                     schedule[i].dump());
+    trace.schedule.push_back(schedule[i].get<std::string>());
+  }
+  return trace;
+}
+
+}  // namespace interlock

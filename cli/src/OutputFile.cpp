@@ -1,0 +1,36 @@
+#include "interlock/cli/OutputFile.hpp"
+
+#include "interlock/checker/Trace.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <unistd.h>
+
+namespace interlock::cli {
+
+OutputFile::OutputFile(std::string path)
+    : path_(std::move(path)), temporary_(path_ + ".tmp." + std::to_string(::getpid())) {
+  std::ofstream probe(temporary_, std::ios::binary | std::ios::trunc);
+  if (!probe)
+    throw InputError(path_ + ": cannot write here (" + std::strerror(errno) + ")");
+}
+
+OutputFile::~OutputFile() {
+  if (!committed_) std::remove(temporary_.c_str());
+}
+
+void OutputFile::commit(const std::string& contents) {
+  {
+    std::ofstream out(temporary_, std::ios::binary | std::ios::trunc);
+    out << contents;
+    out.flush();
+    if (!out) throw InputError(path_ + ": writing failed (" + std::strerror(errno) + ")");
+  }
+  if (std::rename(temporary_.c_str(), path_.c_str()) != 0)
+    throw InputError(path_ + ": cannot replace the file (" + std::strerror(errno) + ")");
+  committed_ = true;
+}
+
+}  // namespace interlock::cli

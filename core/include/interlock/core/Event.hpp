@@ -1,0 +1,34 @@
+#pragma once
+// One line of a counterexample: what happened at a step and the thread's state after it.
+// Plain data with static strings, so recording allocates nothing.
+#include "interlock/core/Ids.hpp"
+
+#include <cstdint>
+
+namespace interlock {
+
+enum class EventKind : std::uint8_t {
+  Call,          // an API call that completed
+  Blocked,       // an API call that started waiting
+  Woken,         // a wait satisfied; the call returns
+  Suspend,       // adversary: NtSuspendThread queued the suspend APC
+  ApcDelivered,  // the suspend APC ran: the thread waits on its suspend semaphore
+  Exit,          // the thread finished
+  Violation,     // a violation was reported at this point (index into the violations)
+};
+
+struct Event {
+  std::uint32_t step = 0;
+  EventKind kind = EventKind::Call;
+  ThreadId thread = kNoThread;
+  const char* api = "";
+  ObjectId object = kNoObject;
+  const char* argument = nullptr;  // e.g. "TRUE" for Wait
+  const char* result = nullptr;    // e.g. "TRUE", "FALSE", "STATUS_SUCCESS"
+  Irql irql = 0;
+  std::int16_t kernelApcDisable = 0;
+  std::int16_t specialApcDisable = 0;
+  std::uint32_t violation = 0;     // EventKind::Violation only
+};
+
+}  // namespace interlock

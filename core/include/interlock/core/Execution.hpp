@@ -1,0 +1,141 @@
+#pragma once
+// One execution: runs a scenario from scratch under one schedule. Threads run on fibers
+// and stop before each visible operation; the ChoiceSource picks what happens next.
+// Deterministic: same scenario and same choices give the same events, byte for byte.
+#include "interlock/core/Choice.hpp"
+#include "interlock/core/Event.hpp"
+#include "interlock/core/KernelObject.hpp"
+#include "interlock/core/Op.hpp"
+#include "interlock/core/Scenario.hpp"
+#include "interlock/core/Snapshot.hpp"
+#include "interlock/core/StackPool.hpp"
+#include "interlock/core/Thread.hpp"
+#include "interlock/core/Violation.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace interlock {
+
+class Execution;
+
+// Who decides: a strategy while exploring, a recorded schedule while replaying.
+class ChoiceSource {
+ public:
+  static constexpr std::size_t kAbandon = static_cast<std::size_t>(-1);
+  virtual ~ChoiceSource() = default;
+  // `options` is never empty; returns an index into it, or kAbandon to end the execution.
+  [[nodiscard]] virtual std::size_t choose(std::span<const Choice> options) = 0;
+};
+
+// A property watching an execution. It reports through Execution::report.
+class Monitor {
+ public:
+  virtual ~Monitor() = default;
+  virtual void afterStep(Execution& execution, const Choice& choice) {
+    (void)execution, (void)choice;
+  }
+  // No thread can move any more; some may be unfinished.
+  virtual void atQuiescence(Execution& execution) { (void)execution; }
+};
+
+enum class Ending : std::uint8_t {
+  Quiescent,   // no thread can move (all finished, or stuck)
+  Violation,   // a consequence ended it
+  StepBound,   // cut at Bounds::maxSteps
+  Abandoned,   // the choice source gave up (a replayed schedule no longer fits)
+};
+
+struct ExecutionResult {
+  std::vector<Choice> schedule;
+  std::vector<Event> events;
+  std::vector<Violation> violations;  // causes in order; a consequence, if any, is last
+  Ending ending = Ending::Quiescent;
+  std::uint32_t steps = 0;
+  std::uint32_t choicePoints = 0;
+  bool suspensionBoundHit = false;
+  Snapshot snapshot;                  // filled only when asked for
+
+  [[nodiscard]] const Violation* consequence() const noexcept;
+  [[nodiscard]] bool hasCause() const noexcept;
+};
+
+class Execution {
+ public:
+  explicit Execution(StackPool& stacks);
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // Runs one execution. The result stays valid until the next run.
+  const ExecutionResult& run(const Scenario& scenario, const Bounds& bounds, ChoiceSource& chooser,
+                             std::span<Monitor* const> monitors, bool captureSnapshot = false);
+
+  // --- for primitives, on the current thread's fiber ---
+  [[nodiscard]] static Execution& current();
+  [[nodiscard]] static Execution* currentOrNull() noexcept;
+  [[nodiscard]] Thread& currentThread();
+  [[nodiscard]] Thread* currentThreadOrNull() noexcept { return current_; }
+
+  // A scheduling point before a visible operation.
+  void visible(const Op& op);
+  // Blocks the current thread on its `wait` block (queued by the caller) until satisfied.
+  void wait(const char* api);
+  // Hands a waiter what it waited for; it becomes runnable (unless suspended).
+  void satisfy(WaitBlock& block);
+  // A behaviour Windows leaves open: the strategy picks one of `count`.
+  [[nodiscard]] std::size_t branch(std::size_t count);
+  // Call after lowering IRQL or leaving a region: delivers what became deliverable (§2.2).
+  void apcStateChanged();
+  void record(Event event);
+  // A cause is recorded and the execution goes on; a consequence ends it.
+  void report(Violation violation);
+
+  // --- views for properties ---
+  [[nodiscard]] std::span<const std::unique_ptr<Thread>> threads() const noexcept { return threads_; }
+  [[nodiscard]] std::span<const std::unique_ptr<KernelObject>> objects() const noexcept {
+    return objects_;
+  }
+  [[nodiscard]] const Thread& thread(ThreadId id) const { return *threads_.at(id); }
+  [[nodiscard]] const KernelObject& object(ObjectId id) const { return *objects_.at(id); }
+  [[nodiscard]] std::uint32_t step() const noexcept { return result_.steps; }
+  [[nodiscard]] bool ended() const noexcept { return terminal_; }
+  [[nodiscard]] bool tearingDown() const noexcept { return tearingDown_; }
+
+  // --- for Setup ---
+  void addThread(ThreadSpec spec);
+  void addObject(std::unique_ptr<KernelObject> object, std::string name);
+
+ private:
+  static void threadEntry(void* argument);
+  void startThreads();
+  void collectOptions();
+  void apply(const Choice& choice);
+  void suspend(Thread& thread);
+  void deliverSuspendApc(Thread& thread);
+  void exitChecks(Thread& thread);
+  void resumeFiber(Thread& thread);
+  void stopCurrentThread();
+  void captureSnapshot();
+  void teardown();
+
+  StackPool& stacks_;
+  std::vector<std::unique_ptr<Thread>> threads_;
+  std::vector<std::unique_ptr<KernelObject>> objects_;
+  std::vector<Choice> options_;
+  ExecutionResult result_;
+  const Bounds* bounds_ = nullptr;
+  ChoiceSource* chooser_ = nullptr;
+  std::span<Monitor* const> monitors_;
+  Thread* current_ = nullptr;
+  std::uint32_t suspensions_ = 0;
+  bool terminal_ = false;
+  bool tearingDown_ = false;
+  std::string fiberError_;  // a scenario thread threw: reported after the execution
+};
+
+}  // namespace interlock

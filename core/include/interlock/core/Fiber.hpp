@@ -1,0 +1,53 @@
+#pragma once
+// One cooperative fiber (Boost.Context) standing in for a kernel thread's stack.
+// resume() runs it until it calls suspend() or returns; every switch is annotated for
+// ASan. Switching allocates nothing.
+#include "interlock/core/StackPool.hpp"
+
+#include <boost/context/fiber.hpp>
+
+#include <cstddef>
+
+namespace interlock {
+
+// Thrown on a fiber stack to unwind an abandoned fiber; scenario code must not catch it.
+struct FiberAbort {};
+
+class Fiber {
+ public:
+  using Entry = void (*)(void* argument);
+
+  Fiber(StackPool& pool, Entry entry, void* argument);
+  ~Fiber();
+  Fiber(const Fiber&) = delete;
+  Fiber& operator=(const Fiber&) = delete;
+
+  // From the scheduler: run the fiber until it suspends or finishes.
+  void resume();
+  // From inside the fiber: hand control back to the scheduler. Throws FiberAbort when
+  // the scheduler abandons the fiber (abort()).
+  void suspend();
+  // From the scheduler: unwind an unfinished fiber's stack (destructors run).
+  void abort();
+
+  [[nodiscard]] bool finished() const noexcept { return finished_; }
+
+ private:
+  struct RecordingAllocator;
+  boost::context::fiber run(boost::context::fiber&& caller);
+
+  StackPool& pool_;
+  Entry entry_;
+  void* argument_;
+  boost::context::fiber self_;    // where resume() continues
+  boost::context::fiber caller_;  // where suspend() returns to
+  const void* stackBottom_ = nullptr;
+  std::size_t stackSize_ = 0;
+  const void* callerBottom_ = nullptr;
+  std::size_t callerSize_ = 0;
+  bool started_ = false;
+  bool finished_ = false;
+  bool aborting_ = false;
+};
+
+}  // namespace interlock

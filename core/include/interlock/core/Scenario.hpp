@@ -1,0 +1,49 @@
+#pragma once
+// A scenario: the driver situation, its threads and objects (built afresh by `setup`
+// for every execution), its bounds, and the verdict the kernel's semantics imply.
+#include "interlock/core/Violation.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace interlock {
+
+class Setup;
+
+struct Expectation {
+  std::optional<ViolationKind> kind;  // empty: the scenario must pass
+  std::string rule;                   // empty: any rule of that kind
+
+  [[nodiscard]] static Expectation pass() { return {}; }
+  [[nodiscard]] static Expectation violation(ViolationKind kind, std::string rule = {}) {
+    return Expectation{kind, std::move(rule)};
+  }
+  [[nodiscard]] std::string describe() const;
+};
+
+struct Bounds {
+  std::uint32_t maxSteps = 1000;      // per execution; hitting it makes the verdict incomplete
+  std::uint32_t maxSuspensions = 1;   // NtSuspendThread calls per execution
+};
+
+using Parameters = std::map<std::string, std::string>;
+
+struct Scenario {
+  std::string name;         // stable, e.g. "eresource/suspended-owner"
+  std::string description;  // the driver situation it models, in a paragraph
+  Expectation expected;
+  Bounds bounds;
+  std::function<void(Setup&)> setup;
+};
+
+// A scenario that cannot be built (bad names, duplicate threads ...): the author's error.
+class ScenarioError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace interlock

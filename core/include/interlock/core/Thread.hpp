@@ -1,0 +1,83 @@
+#pragma once
+// The KTHREAD model: IRQL, both APC-disable counts, suspension, wait and requester
+// (kernel-semantics.md §2.1). Owned by one Execution; never moves once created.
+#include "interlock/core/Fiber.hpp"
+#include "interlock/core/Ids.hpp"
+#include "interlock/core/Op.hpp"
+#include "interlock/core/WaitQueue.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace interlock {
+
+enum class ThreadKind : std::uint8_t {
+  SystemCall,  // a user thread inside a system call: its body ends by returning to user mode
+  System,      // a system thread: its body ends with PsTerminateSystemThread
+};
+
+struct ThreadSpec {
+  std::string name;
+  std::string requester = "system";  // who the thread runs for
+  ThreadKind kind = ThreadKind::System;
+  bool suspendable = false;          // the adversary may call NtSuspendThread on it
+  std::function<void()> body;
+};
+
+enum class ThreadState : std::uint8_t {
+  Ready,       // stopped before its pending visible operation
+  Waiting,     // in a wait; runnable once its wait block is satisfied
+  Terminated,
+};
+
+class Thread {
+ public:
+  Thread(ThreadId id, ThreadSpec spec) : id_(id), spec_(std::move(spec)) {}
+
+  [[nodiscard]] ThreadId id() const noexcept { return id_; }
+  [[nodiscard]] const ThreadSpec& spec() const noexcept { return spec_; }
+  [[nodiscard]] const std::string& name() const noexcept { return spec_.name; }
+
+  // §2.1: a non-zero count, negative or positive, blocks delivery.
+  [[nodiscard]] std::int32_t combinedApcDisable() const noexcept {
+    return static_cast<std::int32_t>(
+        (static_cast<std::uint32_t>(static_cast<std::uint16_t>(specialApcDisable)) << 16) |
+        static_cast<std::uint16_t>(kernelApcDisable));
+  }
+  // §2.2: a normal kernel APC (suspension included) runs only at PASSIVE, outside both
+  // regions, and not inside another normal kernel APC.
+  [[nodiscard]] bool canTakeNormalKernelApc() const noexcept {
+    return irql == kPassiveLevel && kernelApcDisable == 0 && specialApcDisable == 0 &&
+           !kernelApcInProgress;
+  }
+  [[nodiscard]] bool canTakeSpecialKernelApc() const noexcept {
+    return irql == kPassiveLevel && specialApcDisable == 0;
+  }
+  // Stopped by the adversary: the suspend APC ran and waits on the suspend semaphore.
+  [[nodiscard]] bool suspended() const noexcept { return suspendApcRunning; }
+  [[nodiscard]] bool terminated() const noexcept { return state == ThreadState::Terminated; }
+  [[nodiscard]] bool runnable() const noexcept {
+    if (terminated() || suspended()) return false;
+    return state == ThreadState::Ready || wait.satisfied;
+  }
+
+  Irql irql = kPassiveLevel;
+  std::int16_t kernelApcDisable = 0;
+  std::int16_t specialApcDisable = 0;
+  bool kernelApcInProgress = false;
+  std::uint8_t suspendCount = 0;
+  bool suspendApcQueued = false;   // queued, not yet deliverable
+  bool suspendApcRunning = false;  // delivered; never resumed (the adversary's DoS)
+  ThreadState state = ThreadState::Ready;
+  Op pending;                      // the visible operation it will perform next
+  WaitBlock wait;                  // the wait in progress, if any
+  std::unique_ptr<Fiber> fiber;
+
+ private:
+  ThreadId id_;
+  ThreadSpec spec_;
+};
+
+}  // namespace interlock

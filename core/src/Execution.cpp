@@ -1,0 +1,399 @@
+#include "interlock/core/Execution.hpp"
+
+#include "interlock/core/Setup.hpp"
+
+#include <cctype>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace interlock {
+
+namespace {
+
+thread_local Execution* tlsCurrent = nullptr;
+
+class CurrentScope {
+ public:
+  explicit CurrentScope(Execution* execution) : previous_(tlsCurrent) { tlsCurrent = execution; }
+  ~CurrentScope() { tlsCurrent = previous_; }
+  CurrentScope(const CurrentScope&) = delete;
+  CurrentScope& operator=(const CurrentScope&) = delete;
+
+ private:
+  Execution* previous_;
+};
+
+const char* stateName(const Thread& thread) {
+  if (thread.suspended()) return "suspended";
+  switch (thread.state) {
+    case ThreadState::Ready: return "ready";
+    case ThreadState::Waiting: return thread.wait.satisfied ? "ready" : "waiting";
+    case ThreadState::Terminated: return "terminated";
+  }
+  return "?";
+}
+
+void checkName(const std::string& name, const char* what) {
+  bool ok = !name.empty() && name.size() <= 64;
+  for (char c : name)
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.');
+  if (!ok)
+    throw ScenarioError(std::string(what) + " name '" + name +
+                        "' must be 1-64 characters of letters, digits, '_', '-' or '.'");
+}
+
+}  // namespace
+
+const Violation* ExecutionResult::consequence() const noexcept {
+  if (violations.empty() || !isConsequence(violations.back().kind)) return nullptr;
+  return &violations.back();
+}
+
+bool ExecutionResult::hasCause() const noexcept {
+  for (const Violation& v : violations)
+    if (!isConsequence(v.kind)) return true;
+  return false;
+}
+
+Execution::Execution(StackPool& stacks) : stacks_(stacks) {
+  options_.reserve(64);
+  result_.schedule.reserve(1024);
+  result_.events.reserve(4096);
+}
+
+Execution::~Execution() { teardown(); }
+
+Execution& Execution::current() {
+  if (tlsCurrent == nullptr)
+    throw std::logic_error("a modelled kernel API was called outside an Interlock execution");
+  return *tlsCurrent;
+}
+
+Execution* Execution::currentOrNull() noexcept { return tlsCurrent; }
+
+Thread& Execution::currentThread() {
+  if (current_ == nullptr)
+    throw ScenarioError("a kernel API that needs a calling thread was called from setup");
+  return *current_;
+}
+
+void Execution::addThread(ThreadSpec spec) {
+  checkName(spec.name, "thread");
+  for (const auto& t : threads_)
+    if (t->name() == spec.name) throw ScenarioError("two threads are named '" + spec.name + "'");
+  if (!spec.body) throw ScenarioError("thread '" + spec.name + "' has no body");
+  if (threads_.size() >= 64) throw ScenarioError("a scenario may have at most 64 threads");
+  auto id = static_cast<ThreadId>(threads_.size());
+  threads_.push_back(std::make_unique<Thread>(id, std::move(spec)));
+}
+
+void Execution::addObject(std::unique_ptr<KernelObject> object, std::string name) {
+  checkName(name, "object");
+  for (const auto& o : objects_)
+    if (o->name() == name) throw ScenarioError("two objects are named '" + name + "'");
+  if (objects_.size() >= kNoObject) throw ScenarioError("too many objects");
+  object->attach(static_cast<ObjectId>(objects_.size()), std::move(name));
+  objects_.push_back(std::move(object));
+}
+
+const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bounds,
+                                      ChoiceSource& chooser, std::span<Monitor* const> monitors,
+                                      bool captureSnapshotAtEnd) {
+  teardown();
+  result_.schedule.clear();
+  result_.events.clear();
+  result_.violations.clear();
+  result_.ending = Ending::Quiescent;
+  result_.steps = 0;
+  result_.choicePoints = 0;
+  result_.suspensionBoundHit = false;
+  result_.snapshot = {};
+  bounds_ = &bounds;
+  chooser_ = &chooser;
+  monitors_ = monitors;
+  suspensions_ = 0;
+  terminal_ = false;
+  tearingDown_ = false;
+  fiberError_.clear();
+
+  CurrentScope scope(this);
+  struct TeardownOnExit {
+    Execution& execution;
+    ~TeardownOnExit() { execution.teardown(); }
+  } guard{*this};
+
+  Setup setup(*this);
+  if (!scenario.setup) throw ScenarioError("scenario '" + scenario.name + "' has no setup");
+  scenario.setup(setup);
+  startThreads();
+
+  while (!terminal_) {
+    collectOptions();
+    if (options_.empty()) break;
+    if (result_.steps >= bounds.maxSteps) {
+      result_.ending = Ending::StepBound;
+      break;
+    }
+    const std::size_t index = chooser.choose(options_);
+    if (index == ChoiceSource::kAbandon) {
+      result_.ending = Ending::Abandoned;
+      break;
+    }
+    const Choice choice = options_[index];
+    result_.schedule.push_back(choice);
+    ++result_.choicePoints;
+    apply(choice);
+    ++result_.steps;
+    for (Monitor* monitor : monitors_) {
+      if (terminal_) break;
+      monitor->afterStep(*this, choice);
+    }
+  }
+  if (!terminal_ && result_.ending == Ending::Quiescent) {
+    for (Monitor* monitor : monitors_) {
+      if (terminal_) break;
+      monitor->atQuiescence(*this);
+    }
+  }
+  if (terminal_ && result_.ending != Ending::Abandoned) result_.ending = Ending::Violation;
+  if (!fiberError_.empty()) throw ScenarioError(fiberError_);
+  if (captureSnapshotAtEnd) captureSnapshot();
+  return result_;
+}
+
+void Execution::threadEntry(void* argument) {
+  auto& thread = *static_cast<Thread*>(argument);
+  Execution& execution = current();
+  try {
+    thread.spec().body();
+  } catch (const std::exception& error) {
+    // A scenario bug, not a kernel behaviour: end the execution and tell the author.
+    execution.fiberError_ = "thread '" + thread.name() + "' threw: " + error.what();
+    execution.terminal_ = true;
+    thread.state = ThreadState::Terminated;
+    return;
+  }
+  execution.exitChecks(thread);
+}
+
+void Execution::startThreads() {
+  // Each thread runs its thread-local code up to its first visible operation.
+  for (auto& thread : threads_) {
+    thread->fiber = std::make_unique<Fiber>(stacks_, &Execution::threadEntry, thread.get());
+    resumeFiber(*thread);
+    if (terminal_) return;
+  }
+}
+
+void Execution::collectOptions() {
+  options_.clear();
+  for (const auto& thread : threads_)
+    if (thread->runnable()) options_.push_back(Choice{ChoiceKind::Run, thread->id()});
+  if (options_.empty()) return;  // quiescent: adversary events alone change nothing
+  for (const auto& thread : threads_) {
+    if (!thread->spec().suspendable || thread->terminated() || thread->suspendCount != 0) continue;
+    if (suspensions_ < bounds_->maxSuspensions)
+      options_.push_back(Choice{ChoiceKind::Suspend, thread->id()});
+    else
+      result_.suspensionBoundHit = true;
+  }
+}
+
+void Execution::apply(const Choice& choice) {
+  Thread& thread = *threads_[choice.thread];
+  switch (choice.kind) {
+    case ChoiceKind::Run: resumeFiber(thread); break;
+    case ChoiceKind::Suspend: suspend(thread); break;
+    case ChoiceKind::Branch: break;  // consumed inside a primitive, never offered here
+  }
+}
+
+void Execution::resumeFiber(Thread& thread) {
+  current_ = &thread;
+  thread.fiber->resume();
+  current_ = nullptr;
+}
+
+void Execution::visible(const Op& op) {
+  if (tearingDown_) return;
+  Thread& thread = currentThread();
+  thread.pending = op;
+  thread.state = ThreadState::Ready;
+  thread.fiber->suspend();
+}
+
+void Execution::wait(const char* api) {
+  if (tearingDown_) return;
+  Thread& thread = currentThread();
+  thread.state = ThreadState::Waiting;
+  thread.pending = Op{api, thread.wait.object != nullptr ? thread.wait.object->id() : kNoObject,
+                      Access::Wait};
+  // §2.2: a waiter at PASSIVE outside regions takes normal kernel APCs in its wait.
+  if (thread.suspendApcQueued && thread.canTakeNormalKernelApc()) deliverSuspendApc(thread);
+  do {
+    thread.fiber->suspend();
+  } while (!thread.runnable() && !tearingDown_);
+  thread.state = ThreadState::Ready;
+}
+
+void Execution::satisfy(WaitBlock& block) {
+  block.satisfied = true;
+  if (block.object != nullptr) block.object->waiters().remove(block);
+}
+
+std::size_t Execution::branch(std::size_t count) {
+  if (count <= 1 || tearingDown_) return 0;
+  options_.clear();
+  // The branching thread is the running one; the choice itself names only the alternative.
+  for (std::size_t i = 0; i < count; ++i)
+    options_.push_back(Choice{ChoiceKind::Branch, kNoThread, static_cast<std::uint16_t>(i),
+                              static_cast<std::uint16_t>(count)});
+  const std::size_t index = chooser_->choose(options_);
+  if (index == ChoiceSource::kAbandon) {
+    result_.ending = Ending::Abandoned;
+    terminal_ = true;
+    stopCurrentThread();
+    return 0;
+  }
+  const Choice choice = options_[index];
+  result_.schedule.push_back(choice);
+  ++result_.choicePoints;
+  return choice.value;
+}
+
+void Execution::apcStateChanged() {
+  if (tearingDown_) return;
+  Thread& thread = currentThread();
+  if (thread.suspendApcQueued && thread.canTakeNormalKernelApc()) {
+    deliverSuspendApc(thread);
+    stopCurrentThread();  // the suspend APC's wait blocks right here, inside the call
+  }
+}
+
+void Execution::suspend(Thread& thread) {
+  ++suspensions_;
+  record(Event{.kind = EventKind::Suspend, .thread = thread.id(), .api = "NtSuspendThread",
+               .result = "suspend APC queued"});
+  // §3.9: KeSuspendThread queues the suspend APC on 0 -> 1; it stops the thread only
+  // where a normal kernel APC can be delivered.
+  if (thread.suspendCount++ != 0) return;
+  thread.suspendApcQueued = true;
+  if (thread.canTakeNormalKernelApc()) deliverSuspendApc(thread);
+}
+
+void Execution::deliverSuspendApc(Thread& thread) {
+  thread.suspendApcQueued = false;
+  thread.suspendApcRunning = true;
+  thread.kernelApcInProgress = true;  // its normal routine waits on the suspend semaphore
+  record(Event{.kind = EventKind::ApcDelivered, .thread = thread.id(), .api = "suspend APC",
+               .result = "waits on its suspend semaphore"});
+}
+
+void Execution::stopCurrentThread() {
+  Thread& thread = currentThread();
+  while (thread.suspended() || terminal_) thread.fiber->suspend();
+}
+
+void Execution::exitChecks(Thread& thread) {
+  current_ = &thread;
+  const bool userReturn = thread.spec().kind == ThreadKind::SystemCall;
+  if (userReturn && thread.irql != kPassiveLevel) {
+    report(Violation{.kind = ViolationKind::BugCheck, .rule = "IRQL_GT_ZERO_AT_SYSTEM_SERVICE",
+                     .code = 0x4A,
+                     .message = "system call returned to user mode at IRQL " +
+                                std::to_string(thread.irql)});
+  } else if (thread.combinedApcDisable() != 0) {
+    // §3.1: return to user mode checks the counters (0x1, p4 = 0); thread exit gives 0x20.
+    const std::string counts = "KernelApcDisable " + std::to_string(thread.kernelApcDisable) +
+                               ", SpecialApcDisable " + std::to_string(thread.specialApcDisable);
+    if (userReturn)
+      report(Violation{.kind = ViolationKind::BugCheck, .rule = "APC_INDEX_MISMATCH", .code = 0x1,
+                       .message = "system call returned to user mode with " + counts +
+                                  " (parameter 3 = CombinedApcDisable " +
+                                  std::to_string(thread.combinedApcDisable()) +
+                                  ", parameter 4 = 0: system call)"});
+    else
+      report(Violation{.kind = ViolationKind::BugCheck, .rule = "KERNEL_APC_PENDING_DURING_EXIT",
+                       .code = 0x20, .message = "system thread exited with " + counts});
+  }
+  OwnerList owners;
+  for (const auto& object : objects_) {
+    owners = OwnerList{};
+    object->owners(owners);
+    if (!owners.contains(thread.id())) continue;
+    report(Violation{.kind = ViolationKind::ContractViolation, .rule = "LockHeldAtExit",
+                     .message = std::string(userReturn ? "returned to user mode" : "exited") +
+                                " still owning " + object->typeName() + " " + object->name(),
+                     .objects = {object->id()}});
+  }
+  thread.state = ThreadState::Terminated;
+  record(Event{.kind = EventKind::Exit, .thread = thread.id(),
+               .api = userReturn ? "return to user mode" : "PsTerminateSystemThread"});
+  // Back in user mode a queued suspend APC is delivered: the thread stops there.
+  if (userReturn && thread.suspendApcQueued) deliverSuspendApc(thread);
+}
+
+void Execution::record(Event event) {
+  if (tearingDown_) return;
+  event.step = result_.steps;
+  if (event.kind != EventKind::Violation && event.thread != kNoThread) {
+    const Thread& thread = *threads_[event.thread];
+    event.irql = thread.irql;
+    event.kernelApcDisable = thread.kernelApcDisable;
+    event.specialApcDisable = thread.specialApcDisable;
+  }
+  result_.events.push_back(event);
+}
+
+void Execution::report(Violation violation) {
+  if (tearingDown_) return;
+  violation.step = result_.steps;
+  if (violation.thread == kNoThread && current_ != nullptr) violation.thread = current_->id();
+  record(Event{.kind = EventKind::Violation, .thread = violation.thread,
+               .violation = static_cast<std::uint32_t>(result_.violations.size())});
+  const bool consequence = isConsequence(violation.kind);
+  result_.violations.push_back(std::move(violation));
+  if (!consequence) return;
+  terminal_ = true;
+  if (current_ != nullptr) stopCurrentThread();  // Windows stops here; so does this thread
+}
+
+void Execution::captureSnapshot() {
+  Snapshot& snap = result_.snapshot;
+  for (const auto& thread : threads_) {
+    snap.threads.push_back(ThreadSnapshot{thread->name(), thread->spec().requester,
+                                          stateName(*thread), thread->irql,
+                                          thread->kernelApcDisable, thread->specialApcDisable,
+                                          thread->suspendApcQueued});
+  }
+  OwnerList owners;
+  for (const auto& object : objects_) {
+    ObjectSnapshot entry{object->name(), object->typeName(), {}, {}};
+    owners = OwnerList{};
+    object->owners(owners);
+    for (const Owner& owner : owners)
+      entry.owners.push_back(HolderSnapshot{threads_[owner.thread]->name(),
+                                            owner.exclusive ? "exclusive" : "shared", owner.count});
+    object->waiters().forEach([&](const WaitBlock& block) {
+      entry.waiters.push_back(HolderSnapshot{block.thread->name(),
+                                             object->waitModeName(block.mode), 1});
+    });
+    snap.objects.push_back(std::move(entry));
+  }
+}
+
+void Execution::teardown() {
+  tearingDown_ = true;
+  CurrentScope scope(this);
+  for (auto& thread : threads_) {
+    if (thread->fiber == nullptr || thread->fiber->finished()) continue;
+    current_ = thread.get();
+    thread->fiber->abort();  // unwinds the scenario's frames; their API calls are ignored
+    current_ = nullptr;
+  }
+  threads_.clear();
+  objects_.clear();
+}
+
+}  // namespace interlock

@@ -1,0 +1,37 @@
+#pragma once
+// A shared variable: each read and write is a visible operation, so scenarios can model
+// the data a lock protects and assert on it.
+#include "interlock/core/Execution.hpp"
+#include "interlock/core/KernelObject.hpp"
+
+namespace interlock {
+
+template <typename T>
+class Shared final : public KernelObject {
+ public:
+  explicit Shared(T initial = T{}) : value_(initial) {}
+  [[nodiscard]] const char* typeName() const noexcept override { return "variable"; }
+
+  [[nodiscard]] T load() {
+    Execution::current().visible(Op{"read", id(), Access::Read});
+    record("read");
+    return value_;
+  }
+  void store(T value) {
+    Execution::current().visible(Op{"write", id(), Access::Write});
+    value_ = value;
+    record("write");
+  }
+  // The value without a scheduling point: for final-state checks after all threads ended.
+  [[nodiscard]] T peek() const noexcept { return value_; }
+
+ private:
+  void record(const char* api) {
+    Execution& execution = Execution::current();
+    execution.record(Event{.kind = EventKind::Call, .thread = execution.currentThread().id(),
+                           .api = api, .object = id()});
+  }
+  T value_;
+};
+
+}  // namespace interlock

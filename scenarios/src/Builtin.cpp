@@ -1,0 +1,12 @@
+#include "interlock/scenarios/Builtin.hpp"
+
+namespace interlock::scenarios {
+
+std::vector<Scenario> builtin() {
+  std::vector<Scenario> all;
+  for (auto family : {eresourceScenarios, lockOrderScenarios, apcDisableScenarios})
+    for (Scenario& scenario : family()) all.push_back(std::move(scenario));
+  return all;
+}
+
+}  // namespace interlock::scenarios
