@@ -12,5 +12,10 @@ namespace interlock::scenarios {
 [[nodiscard]] std::vector<Scenario> eresourceScenarios();
 [[nodiscard]] std::vector<Scenario> lockOrderScenarios();
 [[nodiscard]] std::vector<Scenario> apcDisableScenarios();
+[[nodiscard]] std::vector<Scenario> fastMutexScenarios();     // also guarded-mutex/, reentrancy/
+[[nodiscard]] std::vector<Scenario> spinLockScenarios();
+[[nodiscard]] std::vector<Scenario> rundownScenarios();
+[[nodiscard]] std::vector<Scenario> pushLockScenarios();
+[[nodiscard]] std::vector<Scenario> dispatcherScenarios();    // events, semaphores, KMUTEX, waits
 
 }  // namespace interlock::scenarios

@@ -1,0 +1,54 @@
+// Helpers every subcommand shares.
+#include "Commands.hpp"
+
+#include "interlock/checker/Schedule.hpp"
+#include "interlock/checker/TextReport.hpp"
+#include "interlock/checker/Trace.hpp"
+#include "interlock/cli/Cli.hpp"
+#include "interlock/cli/OutputFile.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+namespace interlock::cli {
+
+using nlohmann::json;
+
+int exitStatus(const Verdict& verdict) {
+  switch (verdict.result) {
+    case Result::Pass: return kPass;
+    case Result::Violation: return kViolation;
+    case Result::Incomplete: return kIncomplete;
+  }
+  return kInternal;
+}
+
+const Scenario& findScenario(const Catalogue& catalogue, const std::string& name) {
+  if (const Scenario* scenario = catalogue.find(name)) return *scenario;
+  std::string message = "unknown scenario '" + name + "'";
+  const auto near = catalogue.closest(name);
+  if (!near.empty()) {
+    message += "; did you mean ";
+    for (std::size_t i = 0; i < near.size(); ++i) message += (i ? ", " : "") + near[i];
+    message += "?";
+  }
+  throw InputError(message + " ('interlock list' shows them all)");
+}
+
+json statsJson(const Stats& stats) {
+  return {{"executions", stats.executions},
+          {"steps", stats.steps},
+          {"choice_points", stats.choicePoints},
+          {"max_depth", stats.maxDepth},
+          {"elapsed_seconds", stats.elapsedSeconds},
+          {"executions_per_second", stats.executionsPerSecond()}};
+}
+
+json expectationJson(const Expectation& expected) {
+  if (!expected.kind) return {{"result", "pass"}};
+  json out = {{"result", "violation"}, {"kind", to_string(*expected.kind)}};
+  if (!expected.rule.empty()) out["rule"] = expected.rule;
+  return out;
+}
+
+}  // namespace interlock::cli

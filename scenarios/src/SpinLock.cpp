@@ -1,0 +1,8 @@
+#include "interlock/primitives/wdm.hpp"
+#include "interlock/scenarios/Builtin.hpp"
+
+namespace interlock::scenarios {
+
+std::vector<Scenario> spinLockScenarios() { return {}; }
+
+}  // namespace interlock::scenarios
