@@ -1,0 +1,65 @@
+// The hot path (fiber switch, choice, op and event recording) allocates nothing: an
+// execution of 2000 steps allocates exactly as much as one of 20 steps.
+#include "Support.hpp"
+#include "interlock/core/Execution.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+namespace {
+std::atomic<long> allocations{0};
+}  // namespace
+
+void* operator new(std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace interlock;
+using namespace interlock::wdm;
+
+namespace {
+
+class FirstOption final : public ChoiceSource {
+ public:
+  std::size_t choose(std::span<const Choice>) override { return 0; }
+};
+
+long allocationsFor(Execution& execution, const Scenario& scenario) {
+  FirstOption first;
+  const long before = allocations.load();
+  (void)execution.run(scenario, scenario.bounds, first, {});
+  return allocations.load() - before;
+}
+
+Scenario writers(int writes) {
+  return interlock::test::inlineScenario(
+      [writes](Setup& s) {
+        auto& x = s.make<Shared<LONG>>("x");
+        for (const char* name : {"a", "b"})
+          s.systemThread(name, [&x, writes] {
+            for (int i = 0; i < writes; ++i) x.store(i);
+          });
+      },
+      Bounds{.maxSteps = 100000, .maxSuspensions = 0});
+}
+
+}  // namespace
+
+TEST_CASE("allocations per execution do not grow with its number of steps") {
+  StackPool stacks;
+  Execution execution(stacks);
+  const Scenario longRun = writers(1000);
+  const Scenario shortRun = writers(10);
+  (void)allocationsFor(execution, longRun);  // warm up: buffers reach their steady capacity
+  const long longCount = allocationsFor(execution, longRun);
+  const long shortCount = allocationsFor(execution, shortRun);
+  CHECK(longCount == shortCount);
+  CHECK(longCount < 40);  // setup only: threads, fibers, objects, names
+}

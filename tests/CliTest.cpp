@@ -1,0 +1,137 @@
+// The command line: exit statuses 0 pass, 1 violation, 2 bad input, 3 incomplete, and
+// messages that name what was wrong.
+#include "CliSupport.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sys/stat.h>
+
+using interlock::test::runCli;
+
+namespace {
+bool exists(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0;
+}
+}  // namespace
+
+TEST_CASE("run exits 1 on a violation and 0 on a pass") {
+  CHECK(runCli({"run", "eresource/suspended-owner"}).status == 1);
+  CHECK(runCli({"run", "eresource/critical-region"}).status == 0);
+}
+
+TEST_CASE("run exits 3 when the step bound cuts the search") {
+  const auto r = runCli({"run", "eresource/critical-region", "--max-steps", "3"});
+  CHECK(r.status == 3);
+  CHECK(r.out.find("incomplete (step bound hit)") != std::string::npos);
+}
+
+TEST_CASE("run --json prints the verdict and statistics as one object") {
+  const auto r = runCli({"run", "eresource/suspended-owner", "--json"});
+  REQUIRE(r.status == 1);
+  const auto out = nlohmann::json::parse(r.out);
+  CHECK(out["verdict"]["result"] == "violation");
+  CHECK(out["verdict"]["kind"] == "SuspendedOwnerDoS");
+  CHECK(out["verdict"]["rule"] == "SuspendedOwner");
+  CHECK(out["verdict"]["causes"][0]["rule"] == "WithinCriticalRegion");
+  CHECK(out["stats"]["executions"] == 3);
+  CHECK(out["settings"]["max_suspensions"] == 1);
+}
+
+TEST_CASE("run prints the bounds and strategy in force and a replay command") {
+  const auto r = runCli({"run", "lock-order/abba"});
+  CHECK(r.out.find("strategy dfs; bounds: 1000 steps per execution, 1 suspension") != std::string::npos);
+  CHECK(r.out.find("replay    interlock run lock-order/abba --trace trace.json") != std::string::npos);
+}
+
+TEST_CASE("an unknown scenario exits 2 and suggests the closest names") {
+  const auto r = runCli({"run", "eresource/suspend-owner"});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("unknown scenario 'eresource/suspend-owner'; did you mean eresource/suspended-owner") !=
+        std::string::npos);
+}
+
+TEST_CASE("an out-of-range option exits 2 naming the option") {
+  const auto r = runCli({"run", "lock-order/abba", "--max-steps", "0"});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--max-steps") != std::string::npos);
+}
+
+TEST_CASE("an unwritable trace path exits 2 before exploring") {
+  const auto r = runCli({"run", "lock-order/abba", "--trace", "/no/such/dir/trace.json", "--json"});
+  CHECK(r.status == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("/no/such/dir/trace.json: cannot write here") != std::string::npos);
+}
+
+TEST_CASE("run --trace writes the trace and replay reproduces it exactly") {
+  const std::string path = "/tmp/interlock-cli-trace.json";
+  std::remove(path.c_str());
+  REQUIRE(runCli({"run", "eresource/suspended-waiter", "--trace", path}).status == 1);
+  REQUIRE(exists(path));
+  CHECK_FALSE(exists(path + ".tmp." + std::to_string(::getpid())));
+  const auto r = runCli({"replay", path, "--json"});
+  CHECK(r.status == 1);
+  const auto out = nlohmann::json::parse(r.out);
+  CHECK(out["reproduced"] == true);
+  CHECK(out["verdict"]["kind"] == "SuspendedOwnerDoS");
+}
+
+TEST_CASE("a passing run writes no trace file") {
+  const std::string path = "/tmp/interlock-cli-pass.json";
+  std::remove(path.c_str());
+  CHECK(runCli({"run", "lock-order/consistent", "--trace", path}).status == 0);
+  CHECK_FALSE(exists(path));
+}
+
+TEST_CASE("replay of a missing file exits 2 naming it") {
+  const auto r = runCli({"replay", "/tmp/interlock-missing.json"});
+  CHECK(r.status == 2);
+  CHECK(r.err == "interlock: /tmp/interlock-missing.json: cannot open the file for reading\n");
+}
+
+TEST_CASE("replay of a trace for an unknown scenario exits 2 naming the field") {
+  const std::string path = "/tmp/interlock-unknown-scenario.json";
+  std::ofstream(path) << R"({"format": "interlock-trace", "version": 1, "scenario": {"name": "nope/none"},
+    "settings": {"strategy": "dfs", "max_steps": 10, "max_suspensions": 1}, "schedule": []})";
+  const auto r = runCli({"replay", path});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("field 'scenario.name': no scenario named 'nope/none'") != std::string::npos);
+}
+
+TEST_CASE("replay of a schedule naming no thread of the scenario exits 2 naming the entry") {
+  const std::string path = "/tmp/interlock-bad-choice.json";
+  std::ofstream(path) << R"({"format": "interlock-trace", "version": 1, "scenario": {"name": "lock-order/abba"},
+    "settings": {"strategy": "dfs", "max_steps": 10, "max_suspensions": 1}, "schedule": ["run create", "run ghost"]})";
+  const auto r = runCli({"replay", path});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("field 'schedule[1]': 'run ghost' is not a choice of scenario lock-order/abba") !=
+        std::string::npos);
+}
+
+TEST_CASE("replay of a schedule the scenario no longer follows exits 2 naming the step") {
+  const std::string path = "/tmp/interlock-diverged.json";
+  std::ofstream(path) << R"({"format": "interlock-trace", "version": 1, "scenario": {"name": "lock-order/abba"},
+    "settings": {"strategy": "dfs", "max_steps": 10, "max_suspensions": 1}, "schedule": ["run create", "suspend create"]})";
+  const auto r = runCli({"replay", path});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("schedule entry 1: 'suspend create' is not possible here") != std::string::npos);
+}
+
+TEST_CASE("check over the catalogue exits 0 when every expectation is met") {
+  const auto r = runCli({"check", "--json", "lock-order/*", "eresource/suspended-owner"});
+  CHECK(r.status == 0);
+  const auto out = nlohmann::json::parse(r.out);
+  CHECK(out["scenarios"].size() == 3);
+}
+
+TEST_CASE("list names every scenario with its expected verdict") {
+  const auto r = runCli({"list"});
+  CHECK(r.status == 0);
+  CHECK(r.out.find("eresource/suspended-owner") != std::string::npos);
+  CHECK(r.out.find("SuspendedOwnerDoS (SuspendedOwner)") != std::string::npos);
+}
