@@ -97,7 +97,7 @@ TEST_CASE("replay of a missing file exits 2 naming it") {
 TEST_CASE("replay of a trace for an unknown scenario exits 2 naming the field") {
   const std::string path = "/tmp/interlock-unknown-scenario.json";
   std::ofstream(path) << R"({"format": "interlock-trace", "version": 1, "scenario": {"name": "nope/none"},
-    "settings": {"strategy": "dfs", "max_steps": 10, "max_suspensions": 1}, "schedule": []})";
+    "settings": {"strategy": "dfs", "max_steps": 10, "max_suspensions": 1, "max_apcs": 1}, "schedule": []})";
   const auto r = runCli({"replay", path});
   CHECK(r.status == 2);
   CHECK(r.err.find("field 'scenario.name': no scenario named 'nope/none'") != std::string::npos);
@@ -106,7 +106,7 @@ TEST_CASE("replay of a trace for an unknown scenario exits 2 naming the field") 
 TEST_CASE("replay of a schedule naming no thread of the scenario exits 2 naming the entry") {
   const std::string path = "/tmp/interlock-bad-choice.json";
   std::ofstream(path) << R"({"format": "interlock-trace", "version": 1, "scenario": {"name": "lock-order/abba"},
-    "settings": {"strategy": "dfs", "max_steps": 10, "max_suspensions": 1}, "schedule": ["run create", "run ghost"]})";
+    "settings": {"strategy": "dfs", "max_steps": 10, "max_suspensions": 1, "max_apcs": 1}, "schedule": ["run create", "run ghost"]})";
   const auto r = runCli({"replay", path});
   CHECK(r.status == 2);
   CHECK(r.err.find("field 'schedule[1]': 'run ghost' is not a choice of scenario lock-order/abba") !=
@@ -116,7 +116,7 @@ TEST_CASE("replay of a schedule naming no thread of the scenario exits 2 naming 
 TEST_CASE("replay of a schedule the scenario no longer follows exits 2 naming the step") {
   const std::string path = "/tmp/interlock-diverged.json";
   std::ofstream(path) << R"({"format": "interlock-trace", "version": 1, "scenario": {"name": "lock-order/abba"},
-    "settings": {"strategy": "dfs", "max_steps": 10, "max_suspensions": 1}, "schedule": ["run create", "suspend create"]})";
+    "settings": {"strategy": "dfs", "max_steps": 10, "max_suspensions": 1, "max_apcs": 1}, "schedule": ["run create", "suspend create"]})";
   const auto r = runCli({"replay", path});
   CHECK(r.status == 2);
   CHECK(r.err.find("schedule entry 1: 'suspend create' is not possible here") != std::string::npos);

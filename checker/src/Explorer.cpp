@@ -19,11 +19,12 @@ Settings defaultSettings(const Scenario& scenario) {
 
 namespace {
 
-std::string incompleteReason(bool steps, bool suspensions, bool budget) {
+std::string incompleteReason(bool steps, bool suspensions, bool apcs, bool budget) {
   std::string reason;
   auto add = [&](const char* what) { reason += (reason.empty() ? "" : ", ") + std::string(what); };
   if (steps) add("step bound");
   if (suspensions) add("suspension bound");
+  if (apcs) add("APC bound");
   if (budget) add("execution budget");
   return reason;
 }
@@ -44,6 +45,7 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
   std::optional<std::vector<Choice>> breached;  // first schedule with only a cause
   bool stepBound = false;
   bool suspensionBound = false;
+  bool apcBound = false;
   bool budget = false;
   do {
     strategy.beginExecution();
@@ -54,6 +56,7 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
     stats.choicePoints += result.choicePoints;
     stepBound = stepBound || result.ending == Ending::StepBound;
     suspensionBound = suspensionBound || result.suspensionBoundHit;
+    apcBound = apcBound || result.apcBoundHit;
     if (result.consequence() != nullptr) {
       found = result.schedule;
       break;
@@ -70,9 +73,10 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
     Replay full = replay(scenario, settings, found ? *found : *breached);
     exploration.verdict = std::move(full.verdict);
     exploration.counterexample = std::move(full.execution);
-  } else if (stepBound || suspensionBound || budget) {
+  } else if (stepBound || suspensionBound || apcBound || budget) {
     exploration.verdict.result = Result::Incomplete;
-    exploration.verdict.incompleteReason = incompleteReason(stepBound, suspensionBound, budget);
+    exploration.verdict.incompleteReason =
+        incompleteReason(stepBound, suspensionBound, apcBound, budget);
   }
   stats.elapsedSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

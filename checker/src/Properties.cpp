@@ -34,7 +34,7 @@ void DeadlockProperty::atQuiescence(Execution& execution) {
     // Stuck behind a suspended thread of its own requester: that requester hurt only itself.
     WaitChain chain;
     if (graph.blocked(thread->id())) {
-      const KernelObject& object = *thread->wait.object;
+      const KernelObject& object = *thread->wait().object;
       OwnerList owners;
       object.owners(owners);
       bool behindOwnSuspended = false;

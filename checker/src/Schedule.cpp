@@ -29,6 +29,9 @@ std::string label(const Choice& choice, const Snapshot& names) {
     case ChoiceKind::Suspend: return "suspend " + threadName(choice.thread, names);
     case ChoiceKind::Branch:
       return "branch " + std::to_string(choice.value) + "/" + std::to_string(choice.count);
+    case ChoiceKind::Apc:
+      return "apc " + (choice.value < names.apcs.size() ? names.apcs[choice.value].name
+                                                        : "#" + std::to_string(choice.value));
   }
   return "?";
 }
@@ -42,6 +45,12 @@ std::optional<Choice> parseLabel(std::string_view text, const Snapshot& names) {
     const auto thread = threadByName(rest, names);
     if (!thread) return std::nullopt;
     return Choice{verb == "run" ? ChoiceKind::Run : ChoiceKind::Suspend, *thread};
+  }
+  if (verb == "apc") {
+    for (std::size_t i = 0; i < names.apcs.size(); ++i)
+      if (names.apcs[i].name == rest)
+        return Choice{ChoiceKind::Apc, names.apcs[i].target, static_cast<std::uint16_t>(i)};
+    return std::nullopt;
   }
   if (verb == "branch") {
     const auto slash = rest.find('/');

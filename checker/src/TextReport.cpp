@@ -50,7 +50,8 @@ std::string counterexampleText(const ExecutionResult& cx) {
       continue;
     }
     std::string call = callText(event, names);
-    if (event.kind == EventKind::Suspend) call = "[adversary] " + call;
+    if (event.kind == EventKind::Suspend || event.kind == EventKind::ApcQueued)
+      call = "[adversary] " + call;
     if (event.result != nullptr) call += " -> " + std::string(event.result);
     char state[64];
     std::snprintf(state, sizeof state, "IRQL %u  KernelApcDisable %d  SpecialApcDisable %d",
@@ -76,7 +77,9 @@ std::string boundsText(const Settings& settings) {
   std::string text = "strategy " + settings.strategy + "; bounds: " +
                      std::to_string(settings.bounds.maxSteps) + " steps per execution, " +
                      std::to_string(settings.bounds.maxSuspensions) + " suspension" +
-                     (settings.bounds.maxSuspensions == 1 ? "" : "s");
+                     (settings.bounds.maxSuspensions == 1 ? "" : "s") + ", " +
+                     std::to_string(settings.bounds.maxApcs) + " APC" +
+                     (settings.bounds.maxApcs == 1 ? "" : "s");
   if (settings.maxExecutions != 0)
     text += ", " + std::to_string(settings.maxExecutions) + " executions";
   return text;

@@ -34,6 +34,8 @@ const char* eventKindName(EventKind kind) {
     case EventKind::Woken: return "woken";
     case EventKind::Suspend: return "adversary";
     case EventKind::ApcDelivered: return "apc";
+    case EventKind::ApcQueued: return "adversary";
+    case EventKind::ApcReturned: return "apc-return";
     case EventKind::Exit: return "exit";
     case EventKind::Violation: return "violation";
   }
@@ -45,6 +47,15 @@ const char* eventKindName(EventKind kind) {
 std::string callText(const Event& event, const Snapshot& names) {
   std::string text = event.api;
   if (event.kind == EventKind::Suspend) return text + "(" + threadName(event.thread, names) + ")";
+  const bool scenarioApc = event.kind == EventKind::ApcQueued ||
+                           event.kind == EventKind::ApcReturned ||
+                           (event.kind == EventKind::ApcDelivered && event.object != kNoObject);
+  if (scenarioApc) {
+    const std::string apc = event.object < names.apcs.size() ? names.apcs[event.object].name
+                                                             : "#" + std::to_string(event.object);
+    if (event.kind == EventKind::ApcQueued) return text + "(" + apc + " -> " + threadName(event.thread, names) + ")";
+    return text + " " + apc;
+  }
   if (event.kind == EventKind::ApcDelivered || event.kind == EventKind::Exit) return text;
   text += "(";
   if (event.object != kNoObject) text += "&" + objectName(event.object, names);
@@ -87,7 +98,8 @@ json verdictJson(const Verdict& verdict, const Snapshot& names) {
 json settingsJson(const Settings& settings) {
   return {{"strategy", settings.strategy},
           {"max_steps", settings.bounds.maxSteps},
-          {"max_suspensions", settings.bounds.maxSuspensions}};
+          {"max_suspensions", settings.bounds.maxSuspensions},
+          {"max_apcs", settings.bounds.maxApcs}};
 }
 
 json traceJson(const Scenario& scenario, const Settings& settings,
@@ -197,6 +209,7 @@ TraceFile readTrace(const std::string& path) {
   trace.settings.strategy = strategy.get<std::string>();
   trace.settings.bounds.maxSteps = positiveCount(settings, "max_steps", path, false);
   trace.settings.bounds.maxSuspensions = positiveCount(settings, "max_suspensions", path, true);
+  trace.settings.bounds.maxApcs = positiveCount(settings, "max_apcs", path, true);
   const json& schedule = field(doc, "schedule", path, "");
   if (!schedule.is_array()) fail(path, "field 'schedule': expected an array of choices");
   for (std::size_t i = 0; i < schedule.size(); ++i) {

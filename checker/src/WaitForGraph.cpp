@@ -4,8 +4,8 @@ namespace interlock {
 
 bool WaitForGraph::blocked(ThreadId thread) const {
   const Thread& t = execution_.thread(thread);
-  return !t.terminated() && t.state == ThreadState::Waiting && !t.wait.satisfied &&
-         t.wait.object != nullptr;
+  return !t.terminated() && t.state == ThreadState::Waiting && !t.wait().satisfied &&
+         t.wait().object != nullptr;
 }
 
 // Depth-first over wait-for edges, owners in the order the object lists them; `goal`
@@ -15,7 +15,7 @@ bool WaitForGraph::search(ThreadId thread, Goal& goal, WaitChain& path,
                           std::vector<bool>& visited) const {
   if (!blocked(thread) || visited[thread]) return false;
   visited[thread] = true;
-  const KernelObject& object = *execution_.thread(thread).wait.object;
+  const KernelObject& object = *execution_.thread(thread).wait().object;
   path.threads.push_back(thread);
   path.objects.push_back(object.id());
   OwnerList owners;
@@ -62,7 +62,7 @@ std::string WaitForGraph::describe(const WaitChain& chain) const {
     const Thread& owner = execution_.thread(ownerId);
     if (!text.empty()) text += "; ";
     text += waiter.name() + " waits for " + object.typeName() + " " + object.name() + " (" +
-            object.waitModeName(waiter.wait.mode) + "), owned by " +
+            object.waitModeName(waiter.wait().mode) + "), owned by " +
             (ownerId == waiter.id() ? std::string("itself") : owner.name());
   }
   return text;

@@ -1,6 +1,7 @@
 #include "interlock/cli/Cli.hpp"
 
 #include "Commands.hpp"
+#include "interlock/checker/Render.hpp"
 #include "interlock/checker/Trace.hpp"
 #include "interlock/scenarios/Builtin.hpp"
 
@@ -28,7 +29,10 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
   auto* runCmd = app.add_subcommand("run", "Explore one scenario and report its verdict");
   runCmd->add_option("name", run.name, "Scenario name (see 'interlock list')")->required();
   runCmd->add_option("--trace", run.tracePath, "Write the counterexample trace (JSON) here");
-  runCmd->add_flag("--json", run.json, "Print one JSON object");
+  auto* runJson = runCmd->add_flag("--json", run.json, "Print one JSON object");
+  runCmd->add_option("--format", run.format, "How to print the counterexample (text: explanation and swimlanes)")
+      ->check(CLI::IsMember(formatNames()))
+      ->excludes(runJson);
   runCmd->add_option("--max-steps", run.maxSteps, "Steps per execution")
       ->check(CLI::Range(1u, 1000000u));
   runCmd->add_option("--max-suspensions", run.maxSuspensions, "Adversary suspensions per execution")
@@ -38,9 +42,22 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
 
   std::string tracePath;
   bool replayJson = false;
+  std::string replayFormat = "text";
   auto* replayCmd = app.add_subcommand("replay", "Re-run a counterexample from its trace file");
   replayCmd->add_option("trace", tracePath, "Trace file written by 'interlock run --trace'")->required();
-  replayCmd->add_flag("--json", replayJson, "Print one JSON object");
+  auto* replayJsonFlag = replayCmd->add_flag("--json", replayJson, "Print one JSON object");
+  replayCmd->add_option("--format", replayFormat, "How to print the counterexample")
+      ->check(CLI::IsMember(formatNames()))
+      ->excludes(replayJsonFlag);
+
+  std::string showPath;
+  std::string showFormat = "text";
+  auto* show = app.add_subcommand("show", "Print a trace file's counterexample (no scenario needed)");
+  show->add_option("trace", showPath, "Trace file written by 'interlock run --trace'")->required();
+  show->add_option("--format", showFormat,
+                   "text (explanation and swimlanes), mermaid (sequenceDiagram), perfetto "
+                   "(trace-event JSON) or dot (wait-for graph)")
+      ->check(CLI::IsMember(formatNames()));
 
   std::vector<std::string> patterns;
   bool checkJson = false;
@@ -57,7 +74,8 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
   try {
     if (*list) return listCommand(catalogue, listJson);
     if (*runCmd) return runCommand(catalogue, run);
-    if (*replayCmd) return replayCommand(catalogue, tracePath, replayJson);
+    if (*replayCmd) return replayCommand(catalogue, tracePath, replayJson, replayFormat);
+    if (*show) return showCommand(showPath, showFormat);
     if (*check) return checkCommand(catalogue, patterns, checkJson);
   } catch (const InputError& error) {
     std::cerr << "interlock: " << error.what() << "\n";

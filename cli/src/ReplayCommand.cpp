@@ -5,16 +5,15 @@
 #include "interlock/checker/TextReport.hpp"
 #include "interlock/checker/Trace.hpp"
 #include "interlock/cli/Cli.hpp"
-#include "interlock/cli/OutputFile.hpp"
 
-#include <cstdio>
 #include <iostream>
 
 namespace interlock::cli {
 
 using nlohmann::json;
 
-int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJson) {
+int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJson,
+                  const std::string& format) {
   const TraceFile file = readTrace(path);
   const Scenario* scenario = catalogue.find(file.scenario);
   if (scenario == nullptr)
@@ -37,22 +36,35 @@ int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJs
   if (result.divergence)
     throw InputError(path + ": field 'schedule': the trace no longer fits scenario " +
                      scenario->name + ": " + *result.divergence);
-  const std::string text = traceText(traceJson(*scenario, file.settings, result.execution));
-  const bool identical = text == traceText(file.document);
+  const json document = traceJson(*scenario, file.settings, result.execution);
+  const bool identical = traceText(document) == traceText(file.document);
   if (asJson) {
     json out = {{"scenario", scenario->name},
                 {"verdict", verdictJson(result.verdict, result.execution.snapshot)},
                 {"settings", settingsJson(file.settings)},
                 {"reproduced", identical}};
     std::cout << out.dump(2) << "\n";
+    return exitStatus(result.verdict);
+  }
+  // As in `run`: text to stdout; another format owns stdout and the summary goes to stderr.
+  const bool text = format == "text";
+  const TextStyle style{text && colourWanted()};
+  const std::string summary =
+      "scenario  " + scenario->name + " (replaying " + path + ")\n" + "verdict   " +
+      style.paint(std::string(to_string(result.verdict.result)) + ": " + result.verdict.summary(),
+                  result.verdict.result == Result::Pass ? Tone::Green : Tone::Red) +
+      "\n";
+  const std::string tail =
+      "bounds    " + boundsText(file.settings) + "\n" +
+      (identical ? "replay    reproduced the trace exactly\n"
+                 : "replay    the events differ from the trace file (the scenario or interlock "
+                   "changed since it was written)\n");
+  const std::string rendered = renderTrace(document, "replay of " + path, format, style);
+  if (text) {
+    std::cout << summary << "\n" << rendered << "\n" << tail;
   } else {
-    std::cout << "scenario  " << scenario->name << " (replaying " << path << ")\n"
-              << "          " << boundsText(file.settings) << "\n"
-              << verdictText(result.verdict, result.execution.snapshot)
-              << counterexampleText(result.execution)
-              << (identical ? "replay    reproduced the trace exactly\n"
-                            : "replay    the events differ from the trace file (the scenario or "
-                              "interlock changed since it was written)\n");
+    std::cerr << summary << tail;
+    std::cout << rendered;
   }
   return exitStatus(result.verdict);
 }

@@ -28,7 +28,7 @@ const char* stateName(const Thread& thread) {
   if (thread.suspended()) return "suspended";
   switch (thread.state) {
     case ThreadState::Ready: return "ready";
-    case ThreadState::Waiting: return thread.wait.satisfied ? "ready" : "waiting";
+    case ThreadState::Waiting: return thread.wait().satisfied ? "ready" : "waiting";
     case ThreadState::Terminated: return "terminated";
   }
   return "?";
@@ -88,6 +88,22 @@ void Execution::addThread(ThreadSpec spec) {
   threads_.push_back(std::make_unique<Thread>(id, std::move(spec)));
 }
 
+void Execution::addApc(std::string name, const std::string& target, ApcKind kind,
+                       std::function<void()> routine) {
+  checkName(name, "APC");
+  for (const ApcSpec& apc : apcs_)
+    if (apc.name == name) throw ScenarioError("two APCs are named '" + name + "'");
+  if (!routine) throw ScenarioError("APC '" + name + "' has no routine");
+  if (apcs_.size() >= 16) throw ScenarioError("a scenario may declare at most 16 APCs");
+  for (const auto& thread : threads_) {
+    if (thread->name() != target) continue;
+    apcs_.push_back(ApcSpec{std::move(name), thread->id(), kind, std::move(routine)});
+    apcQueued_.push_back(false);
+    return;
+  }
+  throw ScenarioError("APC '" + name + "' targets '" + target + "', which is not a thread declared before it");
+}
+
 void Execution::addObject(std::unique_ptr<KernelObject> object, std::string name) {
   checkName(name, "object");
   for (const auto& o : objects_)
@@ -108,6 +124,8 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
   result_.steps = 0;
   result_.choicePoints = 0;
   result_.suspensionBoundHit = false;
+  result_.apcBoundHit = false;
+  apcsUsed_ = 0;
   result_.snapshot = {};
   bounds_ = &bounds;
   chooser_ = &chooser;
@@ -198,6 +216,13 @@ void Execution::collectOptions() {
     else
       result_.suspensionBoundHit = true;
   }
+  for (std::size_t i = 0; i < apcs_.size(); ++i) {
+    if (apcQueued_[i] || threads_[apcs_[i].target]->terminated()) continue;
+    if (apcsUsed_ < bounds_->maxApcs)
+      options_.push_back(Choice{ChoiceKind::Apc, apcs_[i].target, static_cast<std::uint16_t>(i)});
+    else
+      result_.apcBoundHit = true;
+  }
 }
 
 void Execution::apply(const Choice& choice) {
@@ -205,6 +230,16 @@ void Execution::apply(const Choice& choice) {
   switch (choice.kind) {
     case ChoiceKind::Run: resumeFiber(thread); break;
     case ChoiceKind::Suspend: suspend(thread); break;
+    case ChoiceKind::Apc:
+      // KeInsertQueueApc: the target runs it at its next step if §2.2 allows, else later.
+      apcQueued_[choice.value] = true;
+      ++apcsUsed_;
+      thread.queueApc(choice.value, apcs_[choice.value].kind);
+      record(Event{.kind = EventKind::ApcQueued, .thread = thread.id(), .api = "KeInsertQueueApc",
+                   .object = choice.value,
+                   .result = apcs_[choice.value].kind == ApcKind::Special ? "special kernel APC queued"
+                                                                          : "normal kernel APC queued"});
+      break;
     case ChoiceKind::Branch: break;  // consumed inside a primitive, never offered here
   }
 }
@@ -218,22 +253,26 @@ void Execution::resumeFiber(Thread& thread) {
 void Execution::visible(const Op& op) {
   if (tearingDown_) return;
   Thread& thread = currentThread();
-  thread.pending = op;
-  thread.state = ThreadState::Ready;
-  thread.fiber->suspend();
+  do {
+    thread.pending = op;
+    thread.state = ThreadState::Ready;
+    thread.fiber->suspend();
+  } while (deliverApcs(thread));  // an APC interrupted us: stop again before our operation
 }
 
 void Execution::wait(const char* api) {
   if (tearingDown_) return;
   Thread& thread = currentThread();
-  thread.state = ThreadState::Waiting;
-  thread.pending = Op{api, thread.wait.object != nullptr ? thread.wait.object->id() : kNoObject,
-                      Access::Wait};
-  // §2.2: a waiter at PASSIVE outside regions takes normal kernel APCs in its wait.
-  if (thread.suspendApcQueued && thread.canTakeNormalKernelApc()) deliverSuspendApc(thread);
-  do {
+  const Op waitOp{api, thread.wait().object != nullptr ? thread.wait().object->id() : kNoObject,
+                  Access::Wait};
+  for (;;) {
+    thread.state = ThreadState::Waiting;
+    thread.pending = waitOp;
+    // §2.2: a waiter takes deliverable kernel APCs, then waits again ("the wait resumes").
+    if (deliverApcs(thread)) continue;
+    if (thread.wait().satisfied || tearingDown_) break;
     thread.fiber->suspend();
-  } while (!thread.runnable() && !tearingDown_);
+  }
   thread.state = ThreadState::Ready;
 }
 
@@ -264,11 +303,59 @@ std::size_t Execution::branch(std::size_t count) {
 
 void Execution::apcStateChanged() {
   if (tearingDown_) return;
-  Thread& thread = currentThread();
-  if (thread.suspendApcQueued && thread.canTakeNormalKernelApc()) {
-    deliverSuspendApc(thread);
-    stopCurrentThread();  // the suspend APC's wait blocks right here, inside the call
+  deliverApcs(currentThread());
+}
+
+bool Execution::deliverApcs(Thread& thread) {
+  if (tearingDown_) return false;
+  bool delivered = false;
+  for (;;) {
+    if (const std::uint16_t apc = thread.deliverableApc(); apc != Thread::kNoApc) {
+      runApc(thread, apc);
+    } else if (thread.suspendApcQueued && thread.canTakeNormalKernelApc()) {
+      deliverSuspendApc(thread);
+      stopCurrentThread();  // the suspend APC's wait blocks right here, inside the call
+    } else {
+      return delivered;
+    }
+    delivered = true;
   }
+}
+
+void Execution::runApc(Thread& thread, std::uint16_t apc) {
+  const ApcSpec& spec = apcs_[apc];
+  const bool special = spec.kind == ApcKind::Special;
+  thread.dequeueApc(apc);
+  if (thread.apcDepth == kMaxApcNesting) {
+    fiberError_ = "APC '" + spec.name + "' nests deeper than " + std::to_string(kMaxApcNesting);
+    terminal_ = true;
+    stopCurrentThread();
+    return;
+  }
+  const Irql irql = thread.irql;
+  const std::int32_t apcDisable = thread.combinedApcDisable();
+  // §2.2: a special APC runs at APC_LEVEL; a normal one's normal routine at PASSIVE with
+  // further normal APCs held off. Either runs with its target's ownership (§3.10).
+  if (special) thread.irql = kApcLevel; else thread.kernelApcInProgress = true;
+  record(Event{.kind = EventKind::ApcDelivered, .thread = thread.id(), .api = "APC", .object = apc,
+               .result = special ? "special kernel APC runs" : "normal kernel APC runs"});
+  ++thread.apcDepth;
+  thread.wait() = WaitBlock{};
+  spec.routine();
+  --thread.apcDepth;
+  const bool irqlChanged = thread.irql != (special ? kApcLevel : kPassiveLevel);
+  if (special) thread.irql = irql; else thread.kernelApcInProgress = false;
+  record(Event{.kind = EventKind::ApcReturned, .thread = thread.id(), .api = "APC", .object = apc,
+               .result = "returns"});
+  if (irqlChanged)
+    report(Violation{.kind = ViolationKind::BugCheck, .rule = "IRQL_UNEXPECTED_VALUE", .code = 0xC8,
+                     .message = "APC " + spec.name + " returned at another IRQL than it ran at"});
+  else if (thread.combinedApcDisable() != apcDisable)
+    report(Violation{.kind = ViolationKind::ContractViolation, .rule = "ApcRegionBalance",
+                     .message = "APC " + spec.name + " returned with its critical or guarded "
+                                "regions unbalanced (CombinedApcDisable " +
+                                std::to_string(apcDisable) + " before, " +
+                                std::to_string(thread.combinedApcDisable()) + " after)"});
 }
 
 void Execution::suspend(Thread& thread) {
@@ -334,6 +421,7 @@ void Execution::exitChecks(Thread& thread) {
   if (userReturn && thread.suspendApcQueued) deliverSuspendApc(thread);
 }
 
+
 void Execution::record(Event event) {
   if (tearingDown_) return;
   event.step = result_.steps;
@@ -381,6 +469,7 @@ void Execution::captureSnapshot() {
     });
     snap.objects.push_back(std::move(entry));
   }
+  for (const ApcSpec& apc : apcs_) snap.apcs.push_back(ApcSnapshot{apc.name, apc.target});
 }
 
 void Execution::teardown() {
@@ -394,6 +483,8 @@ void Execution::teardown() {
   }
   threads_.clear();
   objects_.clear();
+  apcs_.clear();
+  apcQueued_.clear();
 }
 
 }  // namespace interlock

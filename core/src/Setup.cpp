@@ -15,6 +15,11 @@ void Setup::userThread(std::string name, std::function<void()> body, std::string
                     std::move(body)});
 }
 
+void Setup::apc(std::string name, std::string target, ApcKind kind,
+                std::function<void()> routine) {
+  execution_.addApc(std::move(name), target, kind, std::move(routine));
+}
+
 void Setup::systemThread(std::string name, std::function<void()> body) {
   thread(ThreadSpec{std::move(name), "system", ThreadKind::System, false, std::move(body)});
 }

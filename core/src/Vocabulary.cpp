@@ -31,7 +31,9 @@ const char* to_string(Access access) noexcept {
   return "?";
 }
 
-bool isAdversary(const Choice& choice) noexcept { return choice.kind == ChoiceKind::Suspend; }
+bool isAdversary(const Choice& choice) noexcept {
+  return choice.kind == ChoiceKind::Suspend || choice.kind == ChoiceKind::Apc;
+}
 
 std::string_view to_string(ViolationKind kind) noexcept {
   for (const auto& [k, name] : kKinds)

@@ -40,8 +40,8 @@ void bugCheck(const char* rule, std::uint32_t stopCode, std::string message,
 
 void waitFor(Thread& thread, KernelObject& object, std::uint8_t mode, const char* api,
              const char* argument) {
-  thread.wait = WaitBlock{.thread = &thread, .object = &object, .mode = mode};
-  object.waiters().pushBack(thread.wait);
+  thread.wait() = WaitBlock{.thread = &thread, .object = &object, .mode = mode};
+  object.waiters().pushBack(thread.wait());
   recordCall(api, &object, argument, "waits", EventKind::Blocked);
   Execution::current().wait(api);
   recordCall(api, &object, argument, "TRUE", EventKind::Woken);

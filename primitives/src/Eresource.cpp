@@ -1,5 +1,7 @@
+// The ERESOURCE entry points (kernel-semantics.md §3.3); the rules live in EresourceModel.
 #include "interlock/primitives/Eresource.hpp"
 
+#include "EresourceModel.hpp"
 #include "interlock/primitives/Call.hpp"
 #include "interlock/primitives/Regions.hpp"
 
@@ -9,99 +11,36 @@ namespace interlock::wdm {
 
 using detail::boolText;
 using detail::recordCall;
-
-void ERESOURCE::owners(OwnerList& out) const {
-  if (exclusiveOwner != kNoThread) out.add(Owner{exclusiveOwner, true, exclusiveCount});
-  for (std::size_t t = 0; t < sharedCount.size(); ++t)
-    if (sharedCount[t] != 0) out.add(Owner{static_cast<ThreadId>(t), false, sharedCount[t]});
-}
+using eresource::SharedPolicy;
 
 namespace {
 
-bool normalKernelApcsEnabled(const Thread& thread) {
-  return thread.irql < APC_LEVEL && thread.kernelApcDisable == 0 && thread.specialApcDisable == 0;
+// Init and delete run in setup (no thread, no scheduling point) or on a thread (visible).
+Thread* objectCall(const char* api, const KernelObject& object) {
+  if (Execution::current().currentThreadOrNull() == nullptr) return nullptr;
+  return &detail::visibleCall(api, &object, Access::Write);
 }
 
-void checkInitialized(ERESOURCE& resource, const char* api) {
-  if (resource.initialized) return;
-  detail::contractViolation("ResourceInitialized", 0, std::string(api) + " on ERESOURCE " +
-                            resource.name() + " before ExInitializeResourceLite", &resource);
-  resource.initialized = true;
+BOOLEAN acquireShared(PERESOURCE resource, BOOLEAN wait, SharedPolicy policy, const char* api) {
+  Thread& thread = detail::visibleCall(api, resource, Access::Acquire);
+  eresource::checkAcquire(thread, *resource, api);
+  return eresource::acquireShared(thread, *resource, wait, policy, api);
 }
 
-// §3.3 preconditions of every acquire: IRQL <= APC, normal kernel APCs disabled.
-void checkAcquire(const Thread& thread, ERESOURCE& resource, const char* api) {
-  checkInitialized(resource, api);
-  if (thread.irql > APC_LEVEL)
-    detail::contractViolation("IrqlExApcLte3", 0, std::string(api) + " called above APC_LEVEL",
-                              &resource);
-  if (normalKernelApcsEnabled(thread))
-    detail::contractViolation(
-        "WithinCriticalRegion", 0x37,
-        std::string(api) + " with normal kernel APCs enabled: the owner of " + resource.name() +
-            " can be suspended while holding it (enter a critical region first)",
-        &resource);
-}
-
-void grantExclusive(ERESOURCE& resource, ThreadId thread) {
-  resource.exclusiveOwner = thread;
-  resource.exclusiveCount = 1;
-}
-
-void grantShared(ERESOURCE& resource, ThreadId thread) {
-  if (resource.sharedCount[thread]++ == 0) ++resource.sharedOwners;
-}
-
-// The resource became free: ownership passes to waiters before they run (§3.3).
-void handOff(ERESOURCE& resource) {
-  auto& waiters = resource.waiters();
-  const std::size_t exclusive = waiters.count(ERESOURCE::kExclusiveWaiter);
-  const std::size_t shared = waiters.count(ERESOURCE::kSharedWaiter);
-  if (exclusive == 0 && shared == 0) return;
-  Execution& execution = Execution::current();
-  // §6: with both kinds waiting Windows is silent: branch on a shared batch or one exclusive.
-  const bool sharedBatch = exclusive == 0 || (shared > 0 && execution.branch(2) == 0);
-  if (sharedBatch) {
-    waiters.forEach([&](WaitBlock& block) {
-      if (block.mode != ERESOURCE::kSharedWaiter) return;
-      grantShared(resource, block.thread->id());
-      execution.satisfy(block);
-    });
-    return;
-  }
-  // §6: any exclusive waiter may be the one woken (APC re-waits reorder the FIFO).
-  WaitBlock* block = waiters.nth(ERESOURCE::kExclusiveWaiter, execution.branch(exclusive));
-  grantExclusive(resource, block->thread->id());
-  execution.satisfy(*block);
-}
-
-BOOLEAN acquireExclusive(ERESOURCE& resource, BOOLEAN wait, const char* api, Thread& thread) {
-  const char* argument = boolText(wait);
-  const ThreadId me = thread.id();
-  if (resource.exclusiveOwner == me) {
-    ++resource.exclusiveCount;  // recursive exclusive acquire is granted
-    recordCall(api, &resource, argument, "TRUE");
-    return TRUE;
-  }
-  if (resource.exclusiveOwner == kNoThread && resource.sharedOwners == 0) {
-    grantExclusive(resource, me);
-    recordCall(api, &resource, argument, "TRUE");
-    return TRUE;
-  }
-  if (!wait) {
-    recordCall(api, &resource, argument, "FALSE");
-    return FALSE;
-  }
-  // A shared owner asking for exclusive waits for itself: self-deadlock (§4.7).
-  detail::waitFor(thread, resource, ERESOURCE::kExclusiveWaiter, api, argument);
-  return TRUE;
+ULONG waiterCount(PERESOURCE resource, std::uint8_t mode, const char* api) {
+  // Reads what other threads change: a scheduling point.
+  (void)detail::visibleCall(api, resource, Access::Read);
+  const auto count = static_cast<ULONG>(resource->waiters().count(mode));
+  recordCall(api, resource, nullptr, nullptr);
+  return count;
 }
 
 }  // namespace
 
 NTSTATUS ExInitializeResourceLite(PERESOURCE resource) {
-  Execution& execution = Execution::current();
-  if (resource->initialized && execution.currentThreadOrNull() != nullptr)
+  constexpr const char* api = "ExInitializeResourceLite";
+  const Thread* thread = objectCall(api, *resource);
+  if (resource->initialized && thread != nullptr)
     detail::contractViolation("ResourceReinitialized", 0xD0,
                               "ExInitializeResourceLite on live ERESOURCE " + resource->name(),
                               resource);
@@ -110,92 +49,136 @@ NTSTATUS ExInitializeResourceLite(PERESOURCE resource) {
   resource->exclusiveCount = 0;
   resource->sharedOwners = 0;
   resource->sharedCount.fill(0);
-  recordCall("ExInitializeResourceLite", resource, nullptr, "STATUS_SUCCESS");
+  resource->pointerOwners.fill(ERESOURCE::PointerOwner{});
+  recordCall(api, resource, nullptr, "STATUS_SUCCESS");
+  return STATUS_SUCCESS;
+}
+
+NTSTATUS ExDeleteResourceLite(PERESOURCE resource) {
+  constexpr const char* api = "ExDeleteResourceLite";
+  const Thread* thread = objectCall(api, *resource);
+  if (!resource->initialized) {
+    detail::contractViolation("ResourceDeletedUninitialized", 0xD1,
+                              "ExDeleteResourceLite on uninitialized ERESOURCE " + resource->name(),
+                              resource);
+  } else {
+    if (thread != nullptr) eresource::checkIrqlAtMostApc(*thread, *resource, api);
+    // ReactOS ignores owners (§3.3); Driver Verifier flags it, and so does the model.
+    if (!resource->unowned() || !resource->waiters().empty())
+      detail::contractViolation("ResourceDeletedWhileOwned", 0x100B,
+                                "ExDeleteResourceLite on ERESOURCE " + resource->name() +
+                                    " while it is owned or waited for",
+                                resource);
+  }
+  // Owners and waiters stay as they were: their later calls find it uninitialized.
+  resource->initialized = false;
+  recordCall(api, resource, nullptr, "STATUS_SUCCESS");
   return STATUS_SUCCESS;
 }
 
 BOOLEAN ExAcquireResourceExclusiveLite(PERESOURCE resource, BOOLEAN wait) {
   constexpr const char* api = "ExAcquireResourceExclusiveLite";
   Thread& thread = detail::visibleCall(api, resource, Access::Acquire);
-  checkAcquire(thread, *resource, api);
-  return acquireExclusive(*resource, wait, api, thread);
+  eresource::checkAcquire(thread, *resource, api);
+  return eresource::acquireExclusive(thread, *resource, wait, api);
 }
 
 BOOLEAN ExAcquireResourceSharedLite(PERESOURCE resource, BOOLEAN wait) {
-  constexpr const char* api = "ExAcquireResourceSharedLite";
+  return acquireShared(resource, wait, SharedPolicy::Lite, "ExAcquireResourceSharedLite");
+}
+
+BOOLEAN ExAcquireSharedStarveExclusive(PERESOURCE resource, BOOLEAN wait) {
+  return acquireShared(resource, wait, SharedPolicy::StarveExclusive,
+                       "ExAcquireSharedStarveExclusive");
+}
+
+BOOLEAN ExAcquireSharedWaitForExclusive(PERESOURCE resource, BOOLEAN wait) {
+  return acquireShared(resource, wait, SharedPolicy::WaitForExclusive,
+                       "ExAcquireSharedWaitForExclusive");
+}
+
+BOOLEAN ExTryToAcquireResourceExclusiveLite(PERESOURCE resource) {
+  constexpr const char* api = "ExTryToAcquireResourceExclusiveLite";
   Thread& thread = detail::visibleCall(api, resource, Access::Acquire);
-  checkAcquire(thread, *resource, api);
-  const char* argument = boolText(wait);
-  const ThreadId me = thread.id();
-  ERESOURCE& r = *resource;
-  if (r.exclusiveOwner == me) {
-    ++r.exclusiveCount;  // granted as exclusive (§3.3 grant table)
-  } else if (r.sharedCount[me] != 0 ||
-             (r.exclusiveOwner == kNoThread && r.waiters().count(ERESOURCE::kExclusiveWaiter) == 0)) {
-    grantShared(r, me);  // recursive shared, or shared with no exclusive owner or waiter
-  } else if (!wait) {
-    recordCall(api, &r, argument, "FALSE");
-    return FALSE;
-  } else {
-    detail::waitFor(thread, r, ERESOURCE::kSharedWaiter, api, argument);
-    return TRUE;
-  }
-  recordCall(api, &r, argument, "TRUE");
-  return TRUE;
-}
-
-namespace {
-
-void release(Thread& thread, ERESOURCE& r, const char* api) {
-  checkInitialized(r, api);
-  const ThreadId me = thread.id();
-  if (thread.irql > DISPATCH_LEVEL)
-    detail::contractViolation("IrqlExApcLte3", 0, std::string(api) + " above DISPATCH_LEVEL", &r);
-  // §3.3: system threads are exempt from the APC rule on release.
-  if (normalKernelApcsEnabled(thread) && thread.spec().kind != ThreadKind::System &&
-      (r.exclusiveOwner == me || r.sharedCount[me] != 0))
-    detail::contractViolation("WithinCriticalRegion", 0x38,
-                              std::string(api) + " with normal kernel APCs enabled", &r);
-  bool nowFree = false;
-  if (r.exclusiveOwner == me) {
-    nowFree = --r.exclusiveCount == 0;
-    if (nowFree) r.exclusiveOwner = kNoThread;
-  } else if (r.sharedCount[me] != 0) {
-    nowFree = --r.sharedCount[me] == 0 && --r.sharedOwners == 0;
-  } else {
-    detail::bugCheck("RESOURCE_NOT_OWNED", 0xE3,
-                     std::string(api) + " on ERESOURCE " + r.name() +
-                         " by a thread that does not own it",
-                     &r);
-    return;
-  }
-  recordCall(api, &r, nullptr, nullptr);
-  if (nowFree) handOff(r);
-}
-
-}  // namespace
-
-void ExReleaseResourceLite(PERESOURCE resource) {
-  constexpr const char* api = "ExReleaseResourceLite";
-  Thread& thread = detail::visibleCall(api, resource, Access::Release);
-  release(thread, *resource, api);
+  eresource::checkAcquire(thread, *resource, api);
+  return eresource::tryAcquireExclusive(thread, *resource, api);
 }
 
 PVOID ExEnterCriticalRegionAndAcquireResourceExclusive(PERESOURCE resource) {
   constexpr const char* api = "ExEnterCriticalRegionAndAcquireResourceExclusive";
   Thread& thread = detail::visibleCall(api, resource, Access::Acquire);
   detail::enterCriticalRegion(thread, api);
-  checkAcquire(thread, *resource, api);
-  acquireExclusive(*resource, TRUE, api, thread);
+  eresource::checkAcquire(thread, *resource, api);
+  eresource::acquireExclusive(thread, *resource, TRUE, api);
   return nullptr;  // the caller's Win32Thread: none in the model
+}
+
+PVOID ExEnterCriticalRegionAndAcquireResourceShared(PERESOURCE resource) {
+  constexpr const char* api = "ExEnterCriticalRegionAndAcquireResourceShared";
+  Thread& thread = detail::visibleCall(api, resource, Access::Acquire);
+  detail::enterCriticalRegion(thread, api);
+  eresource::checkAcquire(thread, *resource, api);
+  eresource::acquireShared(thread, *resource, TRUE, SharedPolicy::Lite, api);
+  return nullptr;
+}
+
+void ExReleaseResourceLite(PERESOURCE resource) {
+  constexpr const char* api = "ExReleaseResourceLite";
+  Thread& thread = detail::visibleCall(api, resource, Access::Release);
+  eresource::releaseForThread(thread, *resource, thread.id(), api);
+}
+
+void ExReleaseResourceForThreadLite(PERESOURCE resource, ERESOURCE_THREAD owner) {
+  constexpr const char* api = "ExReleaseResourceForThreadLite";
+  Thread& thread = detail::visibleCall(api, resource, Access::Release);
+  if (owner == eresource::resourceThreadOf(thread.id())) {
+    eresource::releaseForThread(thread, *resource, thread.id(), api);
+    return;
+  }
+  if ((owner & 3) == 3 && owner != 3) {
+    if (ERESOURCE::PointerOwner* entry = eresource::findPointer(*resource, owner)) {
+      eresource::releaseForPointer(thread, *resource, *entry, api);
+      return;
+    }
+  }
+  // Another thread's value without ExSetResourceOwnerPointerEx, or a value from nowhere.
+  const ThreadId named = eresource::threadOf(owner, Execution::current().threads().size());
+  detail::bugCheck("ERESOURCE_INVALID_RELEASE", 0x16E,
+                   std::string(api) + " on ERESOURCE " + resource->name() +
+                       (named != kNoThread
+                            ? " for thread " + Execution::current().thread(named).name() +
+                                  ": a release for another thread needs its ownership moved by "
+                                  "ExSetResourceOwnerPointerEx first"
+                            : std::string(" with a value neither ExGetCurrentResourceThread nor "
+                                          "an owner pointer gave")),
+                   resource);
 }
 
 void ExReleaseResourceAndLeaveCriticalRegion(PERESOURCE resource) {
   constexpr const char* api = "ExReleaseResourceAndLeaveCriticalRegion";
   Thread& thread = detail::visibleCall(api, resource, Access::Release);
-  release(thread, *resource, api);
+  eresource::releaseForThread(thread, *resource, thread.id(), api);
   detail::leaveCriticalRegion(thread, api);
   Execution::current().apcStateChanged();
+}
+
+void ExConvertExclusiveToSharedLite(PERESOURCE resource) {
+  constexpr const char* api = "ExConvertExclusiveToSharedLite";
+  Thread& thread = detail::visibleCall(api, resource, Access::Write);
+  eresource::convertToShared(thread, *resource, api);
+}
+
+void ExSetResourceOwnerPointerEx(PERESOURCE resource, PVOID ownerPointer, ULONG flags) {
+  constexpr const char* api = "ExSetResourceOwnerPointerEx";
+  // FLAG_OWNER_POINTER_IS_THREAD or 0: either way the owner is a value no thread holds.
+  (void)flags;
+  Thread& thread = detail::visibleCall(api, resource, Access::Write);
+  eresource::transferToPointer(thread, *resource, reinterpret_cast<ERESOURCE_THREAD>(ownerPointer),
+                               api);
+}
+
+ERESOURCE_THREAD ExGetCurrentResourceThread() {
+  return eresource::resourceThreadOf(detail::localCall().id());
 }
 
 BOOLEAN ExIsResourceAcquiredExclusiveLite(PERESOURCE resource) {
@@ -212,6 +195,14 @@ ULONG ExIsResourceAcquiredSharedLite(PERESOURCE resource) {
                                                                : resource->sharedCount[thread.id()];
   recordCall("ExIsResourceAcquiredSharedLite", resource, nullptr, count != 0 ? "TRUE" : "FALSE");
   return count;
+}
+
+ULONG ExGetExclusiveWaiterCount(PERESOURCE resource) {
+  return waiterCount(resource, ERESOURCE::kExclusiveWaiter, "ExGetExclusiveWaiterCount");
+}
+
+ULONG ExGetSharedWaiterCount(PERESOURCE resource) {
+  return waiterCount(resource, ERESOURCE::kSharedWaiter, "ExGetSharedWaiterCount");
 }
 
 }  // namespace interlock::wdm

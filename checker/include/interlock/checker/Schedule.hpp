@@ -1,6 +1,6 @@
 #pragma once
 // A schedule's written form: one label per choice, "run user", "suspend user",
-// "branch 1/2", naming threads so a trace reads without the scenario at hand.
+// "branch 1/2", "apc NAME", naming threads so a trace reads without the scenario at hand.
 #include "interlock/core/Choice.hpp"
 #include "interlock/core/Snapshot.hpp"
 

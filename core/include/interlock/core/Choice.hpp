@@ -12,6 +12,7 @@ enum class ChoiceKind : std::uint8_t {
   Run,      // thread performs its pending visible operation and runs to the next one
   Suspend,  // the adversary calls NtSuspendThread on the thread
   Branch,   // a primitive picks among behaviours Windows allows (value of count)
+  Apc,      // the scenario's APC number `value` is queued to `thread`
 };
 
 struct Choice {

@@ -12,7 +12,9 @@ enum class EventKind : std::uint8_t {
   Blocked,       // an API call that started waiting
   Woken,         // a wait satisfied; the call returns
   Suspend,       // adversary: NtSuspendThread queued the suspend APC
-  ApcDelivered,  // the suspend APC ran: the thread waits on its suspend semaphore
+  ApcDelivered,  // an APC starts running on the thread (the suspend APC: it waits for resume)
+  ApcQueued,     // a scenario APC was queued to the thread
+  ApcReturned,   // a scenario APC routine returned
   Exit,          // the thread finished
   Violation,     // a violation was reported at this point (index into the violations)
 };
@@ -22,7 +24,7 @@ struct Event {
   EventKind kind = EventKind::Call;
   ThreadId thread = kNoThread;
   const char* api = "";
-  ObjectId object = kNoObject;
+  ObjectId object = kNoObject;     // the scenario APC's index for the Apc* kinds
   const char* argument = nullptr;  // e.g. "TRUE" for Wait
   const char* result = nullptr;    // e.g. "TRUE", "FALSE", "STATUS_SUCCESS"
   Irql irql = 0;

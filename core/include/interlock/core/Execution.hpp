@@ -58,6 +58,7 @@ struct ExecutionResult {
   std::uint32_t steps = 0;
   std::uint32_t choicePoints = 0;
   bool suspensionBoundHit = false;
+  bool apcBoundHit = false;
   Snapshot snapshot;                  // filled only when asked for
 
   [[nodiscard]] const Violation* consequence() const noexcept;
@@ -109,6 +110,7 @@ class Execution {
   // --- for Setup ---
   void addThread(ThreadSpec spec);
   void addObject(std::unique_ptr<KernelObject> object, std::string name);
+  void addApc(std::string name, const std::string& target, ApcKind kind, std::function<void()> routine);
 
  private:
   static void threadEntry(void* argument);
@@ -117,6 +119,8 @@ class Execution {
   void apply(const Choice& choice);
   void suspend(Thread& thread);
   void deliverSuspendApc(Thread& thread);
+  bool deliverApcs(Thread& thread);
+  void runApc(Thread& thread, std::uint16_t apc);
   void exitChecks(Thread& thread);
   void resumeFiber(Thread& thread);
   void stopCurrentThread();
@@ -126,6 +130,9 @@ class Execution {
   StackPool& stacks_;
   std::vector<std::unique_ptr<Thread>> threads_;
   std::vector<std::unique_ptr<KernelObject>> objects_;
+  std::vector<ApcSpec> apcs_;
+  std::vector<bool> apcQueued_;
+  std::uint32_t apcsUsed_ = 0;
   std::vector<Choice> options_;
   ExecutionResult result_;
   const Bounds* bounds_ = nullptr;

@@ -28,6 +28,7 @@ struct Expectation {
 struct Bounds {
   std::uint32_t maxSteps = 1000;      // per execution; hitting it makes the verdict incomplete
   std::uint32_t maxSuspensions = 1;   // NtSuspendThread calls per execution
+  std::uint32_t maxApcs = 1;          // scenario APCs queued per execution
 };
 
 using Parameters = std::map<std::string, std::string>;

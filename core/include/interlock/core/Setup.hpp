@@ -33,6 +33,8 @@ class Setup {
                   std::string requester = "unprivileged process");
   // A system thread, beyond the reach of user-mode suspension.
   void systemThread(std::string name, std::function<void()> body);
+  // An APC the exploration may queue to thread `target` (declared before) at any point.
+  void apc(std::string name, std::string target, ApcKind kind, std::function<void()> routine);
 
  private:
   void adopt(std::unique_ptr<KernelObject> object, std::string name);

@@ -32,9 +32,15 @@ struct ObjectSnapshot {
   std::vector<HolderSnapshot> waiters;
 };
 
+struct ApcSnapshot {
+  std::string name;
+  ThreadId target = kNoThread;
+};
+
 struct Snapshot {
   std::vector<ThreadSnapshot> threads;
   std::vector<ObjectSnapshot> objects;
+  std::vector<ApcSnapshot> apcs;
 };
 
 }  // namespace interlock

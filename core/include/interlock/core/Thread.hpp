@@ -6,6 +6,7 @@
 #include "interlock/core/Op.hpp"
 #include "interlock/core/WaitQueue.hpp"
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,6 +26,23 @@ struct ThreadSpec {
   bool suspendable = false;          // the adversary may call NtSuspendThread on it
   std::function<void()> body;
 };
+
+enum class ApcKind : std::uint8_t {
+  Special,  // kernel routine only: runs at APC_LEVEL, blocked only by a guarded region or IRQL
+  Normal,   // normal routine at PASSIVE: blocked by either region, IRQL, or another normal APC
+};
+
+// A kernel APC the scenario may queue to a thread (the adversary's or the I/O manager's).
+struct ApcSpec {
+  std::string name;
+  ThreadId target = kNoThread;
+  ApcKind kind = ApcKind::Normal;
+  std::function<void()> routine;
+};
+
+// Wait blocks: the thread's own wait plus one per APC nested inside it (an APC may wait
+// while the wait it interrupted stays queued on its object).
+inline constexpr std::size_t kMaxApcNesting = 3;
 
 enum class ThreadState : std::uint8_t {
   Ready,       // stopped before its pending visible operation
@@ -60,8 +78,17 @@ class Thread {
   [[nodiscard]] bool terminated() const noexcept { return state == ThreadState::Terminated; }
   [[nodiscard]] bool runnable() const noexcept {
     if (terminated() || suspended()) return false;
-    return state == ThreadState::Ready || wait.satisfied;
+    return state == ThreadState::Ready || wait().satisfied || deliverableApc() != kNoApc;
   }
+  [[nodiscard]] WaitBlock& wait() noexcept { return waits_[apcDepth]; }
+  [[nodiscard]] const WaitBlock& wait() const noexcept { return waits_[apcDepth]; }
+
+  // §2.1: special kernel APCs queue ahead of normal ones, FIFO within a kind.
+  static constexpr std::uint16_t kNoApc = 0xFFFF;
+  void queueApc(std::uint16_t apc, ApcKind kind) noexcept;
+  // The first queued APC §2.2 lets run now, or kNoApc.
+  [[nodiscard]] std::uint16_t deliverableApc() const noexcept;
+  void dequeueApc(std::uint16_t apc) noexcept;
 
   Irql irql = kPassiveLevel;
   std::int16_t kernelApcDisable = 0;
@@ -72,10 +99,18 @@ class Thread {
   bool suspendApcRunning = false;  // delivered; never resumed (the adversary's DoS)
   ThreadState state = ThreadState::Ready;
   Op pending;                      // the visible operation it will perform next
-  WaitBlock wait;                  // the wait in progress, if any
+  std::uint8_t apcDepth = 0;       // APC routines running on this thread, nested
   std::unique_ptr<Fiber> fiber;
 
  private:
+  struct QueuedApc {
+    std::uint16_t apc;
+    ApcKind kind;
+  };
+  std::array<WaitBlock, kMaxApcNesting + 1> waits_{};
+  std::array<QueuedApc, 16> apcQueue_{};
+  std::uint8_t apcCount_ = 0;
+
   ThreadId id_;
   ThreadSpec spec_;
 };

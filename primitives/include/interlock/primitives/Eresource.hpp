@@ -9,10 +9,25 @@
 
 namespace interlock::wdm {
 
+// Identifies an owner: a thread (ExGetCurrentResourceThread) or, after
+// ExSetResourceOwnerPointerEx, an owner pointer whose two low bits are set.
+using ERESOURCE_THREAD = std::uintptr_t;
+using PERESOURCE_THREAD = ERESOURCE_THREAD*;
+inline constexpr ULONG FLAG_OWNER_POINTER_IS_THREAD = 0x1;
+
 class ERESOURCE final : public interlock::KernelObject {
  public:
   static constexpr std::uint8_t kExclusiveWaiter = 0;
   static constexpr std::uint8_t kSharedWaiter = 1;
+  static constexpr std::size_t kMaxThreads = 64;        // the execution's thread limit
+  static constexpr std::size_t kMaxOwnerPointers = 4;   // transferred ownerships at once
+
+  // Ownership moved off its thread by ExSetResourceOwnerPointerEx: owned by no thread.
+  struct PointerOwner {
+    ERESOURCE_THREAD pointer = 0;  // 0: slot unused
+    bool exclusive = false;
+    std::uint32_t count = 0;
+  };
 
   [[nodiscard]] const char* typeName() const noexcept override { return "ERESOURCE"; }
   void owners(interlock::OwnerList& out) const override;
@@ -20,22 +35,40 @@ class ERESOURCE final : public interlock::KernelObject {
     return mode == kExclusiveWaiter ? "exclusive" : "shared";
   }
 
+  [[nodiscard]] bool exclusivelyOwned() const noexcept;
+  [[nodiscard]] bool unowned() const noexcept { return !exclusivelyOwned() && sharedOwners == 0; }
+
   // Model state; scenarios use the Ex* API, not these.
   bool initialized = false;
   ThreadId exclusiveOwner = kNoThread;
   std::uint32_t exclusiveCount = 0;
-  std::uint32_t sharedOwners = 0;                 // threads holding it shared
-  std::array<std::uint32_t, 64> sharedCount{};    // per thread id: no allocation
+  std::uint32_t sharedOwners = 0;                          // shared entries, pointers included
+  std::array<std::uint32_t, kMaxThreads> sharedCount{};    // per thread id: no allocation
+  std::array<PointerOwner, kMaxOwnerPointers> pointerOwners{};
 };
 using PERESOURCE = ERESOURCE*;
 
 NTSTATUS ExInitializeResourceLite(PERESOURCE resource);
+NTSTATUS ExDeleteResourceLite(PERESOURCE resource);
+
 BOOLEAN ExAcquireResourceExclusiveLite(PERESOURCE resource, BOOLEAN wait);
 BOOLEAN ExAcquireResourceSharedLite(PERESOURCE resource, BOOLEAN wait);
-void ExReleaseResourceLite(PERESOURCE resource);
+BOOLEAN ExAcquireSharedStarveExclusive(PERESOURCE resource, BOOLEAN wait);
+BOOLEAN ExAcquireSharedWaitForExclusive(PERESOURCE resource, BOOLEAN wait);
+[[nodiscard]] BOOLEAN ExTryToAcquireResourceExclusiveLite(PERESOURCE resource);
 PVOID ExEnterCriticalRegionAndAcquireResourceExclusive(PERESOURCE resource);
+PVOID ExEnterCriticalRegionAndAcquireResourceShared(PERESOURCE resource);
+
+void ExReleaseResourceLite(PERESOURCE resource);
+void ExReleaseResourceForThreadLite(PERESOURCE resource, ERESOURCE_THREAD thread);
 void ExReleaseResourceAndLeaveCriticalRegion(PERESOURCE resource);
+void ExConvertExclusiveToSharedLite(PERESOURCE resource);
+void ExSetResourceOwnerPointerEx(PERESOURCE resource, PVOID ownerPointer, ULONG flags);
+
+[[nodiscard]] ERESOURCE_THREAD ExGetCurrentResourceThread();
 [[nodiscard]] BOOLEAN ExIsResourceAcquiredExclusiveLite(PERESOURCE resource);
 [[nodiscard]] ULONG ExIsResourceAcquiredSharedLite(PERESOURCE resource);
+[[nodiscard]] ULONG ExGetExclusiveWaiterCount(PERESOURCE resource);
+[[nodiscard]] ULONG ExGetSharedWaiterCount(PERESOURCE resource);
 
 }  // namespace interlock::wdm

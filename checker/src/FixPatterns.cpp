@@ -1,0 +1,70 @@
+#include "interlock/checker/FixPatterns.hpp"
+
+#include <array>
+
+namespace interlock {
+
+namespace {
+
+// One row per rule id; kernel-semantics.md names each rule and what Windows does.
+constexpr std::array kPatterns{
+    // Causes: API contracts (SDV / Driver Verifier).
+    FixPattern{"WithinCriticalRegion",
+               "enter a critical region (KeEnterCriticalRegion) before acquiring, or use "
+               "ExEnterCriticalRegionAndAcquireResourceExclusive; leave it (KeLeaveCriticalRegion) "
+               "after the release"},
+    FixPattern{"CriticalRegions",
+               "call KeLeaveCriticalRegion only to end a KeEnterCriticalRegion of the same thread"},
+    FixPattern{"ApcRegionBalance",
+               "leave every critical or guarded region the APC routine enters before it returns"},
+    FixPattern{"LockHeldAtExit",
+               "release every lock and rundown reference on every path before the thread exits or "
+               "returns to user mode, error paths included"},
+    FixPattern{"ResourceInitialized", "call ExInitializeResourceLite before the first acquire"},
+    FixPattern{"ResourceReinitialized",
+               "initialize an ERESOURCE once; ExDeleteResourceLite it before initializing it again"},
+    // Consequences: properties.
+    FixPattern{"SuspendedOwner",
+               "keep normal kernel APCs disabled while the lock is held (KeEnterCriticalRegion "
+               "before the acquire, KeLeaveCriticalRegion after the release), so a suspend APC "
+               "waits until the lock is free"},
+    FixPattern{"SelfDeadlock",
+               "do not acquire what the thread already holds: release a shared ERESOURCE before "
+               "acquiring it exclusive (and re-check what it guards), never re-acquire a FAST_MUTEX, "
+               "guarded mutex or push lock, and drop your own rundown reference before "
+               "ExWaitForRundownProtectionRelease"},
+    FixPattern{"WaitCycle",
+               "acquire the locks in one global order on every path, or release the first before "
+               "waiting for the second"},
+    FixPattern{"NoThreadCanMove",
+               "make sure some thread will release or signal every object a thread waits for, on "
+               "error paths too"},
+    // Bug checks: Windows stops the machine.
+    FixPattern{"RESOURCE_NOT_OWNED",
+               "release an ERESOURCE only from the thread that acquired it, once per acquire (or "
+               "use ExReleaseResourceForThreadLite with the owner's thread)"},
+    FixPattern{"APC_INDEX_MISMATCH",
+               "pair every KeEnterCriticalRegion or KeEnterGuardedRegion with a leave on every "
+               "path before the system call returns, error paths included"},
+    FixPattern{"KERNEL_APC_PENDING_DURING_EXIT",
+               "pair every KeEnterCriticalRegion or KeEnterGuardedRegion with a leave before the "
+               "thread exits (PsTerminateSystemThread), error paths included"},
+    FixPattern{"IRQL_GT_ZERO_AT_SYSTEM_SERVICE",
+               "lower IRQL to PASSIVE_LEVEL (release spin locks and fast mutexes) before the system "
+               "call returns"},
+    FixPattern{"IRQL_UNEXPECTED_VALUE",
+               "return from the APC routine at the IRQL it was called at: lower every raise, "
+               "release every spin lock and fast mutex it took"},
+};
+
+}  // namespace
+
+std::span<const FixPattern> fixPatterns() noexcept { return kPatterns; }
+
+std::optional<std::string_view> fixFor(std::string_view rule) noexcept {
+  for (const FixPattern& pattern : kPatterns)
+    if (pattern.rule == rule) return pattern.fix;
+  return std::nullopt;
+}
+
+}  // namespace interlock

@@ -1,0 +1,50 @@
+#pragma once
+// Push locks (kernel-semantics.md §3.7): a small reader/writer lock, not recursive, with
+// no owner tracking and no fair order. Ex* forms need a critical region; Flt* forms enter
+// and leave one themselves.
+#include "interlock/core/KernelObject.hpp"
+#include "interlock/primitives/WdkTypes.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace interlock::wdm {
+
+class EX_PUSH_LOCK final : public interlock::KernelObject {
+ public:
+  static constexpr std::uint8_t kExclusiveWaiter = 0;
+  static constexpr std::uint8_t kSharedWaiter = 1;
+  static constexpr std::size_t kMaxThreads = 64;  // the execution's thread limit
+
+  [[nodiscard]] const char* typeName() const noexcept override { return "EX_PUSH_LOCK"; }
+  void owners(interlock::OwnerList& out) const override;
+  [[nodiscard]] const char* waitModeName(std::uint8_t mode) const noexcept override {
+    return mode == kExclusiveWaiter ? "exclusive" : "shared";
+  }
+
+  [[nodiscard]] bool unowned() const noexcept {
+    return exclusiveOwner == kNoThread && sharedOwners == 0;
+  }
+
+  // Model state. Windows keeps only a share count in the lock word and knows no owner;
+  // the model names owners so the checker's ownership view can see who holds it.
+  bool initialized = false;
+  ThreadId exclusiveOwner = kNoThread;
+  std::uint32_t sharedOwners = 0;                        // threads holding it shared
+  std::array<std::uint32_t, kMaxThreads> sharedCount{};  // per thread id: no allocation
+};
+using PEX_PUSH_LOCK = EX_PUSH_LOCK*;
+
+void ExInitializePushLock(PEX_PUSH_LOCK lock);
+void ExAcquirePushLockExclusive(PEX_PUSH_LOCK lock);
+void ExAcquirePushLockShared(PEX_PUSH_LOCK lock);
+void ExReleasePushLockExclusive(PEX_PUSH_LOCK lock);
+void ExReleasePushLockShared(PEX_PUSH_LOCK lock);
+
+void FltInitializePushLock(PEX_PUSH_LOCK lock);
+void FltAcquirePushLockExclusive(PEX_PUSH_LOCK lock);
+void FltAcquirePushLockShared(PEX_PUSH_LOCK lock);
+void FltReleasePushLock(PEX_PUSH_LOCK lock);
+void FltDeletePushLock(PEX_PUSH_LOCK lock);
+
+}  // namespace interlock::wdm
