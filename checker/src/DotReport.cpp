@@ -50,7 +50,7 @@ std::string dotReport(const TraceView& trace) {
              trace.verdict.violation->rule + ")";
   std::string out = "digraph \"wait-for\" {\n";
   out += "  label=" + dotString(title + " - wait-for graph at the end") + ";\n";
-  out += "  labelloc=t;\n  rankdir=LR;\n";
+  out += "  labelloc=t;\n  rankdir=LR;\n  fontname=\"Helvetica\";\n";
   out += "  node [fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n";
   for (const TraceThread& t : trace.threads) {
     std::string style = "shape=ellipse";

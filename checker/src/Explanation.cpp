@@ -35,7 +35,7 @@ class Words {
   [[nodiscard]] std::string ownMode(const std::string& thread, const std::string& object) const {
     if (const TraceObject* o = trace_.object(object))
       for (const TraceHolder& h : o->owners)
-        if (h.thread == thread) return h.mode + " x" + std::to_string(h.count);
+        if (h.thread == thread) return keepTogether(h.mode + " x" + std::to_string(h.count));
     return "";
   }
   [[nodiscard]] std::string waitStep(const std::string& thread, const std::string& object) const {
@@ -145,7 +145,7 @@ std::vector<Paragraph> consequence(const TraceView& trace, const TraceViolation&
                " for it forever.",
            ""}};
       for (const TraceViolation& c : chains)
-        out.push_back({"  chain:", Tone::Plain, chainText(c, words, false), "    "});
+        out.push_back({"  chain:", Tone::Plain, chainText(c, words, false), "         "});
       return out;
     }
     case ViolationKind::Deadlock: {
@@ -164,7 +164,7 @@ std::vector<Paragraph> consequence(const TraceView& trace, const TraceViolation&
                    (v.threads.size() == 2 ? "other" : "next") + " waits for.";
       }
       return {{"", Tone::Bold, headline, ""},
-              {"  cycle:", Tone::Plain, chainText(v, words, true), "    "}};
+              {"  cycle:", Tone::Plain, chainText(v, words, true), "         "}};
     }
     case ViolationKind::BugCheck:
       return {{"", Tone::Bold,

@@ -83,30 +83,41 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
   return exploration;
 }
 
-Replay replay(const Scenario& scenario, const Settings& settings, std::vector<Choice> schedule) {
+namespace {
+
+Replay replayWith(const Scenario& scenario, const Settings& settings, ReplayStrategy& strategy) {
   StackPool stacks;
   Execution execution(stacks);
   DefaultProperties properties;
-  ReplayStrategy strategy(std::move(schedule));
   strategy.beginExecution();
   Replay result{execution.run(scenario, settings.bounds, strategy, properties.monitors(), true), {},
                 std::nullopt};
   result.verdict = verdictOf(result.execution);
-  const Snapshot& names = result.execution.snapshot;
   if (const auto& divergence = strategy.divergence()) {
     std::string offered;
-    for (const Choice& choice : divergence->offered)
-      offered += (offered.empty() ? "" : ", ") + label(choice, names);
-    result.divergence =
-        "schedule entry " + std::to_string(divergence->position) + ": " +
-        (divergence->expected ? "'" + label(*divergence->expected, names) + "' is not possible"
-                              : std::string("the schedule ended")) +
-        " here; the scenario offers " + offered;
+    for (const std::string& option : divergence->offered)
+      offered += (offered.empty() ? "" : ", ") + option;
+    result.divergence = "schedule entry " + std::to_string(divergence->position) + ": " +
+                        (divergence->expected.empty() ? std::string("the schedule ended")
+                                                      : "'" + divergence->expected + "' is not possible") +
+                        " here; the scenario offers " + offered;
   } else if (!strategy.consumedAll()) {
     result.divergence = "schedule entry " + std::to_string(strategy.position()) +
                         ": the execution ended with entries left over";
   }
   return result;
+}
+
+}  // namespace
+
+Replay replay(const Scenario& scenario, const Settings& settings, std::vector<Choice> schedule) {
+  ReplayStrategy strategy(std::move(schedule));
+  return replayWith(scenario, settings, strategy);
+}
+
+Replay replay(const Scenario& scenario, const Settings& settings, std::vector<std::string> labels) {
+  ReplayStrategy strategy(std::move(labels));
+  return replayWith(scenario, settings, strategy);
 }
 
 }  // namespace interlock

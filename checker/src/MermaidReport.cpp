@@ -1,6 +1,7 @@
 #include "interlock/checker/MermaidReport.hpp"
 
 #include "interlock/checker/CallEffect.hpp"
+#include "interlock/checker/TextStyle.hpp"
 
 #include <algorithm>
 
@@ -17,6 +18,13 @@ std::string escape(std::string_view text) {
     else if (c == '\n') out += ' ';
     else out += c;
   }
+  return out;
+}
+
+// Notes do not wrap by themselves: break long text into lines with <br/>.
+std::string lines(std::string_view text) {
+  std::string out;
+  for (const std::string& line : wrap(text, 60)) out += (out.empty() ? "" : "<br/>") + escape(line);
   return out;
 }
 
@@ -79,10 +87,11 @@ class Diagram {
     if (e.kind == TraceEventKind::Violation) {
       const TraceViolation& v = *e.violation;
       const std::string code = v.codeText();
-      const std::string text = "❗ " + std::string(to_string(v.kind)) + " " + v.rule +
-                               (code.empty() ? "" : " (" + code + ")") + ": " + v.message;
+      const std::string title = "❗ " + std::string(to_string(v.kind)) + " " + v.rule +
+                                (code.empty() ? "" : " (" + code + ")");
       if (trace_.threads.empty()) return "";
-      return "    Note over " + (thread.empty() ? everyone() : thread) + ": " + escape(text) + "\n";
+      return "    Note over " + (thread.empty() ? everyone() : thread) + ": " + escape(title) +
+             "<br/>" + lines(v.message) + "\n";
     }
     if (thread.empty()) return "";
     if (e.kind == TraceEventKind::Adversary)

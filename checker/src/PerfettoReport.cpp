@@ -44,7 +44,7 @@ class Timeline {
     }
     all.insert(all.end(), events_.begin(), events_.end());
     // One event per line: stable, diffable bytes that any trace-event reader accepts.
-    std::string out = "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n";
+    std::string out = "{\"traceEvents\":[\n";
     for (std::size_t i = 0; i < all.size(); ++i) out += all[i].dump() + (i + 1 < all.size() ? ",\n" : "\n");
     return out + "]}\n";
   }

@@ -36,6 +36,22 @@ std::string label(const Choice& choice, const Snapshot& names) {
   return "?";
 }
 
+std::string label(const Choice& choice, const Execution& execution) {
+  const auto threadName = [&](ThreadId id) {
+    return id < execution.threads().size() ? execution.threads()[id]->name() : "#" + std::to_string(id);
+  };
+  switch (choice.kind) {
+    case ChoiceKind::Run: return "run " + threadName(choice.thread);
+    case ChoiceKind::Suspend: return "suspend " + threadName(choice.thread);
+    case ChoiceKind::Branch:
+      return "branch " + std::to_string(choice.value) + "/" + std::to_string(choice.count);
+    case ChoiceKind::Apc:
+      return "apc " + (choice.value < execution.apcs().size() ? execution.apcs()[choice.value].name
+                                                              : "#" + std::to_string(choice.value));
+  }
+  return "?";
+}
+
 std::optional<Choice> parseLabel(std::string_view text, const Snapshot& names) {
   const auto space = text.find(' ');
   if (space == std::string_view::npos) return std::nullopt;

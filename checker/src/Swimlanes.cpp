@@ -203,8 +203,8 @@ std::string endState(const TraceView& trace, const TextStyle& style) {
     for (const TraceObject& o : trace.objects)
       for (const TraceHolder& h : o.owners)
         if (h.thread == t.name)
-          owns += (owns.empty() ? "owns " : ", ") + o.type + " " + o.name + " (" + h.mode + " x" +
-                  std::to_string(h.count) + ")";
+          owns += (owns.empty() ? "owns " : ", ") + o.type + " " + o.name + " " +
+                  keepTogether("(" + h.mode + " x" + std::to_string(h.count) + ")");
     std::string waits;
     if (const TraceObject* o = trace.waitingOn(t.name))
       for (const TraceHolder& w : o->waiters)
@@ -217,11 +217,16 @@ std::string endState(const TraceView& trace, const TextStyle& style) {
                       : t.state == "waiting" ? Tone::Yellow
                       : t.state == "terminated" ? Tone::Dim
                                                 : Tone::Plain;
-    std::string line = "  " + pad(t.name, nameWidth) + kGap + pad("(" + t.requester + ")", requesterWidth) +
-                       kGap + style.paint(t.state, tone);
-    if (!waits.empty()) line += (t.state == "waiting" ? " " : "; waits ") + waits;
-    if (!owns.empty()) line += "; " + owns;
-    out += line + counts + "\n";
+    const std::string lead = "  " + pad(t.name, nameWidth) + kGap +
+                             pad("(" + t.requester + ")", requesterWidth) + kGap;
+    std::string body = t.state;
+    if (!waits.empty()) body += (t.state == "waiting" ? " " : "; waits ") + waits;
+    if (!owns.empty()) body += "; " + owns;
+    const auto lines = wrap(body + counts, kNoteWidth - std::min(kNoteWidth / 2, lead.size()), "  ");
+    for (std::size_t l = 0; l < lines.size(); ++l)
+      out += (l == 0 ? lead + style.paint(t.state, tone) + lines[0].substr(t.state.size())
+                     : std::string(lead.size(), ' ') + lines[l]) +
+             "\n";
   }
   return out;
 }

@@ -1,12 +1,15 @@
-// `interlock check [PATTERN...]`: the catalogue as a regression gate.
+// `interlock check [PATTERN...]`: the catalogue as a regression gate, with JUnit and SARIF
+// reports for CI dashboards.
 #include "Commands.hpp"
 
-#include "interlock/checker/Schedule.hpp"
-#include "interlock/checker/TextReport.hpp"
+#include "interlock/checker/CheckOutcome.hpp"
+#include "interlock/checker/JunitReport.hpp"
+#include "interlock/checker/SarifReport.hpp"
 #include "interlock/checker/Trace.hpp"
 #include "interlock/cli/Cli.hpp"
 #include "interlock/cli/OutputFile.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -14,54 +17,134 @@ namespace interlock::cli {
 
 using nlohmann::json;
 
-int checkCommand(const Catalogue& catalogue, const std::vector<std::string>& patterns, bool asJson) {
-  const auto selected = catalogue.match(patterns);
-  if (selected.empty()) throw InputError("no scenario matches the given patterns");
-  std::size_t width = 8;
-  for (const Scenario* s : selected) width = std::max(width, s->name.size());
-  bool mismatch = false;
-  bool incompletePass = false;
-  json rows = json::array();
-  if (!asJson) {
-    std::string header = "scenario";
-    header.resize(width + 2, ' ');
-    std::printf("%s%-40s %-40s %10s %9s\n", header.c_str(), "expected", "got", "executions", "time");
-  }
-  for (const Scenario* scenario : selected) {
-    const Settings settings = defaultSettings(*scenario);
-    const Exploration exploration = explore(*scenario, settings);
-    const Verdict& verdict = exploration.verdict;
-    const bool met = verdict.meets(scenario->expected);
-    if (!met) {
-      if (!scenario->expected.kind && verdict.result == Result::Incomplete) incompletePass = true;
-      else mismatch = true;
-    }
-    if (asJson) {
-      rows.push_back({{"scenario", scenario->name},
-                      {"expected", expectationJson(scenario->expected)},
-                      {"verdict", verdictJson(verdict, exploration.counterexample
-                                                           ? exploration.counterexample->snapshot
-                                                           : Snapshot{})},
-                      {"met", met},
-                      {"stats", statsJson(exploration.stats)}});
-    } else {
-      std::string name = scenario->name;
-      name.resize(width + 2, ' ');
-      std::printf("%s%-40s %-40s %10llu %8.3fs%s\n", name.c_str(),
-                  scenario->expected.describe().c_str(), verdict.summary().c_str(),
-                  static_cast<unsigned long long>(exploration.stats.executions),
-                  exploration.stats.elapsedSeconds, met ? "" : "  <-- MISMATCH");
+namespace {
+
+// Mismatches outrank an incomplete pass: a regression must not read as "raise a bound".
+int checkStatus(const std::vector<CheckOutcome>& outcomes) {
+  const auto any = [&](auto predicate) { return std::any_of(outcomes.begin(), outcomes.end(), predicate); };
+  if (any([](const CheckOutcome& o) { return o.mismatch(); })) return kViolation;
+  if (any([](const CheckOutcome& o) { return o.incompletePass(); })) return kIncomplete;
+  return kPass;
+}
+
+std::string_view statusWord(const CheckOutcome& outcome) {
+  return outcome.met() ? "met" : outcome.incompletePass() ? "incomplete" : "mismatch";
+}
+
+std::string padded(std::string text, std::size_t width) {
+  if (text.size() < width) text.resize(width, ' ');
+  return text;
+}
+
+class Table {
+ public:
+  Table(const std::vector<const Scenario*>& selected, const TextStyle& style) : style_(style) {
+    for (const Scenario* s : selected) {
+      name_ = std::max(name_, s->name.size());
+      verdict_ = std::max(verdict_, s->expected.describe().size());
     }
   }
-  const int status = mismatch ? kViolation : incompletePass ? kIncomplete : kPass;
-  if (asJson) {
-    std::cout << json{{"scenarios", rows}, {"passed", status == kPass}}.dump(2) << "\n";
+
+  void header() const {
+    std::cout << padded("scenario", name_ + 2) << padded("expected", verdict_ + 2)
+              << padded("got", verdict_ + 2) << "executions       time\n";
+  }
+
+  // One line per scenario as it finishes, so a CI log shows progress.
+  void row(const CheckOutcome& outcome) const {
+    char numbers[64];
+    std::snprintf(numbers, sizeof numbers, "%10llu %9.3fs",
+                  static_cast<unsigned long long>(outcome.exploration.stats.executions),
+                  outcome.exploration.stats.elapsedSeconds);
+    std::string mark;
+    if (outcome.incompletePass()) mark = "  " + style_.paint("<-- INCOMPLETE", Tone::Yellow);
+    else if (!outcome.met()) mark = "  " + style_.paint("<-- MISMATCH", Tone::Red);
+    std::cout << padded(outcome.scenario, name_ + 2)
+              << padded(outcome.expected.describe(), verdict_ + 2)
+              << padded(outcome.verdict().summary(), verdict_ + 2) << numbers << mark << std::endl;
+  }
+
+ private:
+  const TextStyle& style_;
+  std::size_t name_ = 8;
+  std::size_t verdict_ = 8;
+};
+
+void printFooter(const std::vector<CheckOutcome>& outcomes, int status, const CheckOptions& options,
+                 const TextStyle& style) {
+  std::size_t met = 0;
+  for (const CheckOutcome& o : outcomes) met += o.met() ? 1 : 0;
+  std::cout << "\n";
+  if (status == kPass) {
+    std::cout << style.paint("all expectations met", Tone::Green) << ": " << outcomes.size()
+              << " scenarios checked\n";
   } else {
-    std::size_t met = 0;
-    for (const auto& row : rows) met += row.value("met", false);
-    std::printf("\n%s: %zu scenarios checked\n",
-                status == kPass ? "all expectations met" : "expectations NOT met", selected.size());
+    std::cout << style.paint("expectations NOT met", Tone::Red) << ": " << met << " of "
+              << outcomes.size() << " scenarios met their expected verdict\n";
+    for (const CheckOutcome& o : outcomes) {
+      if (o.met()) continue;
+      std::cout << "  " << o.scenario << ": expected " << o.expected.describe() << ", got "
+                << o.verdict().summary()
+                << (o.incompletePass() ? " (raise the scenario's bounds)" : "") << "\n"
+                << "    reproduce: interlock run " << o.scenario << "\n";
+    }
   }
+  if (!options.junitPath.empty()) std::cout << "junit     " << options.junitPath << "\n";
+  if (!options.sarifPath.empty()) std::cout << "sarif     " << options.sarifPath << "\n";
+}
+
+json summaryJson(const std::vector<CheckOutcome>& outcomes, int status, const CheckOptions& options) {
+  json rows = json::array();
+  std::size_t met = 0, mismatched = 0, incomplete = 0;
+  for (const CheckOutcome& o : outcomes) {
+    met += o.met() ? 1 : 0;
+    mismatched += o.mismatch() ? 1 : 0;
+    incomplete += o.incompletePass() ? 1 : 0;
+    rows.push_back({{"scenario", o.scenario},
+                    {"family", o.family()},
+                    {"expected", expectationJson(o.expected)},
+                    {"verdict", verdictJson(o.verdict(), o.names())},
+                    {"met", o.met()},
+                    {"status", statusWord(o)},
+                    {"settings", settingsJson(o.settings)},
+                    {"stats", statsJson(o.exploration.stats)}});
+  }
+  const auto path = [](const std::string& p) { return p.empty() ? json(nullptr) : json(p); };
+  return {{"scenarios", std::move(rows)},
+          {"total", outcomes.size()},
+          {"met", met},
+          {"mismatched", mismatched},
+          {"incomplete", incomplete},
+          {"passed", status == kPass},
+          {"exit_status", status},
+          {"reports", {{"junit", path(options.junitPath)}, {"sarif", path(options.sarifPath)}}}};
+}
+
+}  // namespace
+
+int checkCommand(const Catalogue& catalogue, const CheckOptions& options) {
+  const auto selected = catalogue.match(options.patterns);
+  if (selected.empty()) throw InputError("no scenario matches the given patterns ('interlock list' shows them all)");
+  // Opened before exploring: an unwritable path fails in a second, not after the whole run.
+  std::optional<OutputFile> junit, sarif;
+  if (!options.junitPath.empty()) junit.emplace(options.junitPath);
+  if (!options.sarifPath.empty()) sarif.emplace(options.sarifPath);
+
+  const TextStyle style{!options.json && colourWanted()};
+  const Table table(selected, style);
+  if (!options.json) table.header();
+  std::vector<CheckOutcome> outcomes;
+  outcomes.reserve(selected.size());
+  for (const Scenario* scenario : selected) {
+    outcomes.push_back(checkScenario(*scenario));
+    if (!options.json) table.row(outcomes.back());
+  }
+  const int status = checkStatus(outcomes);
+
+  if (junit) junit->commit(junitReport(outcomes));
+  if (sarif) sarif->commit(sarifReport(outcomes));
+  if (options.json) std::cout << summaryJson(outcomes, status, options).dump(2) << "\n";
+  else printFooter(outcomes, status, options, style);
   return status;
 }
 

@@ -59,11 +59,12 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
                    "(trace-event JSON) or dot (wait-for graph)")
       ->check(CLI::IsMember(formatNames()));
 
-  std::vector<std::string> patterns;
-  bool checkJson = false;
+  CheckOptions checkOptions;
   auto* check = app.add_subcommand("check", "Run scenarios and compare each verdict with the expected one");
-  check->add_option("patterns", patterns, "Scenario names, globs or families (default: all)");
-  check->add_flag("--json", checkJson, "Print one JSON summary object");
+  check->add_option("patterns", checkOptions.patterns, "Scenario names, globs or families (default: all)");
+  check->add_option("--junit", checkOptions.junitPath, "Write a JUnit XML report here");
+  check->add_option("--sarif", checkOptions.sarifPath, "Write a SARIF 2.1.0 report here");
+  check->add_flag("--json", checkOptions.json, "Print one JSON summary object");
 
   try {
     app.parse(argc, argv);
@@ -76,7 +77,7 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
     if (*runCmd) return runCommand(catalogue, run);
     if (*replayCmd) return replayCommand(catalogue, tracePath, replayJson, replayFormat);
     if (*show) return showCommand(showPath, showFormat);
-    if (*check) return checkCommand(catalogue, patterns, checkJson);
+    if (*check) return checkCommand(catalogue, checkOptions);
   } catch (const InputError& error) {
     std::cerr << "interlock: " << error.what() << "\n";
     return kBadInput;

@@ -32,8 +32,14 @@ struct RunOptions {
                                 const std::string& format = "text");
 [[nodiscard]] int showCommand(const std::string& path, const std::string& format);
 [[nodiscard]] int listCommand(const Catalogue& catalogue, bool asJson);
-[[nodiscard]] int checkCommand(const Catalogue& catalogue, const std::vector<std::string>& patterns,
-                               bool asJson);
+
+struct CheckOptions {
+  std::vector<std::string> patterns;
+  std::string junitPath;  // empty: no JUnit report
+  std::string sarifPath;  // empty: no SARIF report
+  bool json = false;
+};
+[[nodiscard]] int checkCommand(const Catalogue& catalogue, const CheckOptions& options);
 
 // Colour for stdout: a terminal, NO_COLOR unset or empty (no-color.org), TERM not "dumb".
 [[nodiscard]] bool colourWanted();

@@ -22,17 +22,16 @@ int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJs
   if (file.settings.strategy != "dfs")
     throw InputError(path + ": field 'settings.strategy': expected \"dfs\", found \"" +
                      file.settings.strategy + "\"");
+  // Labels are checked for form here and matched against the live execution on replay,
+  // where APCs the model creates while running (I/O completions) exist too.
   const Snapshot names = namesOf(*scenario);
-  std::vector<Choice> schedule;
   for (std::size_t i = 0; i < file.schedule.size(); ++i) {
-    const auto choice = parseLabel(file.schedule[i], names);
-    if (!choice)
-      throw InputError(path + ": field 'schedule[" + std::to_string(i) + "]': '" + file.schedule[i] +
-                       "' is not a choice of scenario " + scenario->name +
-                       " (expected \"run THREAD\", \"suspend THREAD\" or \"branch I/N\")");
-    schedule.push_back(*choice);
+    if (file.schedule[i].starts_with("apc ") || parseLabel(file.schedule[i], names)) continue;
+    throw InputError(path + ": field 'schedule[" + std::to_string(i) + "]': '" + file.schedule[i] +
+                     "' is not a choice of scenario " + scenario->name +
+                     " (expected \"run THREAD\", \"suspend THREAD\", \"apc NAME\" or \"branch I/N\")");
   }
-  const Replay result = replay(*scenario, file.settings, std::move(schedule));
+  const Replay result = replay(*scenario, file.settings, file.schedule);
   if (result.divergence)
     throw InputError(path + ": field 'schedule': the trace no longer fits scenario " +
                      scenario->name + ": " + *result.divergence);

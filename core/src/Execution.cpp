@@ -104,6 +104,25 @@ void Execution::addApc(std::string name, const std::string& target, ApcKind kind
   throw ScenarioError("APC '" + name + "' targets '" + target + "', which is not a thread declared before it");
 }
 
+std::uint16_t Execution::addEnvironmentApc(const char* prefix, ThreadId target, ApcKind kind,
+                                          std::function<void()> routine) {
+  if (apcs_.size() >= 0xFFFE) throw ScenarioError("too many APCs");
+  std::size_t same = 1;
+  for (const ApcSpec& apc : apcs_) same += apc.environment && apc.name.starts_with(prefix);
+  apcs_.push_back(ApcSpec{std::string(prefix) + std::to_string(same), target, kind,
+                          std::move(routine), true});
+  apcQueued_.push_back(false);
+  return static_cast<std::uint16_t>(apcs_.size() - 1);
+}
+
+ThreadId Execution::spawnThread(ThreadSpec spec) {
+  addThread(std::move(spec));
+  Thread& thread = *threads_.back();
+  thread.pending = Op{"start"};
+  thread.fiber = std::make_unique<Fiber>(stacks_, &Execution::threadEntry, &thread);
+  return thread.id();
+}
+
 void Execution::addObject(std::unique_ptr<KernelObject> object, std::string name) {
   checkName(name, "object");
   for (const auto& o : objects_)
@@ -208,6 +227,10 @@ void Execution::collectOptions() {
   options_.clear();
   for (const auto& thread : threads_)
     if (thread->runnable()) options_.push_back(Choice{ChoiceKind::Run, thread->id()});
+  // The environment's own APCs (I/O completion) always happen eventually: progress choices.
+  for (std::size_t i = 0; i < apcs_.size(); ++i)
+    if (apcs_[i].environment && !apcQueued_[i] && !threads_[apcs_[i].target]->terminated())
+      options_.push_back(Choice{ChoiceKind::Apc, apcs_[i].target, static_cast<std::uint16_t>(i)});
   if (options_.empty()) return;  // quiescent: adversary events alone change nothing
   for (const auto& thread : threads_) {
     if (!thread->spec().suspendable || thread->terminated() || thread->suspendCount != 0) continue;
@@ -217,7 +240,7 @@ void Execution::collectOptions() {
       result_.suspensionBoundHit = true;
   }
   for (std::size_t i = 0; i < apcs_.size(); ++i) {
-    if (apcQueued_[i] || threads_[apcs_[i].target]->terminated()) continue;
+    if (apcs_[i].environment || apcQueued_[i] || threads_[apcs_[i].target]->terminated()) continue;
     if (apcsUsed_ < bounds_->maxApcs)
       options_.push_back(Choice{ChoiceKind::Apc, apcs_[i].target, static_cast<std::uint16_t>(i)});
     else
@@ -233,7 +256,7 @@ void Execution::apply(const Choice& choice) {
     case ChoiceKind::Apc:
       // KeInsertQueueApc: the target runs it at its next step if §2.2 allows, else later.
       apcQueued_[choice.value] = true;
-      ++apcsUsed_;
+      if (!apcs_[choice.value].environment) ++apcsUsed_;
       thread.queueApc(choice.value, apcs_[choice.value].kind);
       record(Event{.kind = EventKind::ApcQueued, .thread = thread.id(), .api = "KeInsertQueueApc",
                    .object = choice.value,
@@ -385,7 +408,21 @@ void Execution::stopCurrentThread() {
 void Execution::exitChecks(Thread& thread) {
   current_ = &thread;
   const bool userReturn = thread.spec().kind == ThreadKind::SystemCall;
-  if (userReturn && thread.irql != kPassiveLevel) {
+  const bool worker = thread.spec().kind == ThreadKind::Worker;
+  if (worker && thread.irql != kPassiveLevel) {
+    // §3.11 and §6: any IRQL above PASSIVE at a work item's return is reported as 0xE1.
+    report(Violation{.kind = ViolationKind::BugCheck, .rule = "WORKER_THREAD_RETURNED_AT_BAD_IRQL",
+                     .code = 0xE1,
+                     .message = "work item routine returned at IRQL " + std::to_string(thread.irql)});
+  } else if (worker && thread.combinedApcDisable() != 0) {
+    report(Violation{.kind = ViolationKind::BugCheck, .rule = "APC_INDEX_MISMATCH", .code = 0x1,
+                     .message = "work item routine returned with KernelApcDisable " +
+                                std::to_string(thread.kernelApcDisable) + ", SpecialApcDisable " +
+                                std::to_string(thread.specialApcDisable) +
+                                " (parameter 3 = CombinedApcDisable " +
+                                std::to_string(thread.combinedApcDisable()) +
+                                ", parameter 4 = 1: worker routine)"});
+  } else if (userReturn && thread.irql != kPassiveLevel) {
     report(Violation{.kind = ViolationKind::BugCheck, .rule = "IRQL_GT_ZERO_AT_SYSTEM_SERVICE",
                      .code = 0x4A,
                      .message = "system call returned to user mode at IRQL " +
@@ -416,7 +453,8 @@ void Execution::exitChecks(Thread& thread) {
   }
   thread.state = ThreadState::Terminated;
   record(Event{.kind = EventKind::Exit, .thread = thread.id(),
-               .api = userReturn ? "return to user mode" : "PsTerminateSystemThread"});
+               .api = userReturn ? "return to user mode"
+                                 : worker ? "work item returns" : "PsTerminateSystemThread"});
   // Back in user mode a queued suspend APC is delivered: the thread stops there.
   if (userReturn && thread.suspendApcQueued) deliverSuspendApc(thread);
 }

@@ -4,7 +4,7 @@ namespace interlock::scenarios {
 
 std::vector<Scenario> builtin() {
   std::vector<Scenario> all;
-  for (auto family : {eresourceScenarios, lockOrderScenarios, apcDisableScenarios, apcScenarios,
+  for (auto family : {eresourceScenarios, lockOrderScenarios, apcDisableScenarios, apcScenarios, fileIoScenarios,
                       fastMutexScenarios, spinLockScenarios, rundownScenarios, pushLockScenarios,
                       dispatcherScenarios})
     for (Scenario& scenario : family()) all.push_back(std::move(scenario));

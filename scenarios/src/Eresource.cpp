@@ -1,4 +1,4 @@
-// ERESOURCE scenarios (kernel-semantics.md §3.3, §4 patterns 1, 2, 7, 12).
+// ERESOURCE scenarios (kernel-semantics.md §3.3, §4 patterns 1, 2, 7, 12, §5.9).
 #include "interlock/primitives/wdm.hpp"
 #include "interlock/scenarios/Builtin.hpp"
 
@@ -188,11 +188,45 @@ Scenario releaseNotOwned() {
       }};
 }
 
+Scenario recursiveSharedUnderWriter(bool starve) {
+  return Scenario{
+      starve ? "eresource/starve-exclusive" : "eresource/wait-for-exclusive-recursion",
+      starve
+          ? "The fix of eresource/wait-for-exclusive-recursion: the lookup and its helper use "
+            "ExAcquireSharedStarveExclusive, which grants a shared request whenever the "
+            "resource is not held exclusively, even with a writer waiting. The lookup gets its "
+            "second hold, releases both, and the writer is handed the resource."
+          : "A lookup holds a resource through ExAcquireSharedWaitForExclusive and calls a "
+            "helper that acquires it the same way. If a writer has queued for exclusive access "
+            "in between, the documented grant rule makes the helper's request wait behind the "
+            "writer, who waits for the lookup's first hold: a deadlock that only another thread "
+            "releasing on the lookup's behalf could break (kernel-semantics.md §3.3, §5.9).",
+      starve ? Expectation::pass() : Expectation::violation(ViolationKind::Deadlock),
+      Bounds{},
+      [starve](Setup& s) {
+        auto& resource = s.make<ERESOURCE>("Resource");
+        auto& table = s.make<Shared<LONG>>("Table");
+        ExInitializeResourceLite(&resource);
+        const auto acquire = starve ? ExAcquireSharedStarveExclusive : ExAcquireSharedWaitForExclusive;
+        s.systemThread("lookup", [&resource, &table, acquire] {
+          KeEnterCriticalRegion();
+          acquire(&resource, TRUE);
+          (void)table.load();
+          acquire(&resource, TRUE);  // the helper's recursive shared acquire
+          ExReleaseResourceLite(&resource);
+          ExReleaseResourceLite(&resource);
+          KeLeaveCriticalRegion();
+        });
+        systemUser(s, resource, table, "writer");
+      }};
+}
+
 }  // namespace
 
 std::vector<Scenario> eresourceScenarios() {
   return {suspendedOwner(),    criticalRegion(),     criticalRegionCombined(), suspendedWaiter(),
-          sharedToExclusive(), recursiveExclusive(), releaseNotOwned()};
+          sharedToExclusive(), recursiveExclusive(), releaseNotOwned(),
+          recursiveSharedUnderWriter(false), recursiveSharedUnderWriter(true)};
 }
 
 }  // namespace interlock::scenarios

@@ -48,6 +48,9 @@ struct Replay {
 };
 [[nodiscard]] Replay replay(const Scenario& scenario, const Settings& settings,
                             std::vector<Choice> schedule);
+// The same for a schedule of labels, as a trace file records it.
+[[nodiscard]] Replay replay(const Scenario& scenario, const Settings& settings,
+                            std::vector<std::string> labels);
 
 // The scenario's thread and object names, from a run that stops before its first choice.
 [[nodiscard]] Snapshot namesOf(const Scenario& scenario);

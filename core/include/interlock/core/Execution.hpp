@@ -13,6 +13,7 @@
 #include "interlock/core/Violation.hpp"
 
 #include <cstddef>
+#include <deque>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -90,6 +91,12 @@ class Execution {
   void satisfy(WaitBlock& block);
   // A behaviour Windows leaves open: the strategy picks one of `count`.
   [[nodiscard]] std::size_t branch(std::size_t count);
+  // A kernel APC of the model itself (e.g. I/O completion) that the environment will queue
+  // to `target` at a moment the exploration chooses. Returns its index.
+  std::uint16_t addEnvironmentApc(const char* prefix, ThreadId target, ApcKind kind,
+                                  std::function<void()> routine);
+  // A thread created while the execution runs (a system worker); it starts at its first step.
+  ThreadId spawnThread(ThreadSpec spec);
   // Call after lowering IRQL or leaving a region: delivers what became deliverable (§2.2).
   void apcStateChanged();
   void record(Event event);
@@ -103,6 +110,7 @@ class Execution {
   }
   [[nodiscard]] const Thread& thread(ThreadId id) const { return *threads_.at(id); }
   [[nodiscard]] const KernelObject& object(ObjectId id) const { return *objects_.at(id); }
+  [[nodiscard]] const std::deque<ApcSpec>& apcs() const noexcept { return apcs_; }
   [[nodiscard]] std::uint32_t step() const noexcept { return result_.steps; }
   [[nodiscard]] bool ended() const noexcept { return terminal_; }
   [[nodiscard]] bool tearingDown() const noexcept { return tearingDown_; }
@@ -130,7 +138,7 @@ class Execution {
   StackPool& stacks_;
   std::vector<std::unique_ptr<Thread>> threads_;
   std::vector<std::unique_ptr<KernelObject>> objects_;
-  std::vector<ApcSpec> apcs_;
+  std::deque<ApcSpec> apcs_;  // stable: an APC routine may add one (I/O it issues)
   std::vector<bool> apcQueued_;
   std::uint32_t apcsUsed_ = 0;
   std::vector<Choice> options_;

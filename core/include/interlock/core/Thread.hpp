@@ -17,6 +17,7 @@ namespace interlock {
 enum class ThreadKind : std::uint8_t {
   SystemCall,  // a user thread inside a system call: its body ends by returning to user mode
   System,      // a system thread: its body ends with PsTerminateSystemThread
+  Worker,      // a system worker thread running one work item: its body is the routine
 };
 
 struct ThreadSpec {
@@ -38,6 +39,9 @@ struct ApcSpec {
   ThreadId target = kNoThread;
   ApcKind kind = ApcKind::Normal;
   std::function<void()> routine;
+  // The model's own APC (the I/O manager's completion): the environment always queues it
+  // eventually, so it is a progress choice, not bounded like the adversary's.
+  bool environment = false;
 };
 
 // Wait blocks: the thread's own wait plus one per APC nested inside it (an APC may wait

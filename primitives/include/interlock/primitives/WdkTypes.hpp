@@ -23,4 +23,14 @@ inline constexpr KIRQL DISPATCH_LEVEL = interlock::kDispatchLevel;
 
 inline constexpr NTSTATUS STATUS_SUCCESS = 0;
 
+using LONGLONG = std::int64_t;
+using ULONG_PTR = std::uintptr_t;
+using PULONG = ULONG*;
+using HANDLE = void*;
+using PHANDLE = HANDLE*;
+union LARGE_INTEGER {
+  LONGLONG QuadPart;
+};
+using PLARGE_INTEGER = LARGE_INTEGER*;
+
 }  // namespace interlock::wdm

@@ -13,6 +13,7 @@ namespace interlock::scenarios {
 [[nodiscard]] std::vector<Scenario> lockOrderScenarios();
 [[nodiscard]] std::vector<Scenario> apcDisableScenarios();
 [[nodiscard]] std::vector<Scenario> apcScenarios();
+[[nodiscard]] std::vector<Scenario> fileIoScenarios();         // fast-mutex/ and guarded-mutex/ I/O
 [[nodiscard]] std::vector<Scenario> fastMutexScenarios();     // also guarded-mutex/, reentrancy/
 [[nodiscard]] std::vector<Scenario> spinLockScenarios();
 [[nodiscard]] std::vector<Scenario> rundownScenarios();

@@ -1,0 +1,31 @@
+#include "interlock/checker/CheckOutcome.hpp"
+
+#include "interlock/checker/Explanation.hpp"
+#include "interlock/checker/Trace.hpp"
+#include "interlock/checker/TraceView.hpp"
+
+namespace interlock {
+
+bool CheckOutcome::incompletePass() const noexcept {
+  return !expected.kind && exploration.verdict.result == Result::Incomplete;
+}
+
+std::string CheckOutcome::family() const { return scenario.substr(0, scenario.find('/')); }
+
+const Snapshot& CheckOutcome::names() const noexcept {
+  static const Snapshot none;  // immutable, so sharing it is not global state
+  return exploration.counterexample ? exploration.counterexample->snapshot : none;
+}
+
+CheckOutcome checkScenario(const Scenario& scenario) {
+  CheckOutcome outcome{scenario.name, scenario.expected, defaultSettings(scenario), {}, {}};
+  outcome.exploration = explore(scenario, outcome.settings);
+  if (const auto& counterexample = outcome.exploration.counterexample) {
+    // The same words `interlock run` prints, made from the trace the run would write.
+    const nlohmann::json document = traceJson(scenario, outcome.settings, *counterexample);
+    outcome.explanation = explain(viewTrace(document, scenario.name));
+  }
+  return outcome;
+}
+
+}  // namespace interlock

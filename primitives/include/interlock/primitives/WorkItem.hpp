@@ -1,0 +1,46 @@
+#pragma once
+// Work items (kernel-semantics.md §3.11): the routine runs at PASSIVE_LEVEL on a system
+// worker thread, dequeued before it runs. Each queued item gets a worker of its own
+// (partial: the size of the system pool, and deadlocks from exhausting it, are not modelled).
+#include "interlock/core/KernelObject.hpp"
+#include "interlock/primitives/WdkTypes.hpp"
+
+namespace interlock::wdm {
+
+class DEVICE_OBJECT final : public interlock::KernelObject {
+ public:
+  [[nodiscard]] const char* typeName() const noexcept override { return "DEVICE_OBJECT"; }
+};
+using PDEVICE_OBJECT = DEVICE_OBJECT*;
+
+enum WORK_QUEUE_TYPE { CriticalWorkQueue, DelayedWorkQueue, HyperCriticalWorkQueue };
+
+using PIO_WORKITEM_ROUTINE = void (*)(PDEVICE_OBJECT DeviceObject, PVOID Context);
+using PWORKER_THREAD_ROUTINE = void (*)(PVOID Parameter);
+
+class IO_WORKITEM final : public interlock::KernelObject {
+ public:
+  [[nodiscard]] const char* typeName() const noexcept override { return "IO_WORKITEM"; }
+  PDEVICE_OBJECT device = nullptr;
+  bool queued = false;
+  bool freed = false;
+};
+using PIO_WORKITEM = IO_WORKITEM*;
+
+class WORK_QUEUE_ITEM final : public interlock::KernelObject {
+ public:
+  [[nodiscard]] const char* typeName() const noexcept override { return "WORK_QUEUE_ITEM"; }
+  PWORKER_THREAD_ROUTINE routine = nullptr;
+  PVOID parameter = nullptr;
+  bool queued = false;
+};
+using PWORK_QUEUE_ITEM = WORK_QUEUE_ITEM*;
+
+[[nodiscard]] PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject);
+void IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine,
+                     WORK_QUEUE_TYPE QueueType, PVOID Context);
+void IoFreeWorkItem(PIO_WORKITEM IoWorkItem);
+void ExInitializeWorkItem(PWORK_QUEUE_ITEM Item, PWORKER_THREAD_ROUTINE Routine, PVOID Parameter);
+void ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType);
+
+}  // namespace interlock::wdm

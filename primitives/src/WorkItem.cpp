@@ -1,0 +1,92 @@
+#include "interlock/primitives/WorkItem.hpp"
+
+#include "interlock/primitives/Call.hpp"
+
+#include <memory>
+#include <string>
+
+namespace interlock::wdm {
+
+namespace {
+
+std::size_t count(const Execution& execution, std::string_view type) {
+  std::size_t n = 0;
+  for (const auto& object : execution.objects()) n += type == object->typeName();
+  return n;
+}
+
+// §3.11: queue at <= DISPATCH_LEVEL; queueing an item already queued stops Windows (0xE4).
+bool checkQueue(const Thread& thread, const char* api, bool alreadyQueued, const KernelObject& item) {
+  if (thread.irql > DISPATCH_LEVEL)
+    detail::contractViolation("IrqlExDispatchLte", 0, std::string(api) + " above DISPATCH_LEVEL", &item);
+  if (!alreadyQueued) return true;
+  detail::bugCheck("WORKER_INVALID", 0xE4,
+                   std::string(api) + ": " + item.name() + " is already queued", &item);
+  return false;
+}
+
+// The worker runs the routine at PASSIVE_LEVEL, system requester, beyond user suspension.
+void startWorker(Execution& execution, std::function<void()> routine) {
+  std::size_t workers = 1;
+  for (const auto& thread : execution.threads())
+    workers += thread->spec().kind == ThreadKind::Worker;
+  (void)execution.spawnThread(ThreadSpec{"worker" + std::to_string(workers), "system",
+                                         ThreadKind::Worker, false, std::move(routine)});
+}
+
+}  // namespace
+
+PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject) {
+  Execution& execution = Execution::current();
+  auto item = std::make_unique<IO_WORKITEM>();
+  IO_WORKITEM& ref = *item;
+  ref.device = DeviceObject;
+  execution.addObject(std::move(item), "WorkItem" + std::to_string(count(execution, "IO_WORKITEM") + 1));
+  detail::recordCall("IoAllocateWorkItem", DeviceObject, nullptr, "a new IO_WORKITEM");
+  return &ref;
+}
+
+void IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine,
+                     WORK_QUEUE_TYPE, PVOID Context) {
+  constexpr const char* api = "IoQueueWorkItem";
+  Thread& thread = detail::visibleCall(api, IoWorkItem, Access::Write);
+  if (!checkQueue(thread, api, IoWorkItem->queued, *IoWorkItem)) return;
+  if (IoWorkItem->freed)
+    detail::contractViolation("WorkItemFreed", 0, "IoQueueWorkItem on a freed IO_WORKITEM", IoWorkItem);
+  IoWorkItem->queued = true;
+  detail::recordCall(api, IoWorkItem, nullptr, "queued to a system worker thread");
+  startWorker(Execution::current(), [IoWorkItem, WorkerRoutine, Context] {
+    IoWorkItem->queued = false;  // dequeued before the routine runs: it may requeue itself
+    WorkerRoutine(IoWorkItem->device, Context);
+  });
+}
+
+void IoFreeWorkItem(PIO_WORKITEM IoWorkItem) {
+  detail::localCall();  // needs a calling thread
+  if (IoWorkItem->queued)
+    detail::contractViolation("WorkItemFreedWhileQueued", 0,
+                              "IoFreeWorkItem on " + IoWorkItem->name() + " while it is queued", IoWorkItem);
+  IoWorkItem->freed = true;
+  detail::recordCall("IoFreeWorkItem", IoWorkItem, nullptr, nullptr);
+}
+
+void ExInitializeWorkItem(PWORK_QUEUE_ITEM Item, PWORKER_THREAD_ROUTINE Routine, PVOID Parameter) {
+  Item->routine = Routine;
+  Item->parameter = Parameter;
+  Item->queued = false;
+  detail::recordCall("ExInitializeWorkItem", Item, nullptr, nullptr);
+}
+
+void ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE) {
+  constexpr const char* api = "ExQueueWorkItem";
+  Thread& thread = detail::visibleCall(api, WorkItem, Access::Write);
+  if (!checkQueue(thread, api, WorkItem->queued, *WorkItem)) return;
+  WorkItem->queued = true;
+  detail::recordCall(api, WorkItem, nullptr, "queued to a system worker thread");
+  startWorker(Execution::current(), [WorkItem] {
+    WorkItem->queued = false;
+    WorkItem->routine(WorkItem->parameter);
+  });
+}
+
+}  // namespace interlock::wdm
