@@ -123,7 +123,7 @@ TEST_CASE("replay of a schedule the scenario no longer follows exits 2 naming th
 }
 
 TEST_CASE("check over the catalogue exits 0 when every expectation is met") {
-  const auto r = runCli({"check", "--json", "lock-order/*", "eresource/suspended-owner"});
+  const auto r = runCli({"check", "--json", "lock-order/abba", "lock-order/consistent", "eresource/suspended-owner"});
   CHECK(r.status == 0);
   const auto out = nlohmann::json::parse(r.out);
   CHECK(out["scenarios"].size() == 3);

@@ -102,7 +102,7 @@ TEST_CASE("a bug check names the stop code and that Windows stops there") {
   v["code"] = "0xE3";
   const std::string text = explain(synthetic(v, {threadJson("worker", "system", "ready")}, json::array()));
   CHECK(text.rfind("worker (system): ExReleaseResourceLite on ERESOURCE R by a thread that does not own "
-                   "it. Windows stops\nthe machine here with bug check 0xE3 (RESOURCE_NOT_OWNED).\nFix: "
+                   "it. Windows\nstops the machine here with bug check 0xE3 (RESOURCE_NOT_OWNED).\nFix: "
                    "release an ERESOURCE only",
                    0) == 0);
 }

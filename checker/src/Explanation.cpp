@@ -42,6 +42,12 @@ class Words {
     const std::string mode = waitMode(thread, object);
     return this->object(object) + (mode.empty() ? "" : " (" + mode + ")");
   }
+  // "owned ERESOURCE R", but "held a reference to EX_RUNDOWN_REF R": rundown has no owner.
+  [[nodiscard]] std::string held(const std::string& name) const {
+    const TraceObject* o = trace_.object(name);
+    const bool rundown = o != nullptr && o->type.rfind("EX_RUNDOWN_REF", 0) == 0;
+    return (rundown ? "held a reference to " : "owned ") + object(name);
+  }
   [[nodiscard]] bool suspended(const std::string& thread) const {
     const TraceThread* t = trace_.thread(thread);
     return t != nullptr && t->state == "suspended";
@@ -140,7 +146,7 @@ std::vector<Paragraph> consequence(const TraceView& trace, const TraceViolation&
       for (const TraceViolation& c : chains) stuck.push_back(words.who(c.threads.front()));
       std::vector<Paragraph> out{
           {"", Tone::Bold,
-           words.who(owner) + " was suspended while it owned " + words.object(v.objects.back()) +
+           words.who(owner) + " was suspended while it " + words.held(v.objects.back()) +
                "; " + listed(stuck) + (stuck.size() == 1 ? " waits" : " wait") +
                " for it forever.",
            ""}};
@@ -170,12 +176,16 @@ std::vector<Paragraph> consequence(const TraceView& trace, const TraceViolation&
       return {{"", Tone::Bold,
                (v.thread.empty() ? "" : words.who(v.thread) + ": ") + v.message +
                    ". Windows stops the machine here with " +
-                   (code.empty() ? "a bug check" : code) + " (" + v.rule + ").",
+                   (code.empty() ? "a bug check" : keepTogether(code)) + " (" + v.rule + ").",
                ""}};
     case ViolationKind::ContractViolation:
       return {{"", Tone::Bold,
                (v.thread.empty() ? "" : words.who(v.thread) + " breaks an API contract: ") +
                    v.message + " (" + v.rule + (code.empty() ? "" : ", " + code) + ").",
+               ""}};
+    case ViolationKind::LockOrder:
+      return {{"", Tone::Bold,
+               sentence(v.message) + " (" + v.rule + (code.empty() ? "" : ", " + keepTogether(code)) + ").",
                ""}};
     case ViolationKind::Assertion:
       return {{"", Tone::Bold,

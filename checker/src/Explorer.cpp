@@ -42,6 +42,7 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
   Exploration exploration;
   Stats& stats = exploration.stats;
   std::optional<std::vector<Choice>> found;     // first schedule with a consequence
+  std::optional<std::vector<Choice>> ordered;   // first schedule with a lock-order cycle
   std::optional<std::vector<Choice>> breached;  // first schedule with only a cause
   bool stepBound = false;
   bool suspensionBound = false;
@@ -61,6 +62,7 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
       found = result.schedule;
       break;
     }
+    if (!ordered && result.lockOrder() != nullptr) ordered = result.schedule;
     if (!breached && result.hasCause()) breached = result.schedule;
     if (settings.maxExecutions != 0 && stats.executions >= settings.maxExecutions) {
       budget = true;
@@ -69,8 +71,8 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
   } while (strategy.nextExecution());
   stats.maxDepth = strategy.maxDepth();
 
-  if (found || breached) {
-    Replay full = replay(scenario, settings, found ? *found : *breached);
+  if (found || ordered || breached) {
+    Replay full = replay(scenario, settings, found ? *found : ordered ? *ordered : *breached);
     exploration.verdict = std::move(full.verdict);
     exploration.counterexample = std::move(full.execution);
   } else if (stepBound || suspensionBound || apcBound || budget) {

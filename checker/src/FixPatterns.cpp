@@ -36,6 +36,9 @@ constexpr std::array kPatterns{
     FixPattern{"WaitCycle",
                "acquire the locks in one global order on every path, or release the first before "
                "waiting for the second"},
+    FixPattern{"LockOrderCycle",
+               "acquire the locks in one global order on every path, so no schedule can close the "
+               "cycle"},
     FixPattern{"NoThreadCanMove",
                "make sure some thread will release or signal every object a thread waits for, on "
                "error paths too"},

@@ -48,10 +48,11 @@ std::string violationLine(const Violation& v, const Snapshot& names) {
 // What a person reading the dashboard needs: both verdicts, why, and how to see it again.
 std::string failureText(const CheckOutcome& outcome) {
   const Verdict& verdict = outcome.verdict();
+  const std::uint64_t executions = outcome.exploration.stats.executions;
   std::string text = "expected  " + outcome.expected.describe() + "\n" +
                      "got       " + verdict.summary() + "\n" +
-                     "explored  " + std::to_string(outcome.exploration.stats.executions) +
-                     " executions\n\n";
+                     "explored  " + std::to_string(executions) +
+                     (executions == 1 ? " execution\n\n" : " executions\n\n");
   if (!outcome.explanation.empty()) {
     text += outcome.explanation;
   } else if (verdict.violation) {

@@ -12,6 +12,23 @@ Violation fromChain(ViolationKind kind, const char* rule, std::string message,
                    .objects = chain.objects, .threads = chain.threads};
 }
 
+// Whether a suspended owner holds what `thread` waits for: one of its objects, or for a
+// WaitAny wait on several, every one of them.
+bool behindSuspended(const Execution& execution, const Thread& thread) {
+  const WaitSet& wait = thread.waitSet();
+  const bool any = wait.type == WaitType::Any && wait.count > 1;
+  for (const WaitBlock& block : wait.used()) {
+    if (!WaitForGraph::waitsOn(block)) continue;
+    OwnerList owners;
+    block.object->owners(owners);
+    bool suspended = false;
+    for (const Owner& owner : owners) suspended = suspended || execution.thread(owner.thread).suspended();
+    if (any && !suspended) return false;
+    if (!any && suspended) return true;
+  }
+  return any;
+}
+
 }  // namespace
 
 void DeadlockProperty::afterStep(Execution& execution, const Choice& choice) {
@@ -31,27 +48,33 @@ void DeadlockProperty::atQuiescence(Execution& execution) {
   const WaitForGraph graph(execution);
   for (const auto& thread : execution.threads()) {
     if (thread->terminated() || thread->suspended()) continue;
+    if (!graph.blocked(thread->id())) continue;
     // Stuck behind a suspended thread of its own requester: that requester hurt only itself.
+    if (behindSuspended(execution, *thread)) continue;
     WaitChain chain;
-    if (graph.blocked(thread->id())) {
-      const KernelObject& object = *thread->wait().object;
-      OwnerList owners;
-      object.owners(owners);
-      bool behindOwnSuspended = false;
-      for (const Owner& owner : owners)
-        behindOwnSuspended = behindOwnSuspended || execution.thread(owner.thread).suspended();
-      if (behindOwnSuspended) continue;
-      chain.threads.push_back(thread->id());
-      chain.objects.push_back(object.id());
-      std::string who = owners.empty() ? std::string("no thread will release or signal it")
-                                       : "its owner " + execution.thread(owners.begin()->thread).name() +
-                                             " cannot release it";
-      execution.report(fromChain(ViolationKind::Deadlock, "NoThreadCanMove",
-                                 "no thread can move: " + thread->name() + " waits for " +
-                                     object.typeName() + " " + object.name() + ", and " + who,
-                                 chain));
-      return;
+    chain.threads.push_back(thread->id());
+    std::string waited;
+    for (const WaitBlock& block : thread->waitBlocks()) {
+      if (!WaitForGraph::waitsOn(block)) continue;
+      chain.objects.push_back(block.object->id());
+      waited += std::string(waited.empty() ? "" : ", ") + block.object->typeName() + " " +
+                block.object->name();
     }
+    const KernelObject& object = execution.object(chain.objects.front());
+    OwnerList owners;
+    object.owners(owners);
+    std::string message = "no thread can move: " + thread->name() + " waits for ";
+    if (const WaitSet& wait = thread->waitSet(); wait.count > 1)
+      message += (wait.type == WaitType::Any ? "any of " : "all of ") + waited +
+                 (wait.type == WaitType::Any ? " (WaitAny)" : " (WaitAll)") +
+                 ", and no thread will release or signal what it needs";
+    else
+      message += waited + ", and " +
+                 (owners.empty() ? std::string("no thread will release or signal it")
+                                 : "its owner " + execution.thread(owners.begin()->thread).name() +
+                                       " cannot release it");
+    execution.report(fromChain(ViolationKind::Deadlock, "NoThreadCanMove", std::move(message), chain));
+    return;
   }
 }
 

@@ -52,6 +52,8 @@ std::string ruleDescription(const Violation& v) {
     case ViolationKind::SuspendedOwnerDoS:
       return "A suspended thread owns what others wait for (" + v.rule + ")";
     case ViolationKind::Assertion: return "A scenario assertion failed (" + v.rule + ")";
+    case ViolationKind::LockOrder:
+      return "Locks taken in both orders: a deadlock waiting for its schedule (" + v.rule + ")";
   }
   return v.rule;
 }

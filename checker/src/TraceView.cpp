@@ -127,7 +127,9 @@ std::vector<TraceHolder> holders(const Field& f, bool counted) {
 
 std::string TraceViolation::codeText() const {
   if (code.empty()) return "";
-  if (kind == ViolationKind::ContractViolation) return "DV 0xC4/" + code;
+  // Driver Verifier reports contract breaches and lock-order cycles as bug check 0xC4.
+  if (kind == ViolationKind::ContractViolation || kind == ViolationKind::LockOrder)
+    return "DV 0xC4/" + code;
   if (kind == ViolationKind::BugCheck) return "bug check " + code;
   return code;
 }

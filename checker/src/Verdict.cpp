@@ -29,10 +29,13 @@ std::string Verdict::summary() const {
 Verdict verdictOf(const ExecutionResult& execution) {
   Verdict verdict;
   for (const Violation& violation : execution.violations)
-    if (!isConsequence(violation.kind)) verdict.causes.push_back(violation);
+    if (violation.kind == ViolationKind::ContractViolation) verdict.causes.push_back(violation);
   if (const Violation* consequence = execution.consequence()) {
     verdict.result = Result::Violation;
     verdict.violation = *consequence;
+  } else if (const Violation* order = execution.lockOrder()) {
+    verdict.result = Result::Violation;
+    verdict.violation = *order;
   } else if (!verdict.causes.empty()) {
     verdict.result = Result::Violation;
     verdict.violation = verdict.causes.front();

@@ -50,6 +50,12 @@ const Violation* ExecutionResult::consequence() const noexcept {
   return &violations.back();
 }
 
+const Violation* ExecutionResult::lockOrder() const noexcept {
+  for (const Violation& v : violations)
+    if (v.kind == ViolationKind::LockOrder) return &v;
+  return nullptr;
+}
+
 bool ExecutionResult::hasCause() const noexcept {
   for (const Violation& v : violations)
     if (!isConsequence(v.kind)) return true;
@@ -164,6 +170,7 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
   if (!scenario.setup) throw ScenarioError("scenario '" + scenario.name + "' has no setup");
   scenario.setup(setup);
   startThreads();
+  for (Monitor* monitor : monitors_) monitor->beginExecution(*this);
 
   while (!terminal_) {
     collectOptions();
@@ -292,8 +299,11 @@ void Execution::wait(const char* api) {
     thread.state = ThreadState::Waiting;
     thread.pending = waitOp;
     // §2.2: a waiter takes deliverable kernel APCs, then waits again ("the wait resumes").
-    if (deliverApcs(thread)) continue;
-    if (thread.wait().satisfied || tearingDown_) break;
+    if (deliverApcs(thread)) {
+      if (thread.waitSet().resumed != nullptr) thread.waitSet().resumed(thread);
+      continue;
+    }
+    if (thread.waitSatisfied() || tearingDown_) break;  // WaitAny: one block; WaitAll: all
     thread.fiber->suspend();
   }
   thread.state = ThreadState::Ready;
@@ -302,6 +312,10 @@ void Execution::wait(const char* api) {
 void Execution::satisfy(WaitBlock& block) {
   block.satisfied = true;
   if (block.object != nullptr) block.object->waiters().remove(block);
+  // §3.6 WaitAny: one object satisfies the wait, so the thread leaves its other queues.
+  if (block.thread != nullptr)
+    for (WaitBlock& other : block.thread->blockSatisfied(block))
+      if (other.object != nullptr) other.object->waiters().remove(other);
 }
 
 std::size_t Execution::branch(std::size_t count) {
@@ -407,6 +421,9 @@ void Execution::stopCurrentThread() {
 
 void Execution::exitChecks(Thread& thread) {
   current_ = &thread;
+  // Mutexes are run down before the region checks (ReactOS PspExitThread: KeRundownThread first).
+  for (const auto& object : objects_)
+    if (auto stop = object->heldAtExit(thread)) report(std::move(*stop));
   const bool userReturn = thread.spec().kind == ThreadKind::SystemCall;
   const bool worker = thread.spec().kind == ThreadKind::Worker;
   if (worker && thread.irql != kPassiveLevel) {
@@ -443,6 +460,7 @@ void Execution::exitChecks(Thread& thread) {
   }
   OwnerList owners;
   for (const auto& object : objects_) {
+    if (!object->isLock()) continue;
     owners = OwnerList{};
     object->owners(owners);
     if (!owners.contains(thread.id())) continue;

@@ -34,4 +34,46 @@ void Thread::dequeueApc(std::uint16_t apc) noexcept {
   --apcCount_;
 }
 
+bool WaitSet::satisfied() const noexcept {
+  const auto inUse = used();
+  auto done = [](const WaitBlock& block) { return block.satisfied; };
+  if (type == WaitType::All) return std::all_of(inUse.begin(), inUse.end(), done);
+  return std::any_of(inUse.begin(), inUse.end(), done);
+}
+
+WaitSet* Thread::waitSetOf(const WaitBlock& block) noexcept {
+  // Compared by address one by one: pointers into different arrays have no defined order.
+  for (WaitSet& set : waits_)
+    for (const WaitBlock& candidate : set.blocks)
+      if (&candidate == &block) return &set;
+  return nullptr;
+}
+
+std::span<WaitBlock> Thread::beginWait(std::size_t count, WaitType type, bool timed) noexcept {
+  WaitSet& set = waitSet();
+  set.count = static_cast<std::uint8_t>(std::min(count, kMaxWaitObjects));
+  set.type = type;
+  set.timed = timed;
+  set.satisfiedBy = WaitSet::kNoBlock;
+  set.resumed = nullptr;
+  for (WaitBlock& block : set.used()) block = WaitBlock{.thread = this};
+  return set.used();
+}
+
+void Thread::endWait() noexcept {
+  WaitSet& set = waitSet();
+  set.count = 1;
+  set.type = WaitType::Any;
+  set.timed = false;
+  set.resumed = nullptr;
+}
+
+std::span<WaitBlock> Thread::blockSatisfied(const WaitBlock& block) noexcept {
+  WaitSet* set = waitSetOf(block);
+  if (set == nullptr) return {};
+  set->satisfiedBy = static_cast<std::uint8_t>(&block - set->blocks.data());
+  if (set->type == WaitType::All || set->count == 1) return {};
+  return set->used();
+}
+
 }  // namespace interlock

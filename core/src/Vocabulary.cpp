@@ -10,12 +10,13 @@
 namespace interlock {
 
 namespace {
-constexpr std::array<std::pair<ViolationKind, std::string_view>, 5> kKinds{{
+constexpr std::array<std::pair<ViolationKind, std::string_view>, 6> kKinds{{
     {ViolationKind::ContractViolation, "ContractViolation"},
     {ViolationKind::BugCheck, "BugCheck"},
     {ViolationKind::Deadlock, "Deadlock"},
     {ViolationKind::SuspendedOwnerDoS, "SuspendedOwnerDoS"},
     {ViolationKind::Assertion, "Assertion"},
+    {ViolationKind::LockOrder, "LockOrder"},
 }};
 }  // namespace
 
@@ -51,7 +52,9 @@ bool parseViolationKind(std::string_view text, ViolationKind& kind) noexcept {
   return false;
 }
 
-bool isConsequence(ViolationKind kind) noexcept { return kind != ViolationKind::ContractViolation; }
+bool isConsequence(ViolationKind kind) noexcept {
+  return kind != ViolationKind::ContractViolation && kind != ViolationKind::LockOrder;
+}
 
 std::string Expectation::describe() const {
   if (!kind) return "pass";

@@ -119,8 +119,8 @@ BOOLEAN waitOrFail(Thread& thread, ERESOURCE& resource, BOOLEAN wait, std::uint8
 void checkRelease(const Thread& caller, ERESOURCE& resource, bool owns, const char* api) {
   checkInitialized(resource, api);
   if (caller.irql > DISPATCH_LEVEL)
-    detail::contractViolation("IrqlExApcLte3", 0, std::string(api) + " above DISPATCH_LEVEL",
-                              &resource);
+    detail::contractViolation("ResourceReleaseAboveDispatch", 0,
+                              std::string(api) + " above DISPATCH_LEVEL", &resource);
   // §3.3: system threads are exempt from the APC rule on release.
   if (owns && normalKernelApcsEnabled(caller) && caller.spec().kind != ThreadKind::System)
     detail::contractViolation("WithinCriticalRegion", 0x38,

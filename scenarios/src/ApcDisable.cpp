@@ -55,8 +55,9 @@ Scenario unbalancedThreadExit() {
 Scenario areApcsDisabled() {
   return Scenario{
       "apc-disable/are-apcs-disabled",
-      "KeAreApcsDisabled is TRUE inside a critical region and FALSE outside it, whatever "
-      "the interleaving with another thread that does the same.",
+      "KeAreApcsDisabled is TRUE inside a critical region alone, TRUE inside a guarded region "
+      "alone, and FALSE outside both (§2.3: it tests CombinedApcDisable, either counter), "
+      "whatever the interleaving with another thread that does the same.",
       Expectation::pass(),
       Bounds{},
       [](Setup& s) {
@@ -71,6 +72,12 @@ Scenario areApcsDisabled() {
             ExReleaseResourceLite(&resource);
             KeLeaveCriticalRegion();
             check(!KeAreApcsDisabled(), "APCs enabled after leaving");
+            KeEnterGuardedRegion();
+            check(KeAreApcsDisabled(), "APCs disabled inside a guarded region");
+            ExAcquireResourceSharedLite(&resource, TRUE);
+            ExReleaseResourceLite(&resource);
+            KeLeaveGuardedRegion();
+            check(!KeAreApcsDisabled(), "APCs enabled after leaving the guarded region");
           });
         }
       }};

@@ -1,5 +1,6 @@
 #pragma once
 // The properties checked on every execution, as monitors of the execution.
+#include "interlock/checker/LockOrderProperty.hpp"
 #include "interlock/core/Execution.hpp"
 
 #include <array>
@@ -31,7 +32,8 @@ class DefaultProperties {
  private:
   SuspendedOwnerProperty suspendedOwner_;
   DeadlockProperty deadlock_;
-  std::array<Monitor*, 2> monitors_{&suspendedOwner_, &deadlock_};
+  LockOrderProperty lockOrder_;
+  std::array<Monitor*, 3> monitors_{&suspendedOwner_, &deadlock_, &lockOrder_};
 };
 
 }  // namespace interlock

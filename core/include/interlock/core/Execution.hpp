@@ -37,6 +37,8 @@ class ChoiceSource {
 class Monitor {
  public:
   virtual ~Monitor() = default;
+  // Every thread has reached its first visible operation; no choice has been made yet.
+  virtual void beginExecution(Execution& execution) { (void)execution; }
   virtual void afterStep(Execution& execution, const Choice& choice) {
     (void)execution, (void)choice;
   }
@@ -64,6 +66,7 @@ struct ExecutionResult {
 
   [[nodiscard]] const Violation* consequence() const noexcept;
   [[nodiscard]] bool hasCause() const noexcept;
+  [[nodiscard]] const Violation* lockOrder() const noexcept;
 };
 
 class Execution {

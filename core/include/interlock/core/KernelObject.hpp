@@ -2,11 +2,13 @@
 // Base of every modelled object: a name, an id, its waiters, and a generic ownership
 // view that properties read without knowing the object's type.
 #include "interlock/core/Ids.hpp"
+#include "interlock/core/Violation.hpp"
 #include "interlock/core/WaitQueue.hpp"
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace interlock {
@@ -48,6 +50,15 @@ class KernelObject {
   [[nodiscard]] virtual const char* typeName() const noexcept = 0;
   // Threads that hold the object and would have to release it for a waiter to proceed.
   virtual void owners(OwnerList& out) const { (void)out; }
+  // Whether the object is a lock: its acquisition order matters and a thread must release
+  // it before it ends. False for references that another thread may release (rundown).
+  [[nodiscard]] virtual bool isLock() const noexcept { return true; }
+  // What Windows itself does when `thread` ends still owning the object (a KMUTEX: bug check
+  // THREAD_TERMINATE_HELD_MUTEX), reported before the region checks; nullopt: the generic check.
+  [[nodiscard]] virtual std::optional<Violation> heldAtExit(const Thread& thread) const {
+    (void)thread;
+    return std::nullopt;
+  }
   // What a waiter in `mode` is waiting for, in the kernel's words ("exclusive", ...).
   [[nodiscard]] virtual const char* waitModeName(std::uint8_t mode) const noexcept {
     (void)mode;

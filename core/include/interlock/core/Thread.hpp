@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 
 namespace interlock {
@@ -47,10 +48,39 @@ struct ApcSpec {
 // Wait blocks: the thread's own wait plus one per APC nested inside it (an APC may wait
 // while the wait it interrupted stays queued on its object).
 inline constexpr std::size_t kMaxApcNesting = 3;
+// Objects one wait may name (KeWaitForMultipleObjects, §3.6). Windows allows 64 with a
+// caller-supplied KWAIT_BLOCK array; the model keeps 8 inline so waiting never allocates.
+inline constexpr std::size_t kMaxWaitObjects = 8;
+
+enum class WaitType : std::uint8_t {
+  Any,  // satisfied by one object; the thread leaves its other objects' queues
+  All,  // satisfied only when every object can be taken at once (the primitive decides)
+};
+
+// One wait of a thread: the blocks it is queued with at one APC nesting depth. A
+// single-object wait (detail::waitFor) uses block 0 only, with the defaults below.
+struct WaitSet {
+  static constexpr std::uint8_t kNoBlock = 0xFF;
+
+  std::array<WaitBlock, kMaxWaitObjects> blocks{};
+  std::uint8_t count = 1;
+  WaitType type = WaitType::Any;
+  // A finite timeout: if nobody satisfies it, it times out instead of hanging (§3.6).
+  bool timed = false;
+  std::uint8_t satisfiedBy = kNoBlock;  // the block that satisfied it (WaitAny), last wait
+  // Called when the wait resumes after kernel APCs ran inside it: the kernel took the thread
+  // out of the wait for them (§2.2), so a dispatcher wait looks at its objects again.
+  void (*resumed)(Thread& thread) = nullptr;
+
+  [[nodiscard]] std::span<WaitBlock> used() noexcept { return {blocks.data(), count}; }
+  [[nodiscard]] std::span<const WaitBlock> used() const noexcept { return {blocks.data(), count}; }
+  // WaitAny: one block satisfied; WaitAll: every block satisfied.
+  [[nodiscard]] bool satisfied() const noexcept;
+};
 
 enum class ThreadState : std::uint8_t {
   Ready,       // stopped before its pending visible operation
-  Waiting,     // in a wait; runnable once its wait block is satisfied
+  Waiting,     // in a wait; runnable once its wait is satisfied (WaitSet::satisfied)
   Terminated,
 };
 
@@ -82,10 +112,28 @@ class Thread {
   [[nodiscard]] bool terminated() const noexcept { return state == ThreadState::Terminated; }
   [[nodiscard]] bool runnable() const noexcept {
     if (terminated() || suspended()) return false;
-    return state == ThreadState::Ready || wait().satisfied || deliverableApc() != kNoApc;
+    return state == ThreadState::Ready || waitSatisfied() || deliverableApc() != kNoApc;
   }
-  [[nodiscard]] WaitBlock& wait() noexcept { return waits_[apcDepth]; }
-  [[nodiscard]] const WaitBlock& wait() const noexcept { return waits_[apcDepth]; }
+  // Block 0 of the current depth's wait: all a single-object wait uses.
+  [[nodiscard]] WaitBlock& wait() noexcept { return waits_[apcDepth].blocks[0]; }
+  [[nodiscard]] const WaitBlock& wait() const noexcept { return waits_[apcDepth].blocks[0]; }
+  // The current depth's wait: its blocks, count, type and which block satisfied it.
+  [[nodiscard]] WaitSet& waitSet() noexcept { return waits_[apcDepth]; }
+  [[nodiscard]] const WaitSet& waitSet() const noexcept { return waits_[apcDepth]; }
+  [[nodiscard]] std::span<WaitBlock> waitBlocks() noexcept { return waitSet().used(); }
+  [[nodiscard]] std::span<const WaitBlock> waitBlocks() const noexcept { return waitSet().used(); }
+  [[nodiscard]] bool waitSatisfied() const noexcept { return waitSet().satisfied(); }
+  // The wait (at any depth) that `block` belongs to, or nullptr if it is not this thread's.
+  [[nodiscard]] WaitSet* waitSetOf(const WaitBlock& block) noexcept;
+
+  // Starts a multi-object wait at the current depth: `count` fresh blocks owned by this
+  // thread, for the caller to point at objects and queue. End it with endWait().
+  std::span<WaitBlock> beginWait(std::size_t count, WaitType type, bool timed) noexcept;
+  // Back to the single-object shape detail::waitFor expects; keeps satisfiedBy readable.
+  void endWait() noexcept;
+  // For Execution::satisfy: records `block` as the one that satisfied its wait and returns
+  // the blocks a WaitAny wait must now leave (all of its blocks; none for WaitAll).
+  [[nodiscard]] std::span<WaitBlock> blockSatisfied(const WaitBlock& block) noexcept;
 
   // §2.1: special kernel APCs queue ahead of normal ones, FIFO within a kind.
   static constexpr std::uint16_t kNoApc = 0xFFFF;
@@ -111,7 +159,7 @@ class Thread {
     std::uint16_t apc;
     ApcKind kind;
   };
-  std::array<WaitBlock, kMaxApcNesting + 1> waits_{};
+  std::array<WaitSet, kMaxApcNesting + 1> waits_{};
   std::array<QueuedApc, 16> apcQueue_{};
   std::uint8_t apcCount_ = 0;
 

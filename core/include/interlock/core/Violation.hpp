@@ -15,11 +15,13 @@ enum class ViolationKind : std::uint8_t {
   Deadlock,
   SuspendedOwnerDoS,
   Assertion,
+  LockOrder,          // two locks taken in both orders: a deadlock waiting for a schedule
 };
 
 [[nodiscard]] std::string_view to_string(ViolationKind kind) noexcept;
 [[nodiscard]] bool parseViolationKind(std::string_view text, ViolationKind& kind) noexcept;
-// Consequences end an execution; a ContractViolation is a cause unless nothing worse follows.
+// Consequences end an execution. A ContractViolation is a cause unless nothing worse
+// follows; a LockOrder finding outranks it but does not end the execution either.
 [[nodiscard]] bool isConsequence(ViolationKind kind) noexcept;
 
 struct Violation {

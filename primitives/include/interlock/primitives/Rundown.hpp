@@ -27,6 +27,9 @@ class RundownRef : public interlock::KernelObject {
   static constexpr std::size_t kMaxThreads = 64;  // the execution's thread limit
 
   void owners(interlock::OwnerList& out) const override;
+  // A reference is no lock: it may be released by another thread (a completion routine),
+  // and it takes no part in lock order.
+  [[nodiscard]] bool isLock() const noexcept override { return false; }
   [[nodiscard]] const char* waitModeName(std::uint8_t mode) const noexcept override {
     (void)mode;
     return "run-down";

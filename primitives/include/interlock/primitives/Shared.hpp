@@ -22,6 +22,15 @@ class Shared final : public KernelObject {
     value_ = value;
     record("write");
   }
+  // One visible operation that reads and writes: `update` gets the value by reference and
+  // returns the call's result (the Interlocked family).
+  template <typename Update>
+  T readModifyWrite(const char* api, Update update) {
+    Execution::current().visible(Op{api, id(), Access::Write});
+    const T result = update(value_);
+    record(api);
+    return result;
+  }
   // The value without a scheduling point: for final-state checks after all threads ended.
   [[nodiscard]] T peek() const noexcept { return value_; }
 

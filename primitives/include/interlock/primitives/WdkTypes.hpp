@@ -33,4 +33,23 @@ union LARGE_INTEGER {
 };
 using PLARGE_INTEGER = LARGE_INTEGER*;
 
+// Dispatcher objects and waits (kernel-semantics.md §3.5, §3.6).
+using KPRIORITY = LONG;
+inline constexpr KPRIORITY IO_NO_INCREMENT = 0;
+using CCHAR = std::int8_t;
+using KPROCESSOR_MODE = CCHAR;
+enum MODE : CCHAR { KernelMode, UserMode, MaximumMode };
+enum EVENT_TYPE : std::uint8_t { NotificationEvent, SynchronizationEvent };
+enum WAIT_TYPE : std::uint8_t { WaitAll, WaitAny };
+enum KWAIT_REASON : std::uint8_t {
+  Executive, FreePage, PageIn, PoolAllocation, DelayExecution, Suspended, UserRequest,
+  WrExecutive, WrFreePage, WrPageIn, WrPoolAllocation, WrDelayExecution, WrSuspended,
+  WrUserRequest,
+};
+inline constexpr NTSTATUS STATUS_WAIT_0 = 0;
+inline constexpr NTSTATUS STATUS_ABANDONED = 0x80;  // STATUS_ABANDONED_WAIT_0
+inline constexpr NTSTATUS STATUS_TIMEOUT = 0x102;
+inline constexpr NTSTATUS STATUS_MUTANT_NOT_OWNED = static_cast<NTSTATUS>(0xC0000046u);
+inline constexpr NTSTATUS STATUS_SEMAPHORE_LIMIT_EXCEEDED = static_cast<NTSTATUS>(0xC0000047u);
+
 }  // namespace interlock::wdm

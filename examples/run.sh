@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The example as a user would build it: configure, build and install Interlock from this
+# repository into a temporary prefix, build examples/ against that prefix with
+# find_package(Interlock), then check the example's scenarios with the resulting binary.
+# KEEP=1 keeps the temporary directory; CMAKE_GENERATOR picks the generator (default:
+# Ninja when installed). Exits non-zero at the first step that does not do what it should.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/interlock-example.XXXXXX")
+cleanup() { if [ -z "${KEEP:-}" ]; then rm -rf "$work"; else echo "kept $work"; fi; }
+trap cleanup EXIT
+if [ -z "${CMAKE_GENERATOR:-}" ] && command -v ninja >/dev/null; then export CMAKE_GENERATOR=Ninja; fi
+prefix="$work/prefix"
+
+step() { echo; echo "== $*"; }
+fail() { echo "run.sh: FAILED: $*" >&2; exit 1; }
+# Runs a command and fails unless it exits with the given status.
+expect_status() {
+  local want=$1; shift
+  local got=0
+  "$@" || got=$?
+  [ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want"
+  echo "-> exit $got, as expected"
+}
+
+step "configure, build and install Interlock into $prefix"
+cmake -S "$root" -B "$work/interlock-build" -DINTERLOCK_TESTS=OFF
+cmake --build "$work/interlock-build"
+cmake --install "$work/interlock-build" --prefix "$prefix"
+config=$(find "$prefix" -name InterlockConfig.cmake -print -quit)
+[ -n "$config" ] || fail "no package config was installed"
+if grep -rqF "$root" "$(dirname "$config")"; then
+  fail "the installed package refers to the source tree ($root)"
+fi
+
+step "configure and build the example against the installed package only"
+cmake -S "$here" -B "$work/example-build" -DCMAKE_PREFIX_PATH="$prefix"
+cmake --build "$work/example-build"
+bin="$work/example-build/my-interlock"
+[ -x "$bin" ] || fail "no my-interlock executable was built"
+
+step "my-interlock list: the built-in catalogue and the example's scenarios"
+"$bin" list | tee "$work/list.txt"
+grep -q '^eresource/suspended-owner ' "$work/list.txt" || fail "the built-in catalogue is missing"
+grep -q '^example/cache-ioctl-unprotected ' "$work/list.txt" || fail "the example's scenarios are missing"
+
+step "my-interlock check 'example/*': every expected verdict met"
+expect_status 0 "$bin" check 'example/*' --junit "$work/example.xml" --sarif "$work/example.sarif"
+[ -s "$work/example.xml" ] && [ -s "$work/example.sarif" ] || fail "check did not write its reports"
+
+step "my-interlock run example/cache-ioctl-unprotected: the bug is found"
+expect_status 1 "$bin" run example/cache-ioctl-unprotected
+
+step "my-interlock run example/cache-ioctl-critical-region: the fix passes"
+expect_status 0 "$bin" run example/cache-ioctl-critical-region
+
+echo
+echo "run.sh: the installed package builds a user project, and its scenarios check as expected"

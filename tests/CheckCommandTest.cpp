@@ -1,0 +1,162 @@
+// `interlock check` as a CI gate: exit 0 when every expectation is met, 1 on a mismatch,
+// 3 when an expected pass was cut short, 2 for an unwritable report before anything runs.
+#include "CheckSupport.hpp"
+#include "CliSupport.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace interlock;
+using interlock::test::runCli;
+
+namespace {
+
+bool exists(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("check exits 0 and prints one row per scenario when every expectation is met") {
+  const auto r = runCli({"check", "eresource/suspended-owner", "eresource/critical-region", "lock-order/abba"});
+  CHECK(r.status == 0);
+  CHECK(contains(r.out, "scenario"));
+  CHECK(contains(r.out, "executions"));
+  CHECK(contains(r.out, "eresource/critical-region"));
+  CHECK(contains(r.out, "lock-order/abba"));
+  CHECK(contains(r.out, "all expectations met: 3 scenarios checked"));
+  CHECK_FALSE(contains(r.out, "MISMATCH"));
+}
+
+TEST_CASE("check exits 0 over a catalogue the test builds, when its expectations hold") {
+  const auto r = runCli({"check", "test/"}, test::metCatalogue());
+  CHECK(r.status == 0);
+  CHECK(contains(r.out, "all expectations met: 2 scenarios checked"));
+}
+
+TEST_CASE("check exits 1 when a scenario's stated expectation is wrong") {
+  Catalogue catalogue = test::metCatalogue();
+  catalogue.add(test::wrongExpectation());
+  const auto r = runCli({"check"}, catalogue);
+  CHECK(r.status == 1);
+  CHECK(contains(r.out, "<-- MISMATCH"));
+  CHECK(contains(r.out, "expectations NOT met: 2 of 3 scenarios met their expected verdict"));
+  CHECK(contains(r.out, "test/wrong: expected pass, got SuspendedOwnerDoS (SuspendedOwner)"));
+  CHECK(contains(r.out, "reproduce: interlock run test/wrong"));
+}
+
+TEST_CASE("check exits 3 when an expected pass is cut short by its step bound") {
+  Catalogue catalogue = test::metCatalogue();
+  catalogue.add(test::cutShort());
+  const auto r = runCli({"check"}, catalogue);
+  CHECK(r.status == 3);
+  CHECK(contains(r.out, "<-- INCOMPLETE"));
+  CHECK(contains(r.out, "test/cut: expected pass, got incomplete (step bound) (raise the scenario's bounds)"));
+}
+
+TEST_CASE("a mismatch outranks an incomplete pass: check exits 1") {
+  Catalogue catalogue;
+  catalogue.add(test::cutShort());
+  catalogue.add(test::wrongExpectation());
+  CHECK(runCli({"check"}, catalogue).status == 1);
+}
+
+TEST_CASE("an expected violation the search does not find is a mismatch") {
+  Catalogue catalogue;
+  catalogue.add(test::testScenario("test/fixed-but-expected-bug",
+                                   Expectation::violation(ViolationKind::SuspendedOwnerDoS),
+                                   test::criticalRegionSetup));
+  const auto r = runCli({"check"}, catalogue);
+  CHECK(r.status == 1);
+  CHECK(contains(r.out, "expected SuspendedOwnerDoS, got pass"));
+}
+
+TEST_CASE("check --json prints one summary object with counts and the exit status") {
+  Catalogue catalogue = test::metCatalogue();
+  catalogue.add(test::wrongExpectation());
+  catalogue.add(test::cutShort());
+  const auto r = runCli({"check", "--json"}, catalogue);
+  REQUIRE(r.status == 1);
+  const auto out = nlohmann::json::parse(r.out);  // nothing but the object on stdout
+  CHECK(out["total"] == 4);
+  CHECK(out["met"] == 2);
+  CHECK(out["mismatched"] == 1);
+  CHECK(out["incomplete"] == 1);
+  CHECK(out["passed"] == false);
+  CHECK(out["exit_status"] == 1);
+  CHECK(out["reports"]["junit"].is_null());
+  REQUIRE(out["scenarios"].size() == 4);
+  const auto& cut = out["scenarios"][1];  // sorted by name: bug, cut, fix, wrong
+  CHECK(cut["scenario"] == "test/cut");
+  CHECK(cut["family"] == "test");
+  CHECK(cut["status"] == "incomplete");
+  CHECK(cut["verdict"]["result"] == "incomplete");
+  CHECK(cut["settings"]["max_steps"] == 3);
+  const auto& wrong = out["scenarios"][3];
+  CHECK(wrong["status"] == "mismatch");
+  CHECK(wrong["expected"]["result"] == "pass");
+  CHECK(wrong["verdict"]["kind"] == "SuspendedOwnerDoS");
+  CHECK(wrong["stats"]["executions"].get<int>() >= 1);
+}
+
+TEST_CASE("an unwritable --junit or --sarif path exits 2 before any scenario runs") {
+  int setups = 0;
+  Catalogue catalogue;
+  catalogue.add(Scenario{"test/counted", "counts its setups", Expectation::pass(), Bounds{},
+                         [&setups](Setup& s) {
+                           ++setups;
+                           test::criticalRegionSetup(s);
+                         }});
+  for (const char* option : {"--junit", "--sarif"}) {
+    CAPTURE(option);
+    const auto r = runCli({"check", option, "/no/such/dir/report.xml"}, catalogue);
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(contains(r.err, "/no/such/dir/report.xml: cannot write here"));
+  }
+  CHECK(setups == 0);
+  CHECK(runCli({"check"}, catalogue).status == 0);
+  CHECK(setups > 0);  // the same catalogue does run when the paths are fine
+}
+
+TEST_CASE("check writes the JUnit and SARIF files whole, leaving no temporary beside them") {
+  const std::string junit = "/tmp/interlock-check-test.xml";
+  const std::string sarif = "/tmp/interlock-check-test.sarif";
+  std::remove(junit.c_str());
+  std::remove(sarif.c_str());
+  Catalogue catalogue = test::metCatalogue();
+  catalogue.add(test::wrongExpectation());
+  const auto r = runCli({"check", "--junit", junit, "--sarif", sarif}, catalogue);
+  CHECK(r.status == 1);  // the files are written on a mismatch too: that is when CI needs them
+  REQUIRE(exists(junit));
+  REQUIRE(exists(sarif));
+  CHECK_FALSE(exists(junit + ".tmp." + std::to_string(::getpid())));
+  CHECK_FALSE(exists(sarif + ".tmp." + std::to_string(::getpid())));
+  CHECK(slurp(junit).starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"));
+  CHECK(nlohmann::json::parse(slurp(sarif))["version"] == "2.1.0");
+  CHECK(contains(r.out, "junit     " + junit));
+  CHECK(contains(r.out, "sarif     " + sarif));
+}
+
+TEST_CASE("check with a pattern that matches nothing exits 2") {
+  const auto r = runCli({"check", "no-such-family/*"});
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "no scenario matches"));
+}
