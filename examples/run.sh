@@ -47,7 +47,9 @@ grep -q '^example/cache-ioctl-unprotected ' "$work/list.txt" || fail "the exampl
 
 step "my-interlock check 'example/*': every expected verdict met"
 expect_status 0 "$bin" check 'example/*' --junit "$work/example.xml" --sarif "$work/example.sarif"
-[ -s "$work/example.xml" ] && [ -s "$work/example.sarif" ] || fail "check did not write its reports"
+for report in "$work/example.xml" "$work/example.sarif"; do
+  [ -s "$report" ] || fail "check did not write $report"
+done
 
 step "my-interlock run example/cache-ioctl-unprotected: the bug is found"
 expect_status 1 "$bin" run example/cache-ioctl-unprotected

@@ -63,6 +63,11 @@ std::string sentence(std::string text) {
   return text;
 }
 
+std::string withoutPeriod(std::string text) {
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  return text;
+}
+
 std::string listed(const std::vector<std::string>& items) {
   std::string text;
   for (std::size_t i = 0; i < items.size(); ++i)
@@ -180,12 +185,16 @@ std::vector<Paragraph> consequence(const TraceView& trace, const TraceViolation&
                ""}};
     case ViolationKind::ContractViolation:
       return {{"", Tone::Bold,
-               (v.thread.empty() ? "" : words.who(v.thread) + " breaks an API contract: ") +
-                   v.message + " (" + v.rule + (code.empty() ? "" : ", " + code) + ").",
+               (v.thread.empty() ? withoutPeriod(sentence(v.message))
+                                 : words.who(v.thread) + " breaks an API contract: " +
+                                       withoutPeriod(v.message)) +
+                   " (" + v.rule +
+                   (code.empty() ? "" : ", " + keepTogether(code)) + ").",
                ""}};
     case ViolationKind::LockOrder:
       return {{"", Tone::Bold,
-               sentence(v.message) + " (" + v.rule + (code.empty() ? "" : ", " + keepTogether(code)) + ").",
+               withoutPeriod(sentence(v.message)) + " (" + v.rule +
+                   (code.empty() ? "" : ", " + keepTogether(code)) + ").",
                ""}};
     case ViolationKind::Assertion:
       return {{"", Tone::Bold,
@@ -212,7 +221,8 @@ std::string explain(const TraceView& trace, const TextStyle& style) {
       if (std::find(fixes.begin(), fixes.end(), *fix) == fixes.end()) fixes.emplace_back(*fix);
   };
   for (const TraceViolation& cause : trace.verdict.causes) {
-    if (same(cause, main)) continue;
+    addFix(cause.rule);
+    if (same(cause, main)) continue;  // a breach with nothing worse after it is the headline
     const std::string code = cause.codeText();
     paragraphs.push_back({"Cause:", Tone::Yellow,
                           shortMessage(cause.message) + " (" + cause.rule +
@@ -220,7 +230,6 @@ std::string explain(const TraceView& trace, const TextStyle& style) {
                               (cause.thread.empty() ? "" : ", in " + cause.thread) + " at step " +
                               std::to_string(cause.step) + ".",
                           "       "});
-    addFix(cause.rule);
   }
   if (fixes.empty()) addFix(main.rule);
   for (const std::string& fix : fixes) paragraphs.push_back({"Fix:", Tone::Green, fix + ".", "     "});

@@ -13,6 +13,21 @@ constexpr std::array kPatterns{
                "enter a critical region (KeEnterCriticalRegion) before acquiring, or use "
                "ExEnterCriticalRegionAndAcquireResourceExclusive; leave it (KeLeaveCriticalRegion) "
                "after the release"},
+    FixPattern{"PushLockWithinCriticalRegion",
+               "enter a critical region (KeEnterCriticalRegion) before acquiring the push lock and "
+               "leave it after the release"},
+    FixPattern{"FastMutexUnsafe",
+               "call ExAcquireFastMutexUnsafe only at APC_LEVEL or inside a critical or guarded "
+               "region, or use ExAcquireFastMutex, which raises IRQL itself"},
+    FixPattern{"GuardedMutexUnsafe",
+               "call KeAcquireGuardedMutexUnsafe only inside KeEnterGuardedRegion or at APC_LEVEL, "
+               "or use KeAcquireGuardedMutex"},
+    FixPattern{"IrqlZwPassive",
+               "issue Zw file I/O at PASSIVE_LEVEL only: release the FAST_MUTEX or spin lock first, "
+               "or hand the I/O to a work item"},
+    FixPattern{"ZwSpecialApcsDisabled",
+               "issue Zw file I/O with special kernel APCs enabled: not in a guarded region or under "
+               "a guarded mutex (use an ERESOURCE in a critical region, or a work item)"},
     FixPattern{"CriticalRegions",
                "call KeLeaveCriticalRegion only to end a KeEnterCriticalRegion of the same thread"},
     FixPattern{"ApcRegionBalance",
@@ -52,6 +67,12 @@ constexpr std::array kPatterns{
     FixPattern{"KERNEL_APC_PENDING_DURING_EXIT",
                "pair every KeEnterCriticalRegion or KeEnterGuardedRegion with a leave before the "
                "thread exits (PsTerminateSystemThread), error paths included"},
+    FixPattern{"THREAD_TERMINATE_HELD_MUTEX",
+               "release every KMUTEX (KeReleaseMutex) before the system thread exits"},
+    FixPattern{"SYSTEM_EXIT_OWNED_MUTEX",
+               "release every KMUTEX (KeReleaseMutex) before the work item routine returns"},
+    FixPattern{"KMODE_EXCEPTION_NOT_HANDLED",
+               "release a KMUTEX only from the thread that owns it, once per acquire"},
     FixPattern{"IRQL_GT_ZERO_AT_SYSTEM_SERVICE",
                "lower IRQL to PASSIVE_LEVEL (release spin locks and fast mutexes) before the system "
                "call returns"},

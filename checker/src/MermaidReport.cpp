@@ -87,8 +87,8 @@ class Diagram {
     if (e.kind == TraceEventKind::Violation) {
       const TraceViolation& v = *e.violation;
       const std::string code = v.codeText();
-      const std::string title = "❗ " + std::string(to_string(v.kind)) + " " + v.rule +
-                                (code.empty() ? "" : " (" + code + ")");
+      const std::string title = "❗ " + std::string(to_string(v.kind)) + " (" + v.rule +
+                                (code.empty() ? "" : ", " + code) + ")";
       if (trace_.threads.empty()) return "";
       return "    Note over " + (thread.empty() ? everyone() : thread) + ": " + escape(title) +
              "<br/>" + lines(v.message) + "\n";

@@ -101,7 +101,7 @@ class Table {
     std::string out;
     std::size_t owed = 0;  // padding not yet written: dropped if nothing follows
     for (std::size_t c = 0; c < cells.size(); ++c) {
-      const std::size_t width = c == 0 ? kStepWidth : widths[c - 1];
+      const std::size_t width = c == 0 ? kStepWidth : c - 1 < widths.size() ? widths[c - 1] : 0;
       if (c != 0) owed += std::string_view(kGap).size();
       if (!cells[c].text.empty()) {
         out += std::string(owed, ' ') + style_.paint(cells[c].text, cells[c].tone);

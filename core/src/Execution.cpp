@@ -28,7 +28,7 @@ const char* stateName(const Thread& thread) {
   if (thread.suspended()) return "suspended";
   switch (thread.state) {
     case ThreadState::Ready: return "ready";
-    case ThreadState::Waiting: return thread.wait().satisfied ? "ready" : "waiting";
+    case ThreadState::Waiting: return thread.waitSatisfied() ? "ready" : "waiting";
     case ThreadState::Terminated: return "terminated";
   }
   return "?";

@@ -2,6 +2,7 @@
 
 #include "interlock/primitives/Call.hpp"
 
+#include <cstddef>
 #include <string>
 
 namespace interlock::wdm::detail {

@@ -64,7 +64,8 @@ Scenario lockOrder(bool consistent) {
             "spin lock; its DPC path takes the queue lock and then the device lock. When the "
             "two run on two processors at once, each spins on the lock the other holds, "
             "forever, at DISPATCH_LEVEL.",
-      consistent ? Expectation::pass() : Expectation::violation(ViolationKind::Deadlock, "WaitCycle"),
+      consistent ? Expectation::pass()
+                 : Expectation::violation(ViolationKind::Deadlock, "WaitCycle"),
       Bounds{},
       [consistent](Setup& s) {
         auto& device = s.make<KSPIN_LOCK>("DeviceLock");
@@ -81,6 +82,8 @@ Scenario lockOrder(bool consistent) {
 
 }  // namespace
 
-std::vector<Scenario> spinLockScenarios() { return {recursive(), lockOrder(false), lockOrder(true)}; }
+std::vector<Scenario> spinLockScenarios() {
+  return {recursive(), lockOrder(false), lockOrder(true)};
+}
 
 }  // namespace interlock::scenarios
