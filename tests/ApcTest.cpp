@@ -18,7 +18,7 @@ Choice apc(ThreadId target, std::uint16_t index) { return Choice{ChoiceKind::Apc
 
 Replay replayInline(std::function<void(Setup&)> setup, std::vector<Choice> schedule) {
   const Scenario scenario = inlineScenario(std::move(setup));
-  return replay(scenario, Settings{scenario.bounds, "dfs", 0}, std::move(schedule));
+  return replay(scenario, Settings{scenario.bounds, "naive"}, std::move(schedule));
 }
 
 // The index of the first event matching, or -1.

@@ -17,7 +17,7 @@ inline Choice branch(std::uint16_t value) { return Choice{ChoiceKind::Branch, kN
 
 inline Replay replayInline(std::function<void(Setup&)> setup, std::vector<Choice> schedule) {
   const Scenario scenario = inlineScenario(std::move(setup));
-  return replay(scenario, Settings{scenario.bounds, "dfs", 0}, std::move(schedule));
+  return replay(scenario, Settings{scenario.bounds, "naive"}, std::move(schedule));
 }
 
 // The index of the first event of `kind` (and `api`, if given), or -1.

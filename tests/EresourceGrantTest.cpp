@@ -18,7 +18,7 @@ Choice run(ThreadId t) { return Choice{ChoiceKind::Run, t}; }
 
 Replay replayInline(std::function<void(Setup&)> setup, std::vector<Choice> schedule) {
   const Scenario scenario = inlineScenario(std::move(setup));
-  return replay(scenario, Settings{scenario.bounds, "dfs", 0}, std::move(schedule));
+  return replay(scenario, Settings{scenario.bounds, "naive"}, std::move(schedule));
 }
 
 // --- the §3.3 grant table, one row at a time -------------------------------------------

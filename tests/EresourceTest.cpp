@@ -21,7 +21,7 @@ Choice suspend(ThreadId t) { return Choice{ChoiceKind::Suspend, t}; }
 
 Replay replayInline(std::function<void(Setup&)> setup, std::vector<Choice> schedule) {
   const Scenario scenario = inlineScenario(std::move(setup));
-  return replay(scenario, Settings{scenario.bounds, "dfs", 0}, std::move(schedule));
+  return replay(scenario, Settings{scenario.bounds, "naive"}, std::move(schedule));
 }
 
 long find(const ExecutionResult& r, EventKind kind, ThreadId thread) {

@@ -21,7 +21,7 @@ inline Choice branch(std::uint16_t value, std::uint16_t count) {
 
 inline Replay replayInline(std::function<void(Setup&)> setup, std::vector<Choice> schedule) {
   const Scenario scenario = inlineScenario(std::move(setup));
-  return replay(scenario, Settings{scenario.bounds, "dfs", 0}, std::move(schedule));
+  return replay(scenario, Settings{scenario.bounds, "naive"}, std::move(schedule));
 }
 
 // Events of `kind` (by `thread`, calling `api`, when given), in trace order.

@@ -22,7 +22,7 @@ Choice branch(std::uint16_t value, std::uint16_t count) {
 
 Replay replayInline(std::function<void(Setup&)> setup, std::vector<Choice> schedule) {
   const Scenario scenario = inlineScenario(std::move(setup));
-  return replay(scenario, Settings{scenario.bounds, "dfs", 0}, std::move(schedule));
+  return replay(scenario, Settings{scenario.bounds, "naive"}, std::move(schedule));
 }
 
 // One system thread inside a critical region doing `body` on a fresh push lock.

@@ -14,7 +14,7 @@ inline Scenario inlineScenario(std::function<void(Setup&)> setup, Bounds bounds 
 }
 
 inline Exploration exploreInline(std::function<void(Setup&)> setup, Bounds bounds = {}) {
-  return explore(inlineScenario(std::move(setup), bounds), Settings{bounds, "dfs", 0});
+  return explore(inlineScenario(std::move(setup), bounds), Settings{bounds, "naive"});
 }
 
 }  // namespace interlock::test

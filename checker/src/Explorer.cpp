@@ -1,6 +1,6 @@
 #include "interlock/checker/Explorer.hpp"
 
-#include "interlock/checker/DfsStrategy.hpp"
+#include "interlock/checker/StrategyFactory.hpp"
 #include "interlock/checker/Properties.hpp"
 #include "interlock/checker/ReplayStrategy.hpp"
 #include "interlock/checker/Schedule.hpp"
@@ -32,13 +32,12 @@ std::string incompleteReason(bool steps, bool suspensions, bool apcs, bool budge
 }  // namespace
 
 Exploration explore(const Scenario& scenario, const Settings& settings) {
-  if (settings.strategy != "dfs")
-    throw std::invalid_argument("unknown strategy '" + settings.strategy + "'");
+  const std::unique_ptr<Strategy> chosen = makeStrategy(settings);
+  Strategy& strategy = *chosen;
   const auto start = std::chrono::steady_clock::now();
   StackPool stacks;
   Execution execution(stacks);
   DefaultProperties properties;
-  DfsStrategy strategy;
   Exploration exploration;
   Stats& stats = exploration.stats;
   std::optional<std::vector<Choice>> found;     // first schedule with a consequence
@@ -49,12 +48,13 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
   bool apcBound = false;
   bool budget = false;
   do {
-    strategy.beginExecution();
+    strategy.beginExecution(execution);
     const ExecutionResult& result =
         execution.run(scenario, settings.bounds, strategy, properties.monitors());
     ++stats.executions;
     stats.steps += result.steps;
     stats.choicePoints += result.choicePoints;
+    stats.maxDepth = std::max<std::uint64_t>(stats.maxDepth, result.choicePoints);
     stepBound = stepBound || result.ending == Ending::StepBound;
     suspensionBound = suspensionBound || result.suspensionBoundHit;
     apcBound = apcBound || result.apcBoundHit;
@@ -69,7 +69,6 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
       break;
     }
   } while (strategy.nextExecution());
-  stats.maxDepth = strategy.maxDepth();
 
   if (found || ordered || breached) {
     Replay full = replay(scenario, settings, found ? *found : ordered ? *ordered : *breached);
@@ -91,7 +90,7 @@ Replay replayWith(const Scenario& scenario, const Settings& settings, ReplayStra
   StackPool stacks;
   Execution execution(stacks);
   DefaultProperties properties;
-  strategy.beginExecution();
+  strategy.beginExecution(execution);
   Replay result{execution.run(scenario, settings.bounds, strategy, properties.monitors(), true), {},
                 std::nullopt};
   result.verdict = verdictOf(result.execution);

@@ -6,6 +6,7 @@
 #include "interlock/checker/Trace.hpp"
 #include "interlock/cli/Cli.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 namespace interlock::cli {
@@ -19,8 +20,10 @@ int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJs
   if (scenario == nullptr)
     throw InputError(path + ": field 'scenario.name': no scenario named '" + file.scenario +
                      "' in this interlock ('interlock list' shows them all)");
-  if (file.settings.strategy != "dfs")
-    throw InputError(path + ": field 'settings.strategy': expected \"dfs\", found \"" +
+  // The strategy only found the schedule; any known one replays the same way.
+  if (std::ranges::find(strategyNames(), std::string_view(file.settings.strategy)) ==
+      strategyNames().end())
+    throw InputError(path + ": field 'settings.strategy': unknown strategy \"" +
                      file.settings.strategy + "\"");
   // Labels are checked for form here and matched against the live execution on replay,
   // where APCs the model creates while running (I/O completions) exist too.

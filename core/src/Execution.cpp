@@ -166,7 +166,7 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
     ~TeardownOnExit() { execution.teardown(); }
   } guard{*this};
 
-  Setup setup(*this);
+  Setup setup(*this, &scenario.parameters);
   if (!scenario.setup) throw ScenarioError("scenario '" + scenario.name + "' has no setup");
   scenario.setup(setup);
   startThreads();

@@ -2,6 +2,9 @@
 
 #include "interlock/core/Execution.hpp"
 
+#include <optional>
+#include <string>
+
 namespace interlock {
 
 void Setup::adopt(std::unique_ptr<KernelObject> object, std::string name) {
@@ -22,6 +25,56 @@ void Setup::apc(std::string name, std::string target, ApcKind kind,
 
 void Setup::systemThread(std::string name, std::function<void()> body) {
   thread(ThreadSpec{std::move(name), "system", ThreadKind::System, false, std::move(body)});
+}
+
+}  // namespace interlock
+
+namespace interlock {
+
+namespace {
+
+// A parameter value: a non-negative decimal integer that fits in 31 bits.
+std::optional<std::int64_t> parseParameter(const std::string& text) {
+  if (text.empty() || text.size() > 10) return std::nullopt;
+  std::int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  if (value > 0x7FFFFFFF) return std::nullopt;
+  return value;
+}
+
+std::string acceptedKeys(const Parameters& parameters) {
+  if (parameters.empty()) return "it takes no parameters";
+  std::string keys;
+  for (const auto& [key, value] : parameters) keys += (keys.empty() ? "" : ", ") + key;
+  return "it accepts " + keys;
+}
+
+}  // namespace
+
+std::int64_t Setup::intParam(const std::string& name) const {
+  if (parameters_ == nullptr || !parameters_->contains(name))
+    throw ScenarioError("the scenario reads parameter '" + name + "' but does not declare it");
+  const std::string& text = parameters_->at(name);
+  const auto value = parseParameter(text);
+  if (!value)
+    throw ScenarioError("parameter '" + name + "' must be a non-negative integer, not '" + text + "'");
+  return *value;
+}
+
+Scenario withParameters(Scenario scenario, const Parameters& overrides) {
+  for (const auto& [key, value] : overrides) {
+    if (!scenario.parameters.contains(key))
+      throw ScenarioError("scenario '" + scenario.name + "' has no parameter '" + key + "'; " +
+                          acceptedKeys(scenario.parameters));
+    if (!parseParameter(value))
+      throw ScenarioError("parameter '" + key + "' of scenario '" + scenario.name +
+                          "': expected a non-negative integer, found '" + value + "'");
+    scenario.parameters[key] = value;
+  }
+  return scenario;
 }
 
 }  // namespace interlock

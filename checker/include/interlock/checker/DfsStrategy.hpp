@@ -11,10 +11,10 @@ namespace interlock {
 class DfsStrategy final : public Strategy {
  public:
   DfsStrategy() { stack_.reserve(1024); }
-  void beginExecution() override { depth_ = 0; }
+  void beginExecution(const Execution&) override { depth_ = 0; }
   [[nodiscard]] std::size_t choose(std::span<const Choice> options) override;
   [[nodiscard]] bool nextExecution() override;
-  [[nodiscard]] std::string_view name() const noexcept override { return "dfs"; }
+  [[nodiscard]] std::string_view name() const noexcept override { return "naive"; }
   [[nodiscard]] std::size_t maxDepth() const noexcept { return maxDepth_; }
 
  private:

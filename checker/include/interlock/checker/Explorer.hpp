@@ -6,17 +6,54 @@
 #include "interlock/core/Scenario.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <vector>
 
 namespace interlock {
 
+// A deterministic part of the search: shard `index` (0-based) of `count`.
+struct Shard {
+  std::uint32_t index = 0;
+  std::uint32_t count = 1;
+  friend bool operator==(const Shard&, const Shard&) = default;
+};
+
+// What a long search tells its caller every Settings::progressInterval seconds.
+struct Progress {
+  std::uint64_t executions = 0;
+  double executionsPerSecond = 0;
+  std::uint64_t depth = 0;     // choice points in the execution just finished
+  std::uint64_t maxDepth = 0;
+  double elapsedSeconds = 0;
+  double estimatedExecutions = 0;  // the tree's estimated size; 0 while unknown
+  bool overTimeLimit = false;      // the estimate says the search will not finish in time
+};
+
+// Strategy names --strategy accepts: "dpor" (source-set DPOR with sleep sets, the default),
+// "dfs" (exhaustive DFS with sleep sets), "naive" (exhaustive DFS, no reduction), "pb"
+// (iterative preemption bounding up to `preemptions`), "random" (seeded random walk),
+// "pct" (probabilistic concurrency testing with depth `pctDepth`).
 struct Settings {
   Bounds bounds;
-  std::string strategy = "dfs";
-  std::uint64_t maxExecutions = 0;  // 0: no limit
+  std::string strategy = "naive";  // becomes "dpor" when it lands
+  std::uint32_t preemptions = 2;    // pb: the largest preemption bound tried
+  std::uint64_t seed = 0;           // random, pct
+  std::uint32_t pctDepth = 3;       // pct: bug depth d (d - 1 priority change points)
+  std::uint64_t maxExecutions = 0;  // 0: no limit (random and pct then run 10000)
+  double timeLimitSeconds = 0;      // 0: no limit
+  unsigned jobs = 1;                // worker threads
+  Shard shard;
+  bool minimize = true;             // shrink a counterexample to the fewest preemptions, ...
+  std::function<void(const Progress&)> progress;  // called from the exploring thread
+  double progressInterval = 1.0;    // seconds between progress calls
 };
+
+// The names above, in the order `interlock run --help` lists them.
+[[nodiscard]] std::span<const std::string_view> strategyNames() noexcept;
 
 struct Stats {
   std::uint64_t executions = 0;
@@ -24,6 +61,12 @@ struct Stats {
   std::uint64_t choicePoints = 0;
   std::uint64_t maxDepth = 0;
   double elapsedSeconds = 0;
+  // What reduction pruned: executions cut because every option was asleep (sleep sets), and
+  // scheduling alternatives DPOR proved redundant and never explored.
+  std::uint64_t sleepSetBlocked = 0;
+  std::uint64_t alternativesSkipped = 0;
+  // The minimization search that shrank the counterexample, if any ran.
+  std::uint64_t minimizationExecutions = 0;
   [[nodiscard]] double executionsPerSecond() const noexcept {
     return elapsedSeconds > 0 ? static_cast<double>(executions) / elapsedSeconds : 0;
   }

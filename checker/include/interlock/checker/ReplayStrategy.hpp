@@ -21,7 +21,7 @@ class ReplayStrategy final : public Strategy {
   // Matches choices by their labels (a schedule read from a trace file), so choices about
   // objects the model creates while running (I/O completions) match too.
   explicit ReplayStrategy(std::vector<std::string> labels) : labels_(std::move(labels)) {}
-  void beginExecution() override { position_ = 0; divergence_.reset(); }
+  void beginExecution(const Execution&) override { position_ = 0; divergence_.reset(); }
   [[nodiscard]] std::size_t choose(std::span<const Choice> options) override;
   [[nodiscard]] bool nextExecution() override { return false; }
   [[nodiscard]] std::string_view name() const noexcept override { return "replay"; }

@@ -3,16 +3,21 @@
 // Each strategy stands alone behind this interface (shuttle's schedulers, Coyote's strategies).
 #include "interlock/core/Execution.hpp"
 
+#include <string>
 #include <string_view>
 
 namespace interlock {
 
 class Strategy : public ChoiceSource {
  public:
-  virtual void beginExecution() {}
+  // Before each run; `execution` is the one about to run (footprints of options, thread state).
+  virtual void beginExecution(const Execution& execution) { (void)execution; }
   // After an execution: false once the strategy has nothing left to explore.
   [[nodiscard]] virtual bool nextExecution() = 0;
   [[nodiscard]] virtual std::string_view name() const noexcept = 0;
+  // Non-empty when the strategy, by design, did not cover every schedule within the bounds
+  // (a preemption bound that cut a choice, random sampling): the verdict is then incomplete.
+  [[nodiscard]] virtual std::string incompleteReason() const { return {}; }
 };
 
 }  // namespace interlock

@@ -31,6 +31,7 @@ struct Bounds {
   std::uint32_t maxApcs = 1;          // scenario APCs queued per execution
 };
 
+// Named integer knobs of a parameterized scenario (bench/*: threads, rounds, n), as text.
 using Parameters = std::map<std::string, std::string>;
 
 struct Scenario {
@@ -39,6 +40,7 @@ struct Scenario {
   Expectation expected;
   Bounds bounds;
   std::function<void(Setup&)> setup;
+  Parameters parameters;    // the knobs it accepts, with their default values; Setup::intParam reads them
 };
 
 // A scenario that cannot be built (bad names, duplicate threads ...): the author's error.
@@ -46,5 +48,10 @@ class ScenarioError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// The scenario with some parameters overridden (`--param KEY=VALUE`). Throws ScenarioError
+// naming the key and the accepted ones when the scenario has no such parameter, and when a
+// value is not a non-negative integer.
+[[nodiscard]] Scenario withParameters(Scenario scenario, const Parameters& overrides);
 
 }  // namespace interlock

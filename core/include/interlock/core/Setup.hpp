@@ -4,6 +4,7 @@
 #include "interlock/core/Scenario.hpp"
 #include "interlock/core/Thread.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -15,7 +16,12 @@ class Execution;
 
 class Setup {
  public:
-  explicit Setup(Execution& execution) : execution_(execution) {}
+  explicit Setup(Execution& execution, const Parameters* parameters = nullptr)
+      : execution_(execution), parameters_(parameters) {}
+
+  // The value of one of the scenario's parameters (Scenario::parameters, maybe overridden).
+  // Throws ScenarioError when the scenario does not declare it.
+  [[nodiscard]] std::int64_t intParam(const std::string& name) const;
 
   // An object owned by this execution, named as traces will show it.
   template <typename T, typename... Args>
@@ -39,6 +45,7 @@ class Setup {
  private:
   void adopt(std::unique_ptr<KernelObject> object, std::string name);
   Execution& execution_;
+  const Parameters* parameters_;
 };
 
 }  // namespace interlock

@@ -1,0 +1,25 @@
+#include "interlock/checker/StrategyFactory.hpp"
+
+#include "interlock/checker/DfsStrategy.hpp"
+
+#include <array>
+#include <stdexcept>
+#include <string>
+
+namespace interlock {
+
+namespace {
+constexpr std::array<std::string_view, 6> kStrategies{"dpor", "dfs", "naive", "pb", "random", "pct"};
+}  // namespace
+
+std::span<const std::string_view> strategyNames() noexcept { return kStrategies; }
+
+std::unique_ptr<Strategy> makeStrategy(const Settings& settings) {
+  const std::string& name = settings.strategy;
+  if (name == "naive") return std::make_unique<DfsStrategy>();
+  std::string accepted;
+  for (std::string_view known : kStrategies) accepted += (accepted.empty() ? "" : ", ") + std::string(known);
+  throw std::invalid_argument("unknown strategy '" + name + "'; expected one of " + accepted);
+}
+
+}  // namespace interlock
