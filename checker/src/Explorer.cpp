@@ -19,13 +19,14 @@ Settings defaultSettings(const Scenario& scenario) {
 
 namespace {
 
-std::string incompleteReason(bool steps, bool suspensions, bool apcs, bool budget) {
+std::string incompleteReason(bool steps, bool suspensions, bool apcs, bool budget, bool time) {
   std::string reason;
   auto add = [&](const char* what) { reason += (reason.empty() ? "" : ", ") + std::string(what); };
   if (steps) add("step bound");
   if (suspensions) add("suspension bound");
   if (apcs) add("APC bound");
   if (budget) add("execution budget");
+  if (time) add("time limit");
   return reason;
 }
 
@@ -47,6 +48,9 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
   bool suspensionBound = false;
   bool apcBound = false;
   bool budget = false;
+  bool timeUp = false;
+  auto lastProgress = start;
+  auto elapsed = [&](auto now) { return std::chrono::duration<double>(now - start).count(); };
   do {
     strategy.beginExecution(execution);
     const ExecutionResult& result =
@@ -68,16 +72,33 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
       budget = true;
       break;
     }
+    if (settings.progress || settings.timeLimitSeconds > 0) {
+      const auto now = std::chrono::steady_clock::now();
+      if (settings.timeLimitSeconds > 0 && elapsed(now) >= settings.timeLimitSeconds) {
+        timeUp = true;
+        break;
+      }
+      if (settings.progress &&
+          std::chrono::duration<double>(now - lastProgress).count() >= settings.progressInterval) {
+        lastProgress = now;
+        const double seconds = elapsed(now);
+        settings.progress(Progress{.executions = stats.executions,
+                                   .executionsPerSecond = stats.executions / seconds,
+                                   .depth = result.choicePoints,
+                                   .maxDepth = stats.maxDepth,
+                                   .elapsedSeconds = seconds});
+      }
+    }
   } while (strategy.nextExecution());
 
   if (found || ordered || breached) {
     Replay full = replay(scenario, settings, found ? *found : ordered ? *ordered : *breached);
     exploration.verdict = std::move(full.verdict);
     exploration.counterexample = std::move(full.execution);
-  } else if (stepBound || suspensionBound || apcBound || budget) {
+  } else if (stepBound || suspensionBound || apcBound || budget || timeUp) {
     exploration.verdict.result = Result::Incomplete;
     exploration.verdict.incompleteReason =
-        incompleteReason(stepBound, suspensionBound, apcBound, budget);
+        incompleteReason(stepBound, suspensionBound, apcBound, budget, timeUp);
   }
   stats.elapsedSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
