@@ -44,7 +44,7 @@ TEST_CASE("run --json prints the verdict and statistics as one object") {
 
 TEST_CASE("run prints the bounds and strategy in force and a replay command") {
   const auto r = runCli({"run", "lock-order/abba"});
-  CHECK(r.out.find("strategy naive; bounds: 1000 steps per execution, 1 suspension") != std::string::npos);
+  CHECK(r.out.find("strategy dpor; bounds: 1000 steps per execution, 1 suspension") != std::string::npos);
   CHECK(r.out.find("replay    interlock run lock-order/abba --trace trace.json") != std::string::npos);
 }
 

@@ -90,7 +90,7 @@ TEST_CASE("run --format and replay --format print what show prints; other format
       CHECK(run.out == shown);
       CHECK(replayed.out == shown);
       CHECK(run.err.find("verdict   violation: SuspendedOwnerDoS (SuspendedOwner)") != std::string::npos);
-      CHECK(run.err.find("strategy naive") != std::string::npos);
+      CHECK(run.err.find("strategy dpor") != std::string::npos);
       CHECK(replayed.err.find("replay    reproduced the trace exactly") != std::string::npos);
     }
   }
@@ -104,7 +104,7 @@ TEST_CASE("run text opens with the verdict and the explanation, and ends with bo
                     "expected  SuspendedOwnerDoS (SuspendedOwner) (met)\n\n"
                     "user (unprivileged process) was suspended while it owned ERESOURCE Resource;",
                     0) == 0);
-  CHECK(r.out.find("bounds    strategy naive; bounds: 1000 steps per execution") != std::string::npos);
+  CHECK(r.out.find("bounds    strategy dpor; bounds: 1000 steps per execution") != std::string::npos);
   CHECK(r.out.find("replay    interlock run eresource/suspended-owner --trace trace.json") != std::string::npos);
 }
 

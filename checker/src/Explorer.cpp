@@ -55,7 +55,8 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
     strategy.beginExecution(execution);
     const ExecutionResult& result =
         execution.run(scenario, settings.bounds, strategy, properties.monitors());
-    ++stats.executions;
+    // An execution cut by its sleep set repeats an earlier one: counted apart.
+    if (result.ending != Ending::Abandoned) ++stats.executions;
     stats.steps += result.steps;
     stats.choicePoints += result.choicePoints;
     stats.maxDepth = std::max<std::uint64_t>(stats.maxDepth, result.choicePoints);
@@ -82,23 +83,35 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
           std::chrono::duration<double>(now - lastProgress).count() >= settings.progressInterval) {
         lastProgress = now;
         const double seconds = elapsed(now);
-        settings.progress(Progress{.executions = stats.executions,
-                                   .executionsPerSecond = stats.executions / seconds,
-                                   .depth = result.choicePoints,
-                                   .maxDepth = stats.maxDepth,
-                                   .elapsedSeconds = seconds});
+        const double rate = static_cast<double>(stats.executions) / seconds;
+        const double estimate = strategy.estimatedExecutions();
+        settings.progress(Progress{
+            .executions = stats.executions,
+            .executionsPerSecond = rate,
+            .depth = result.choicePoints,
+            .maxDepth = stats.maxDepth,
+            .elapsedSeconds = seconds,
+            .estimatedExecutions = estimate,
+            .overTimeLimit = settings.timeLimitSeconds > 0 && rate > 0 &&
+                             seconds + (estimate - static_cast<double>(stats.executions)) / rate >
+                                 settings.timeLimitSeconds});
       }
     }
   } while (strategy.nextExecution());
+  const Reduction reduction = strategy.reduction();
+  stats.sleepSetBlocked = reduction.sleepSetBlocked;
+  stats.alternativesSkipped = reduction.alternativesSkipped;
+  const std::string strategyGap = found ? std::string() : strategy.incompleteReason();
 
   if (found || ordered || breached) {
     Replay full = replay(scenario, settings, found ? *found : ordered ? *ordered : *breached);
     exploration.verdict = std::move(full.verdict);
     exploration.counterexample = std::move(full.execution);
-  } else if (stepBound || suspensionBound || apcBound || budget || timeUp) {
+  } else if (stepBound || suspensionBound || apcBound || budget || timeUp || !strategyGap.empty()) {
     exploration.verdict.result = Result::Incomplete;
-    exploration.verdict.incompleteReason =
-        incompleteReason(stepBound, suspensionBound, apcBound, budget, timeUp);
+    std::string reason = incompleteReason(stepBound, suspensionBound, apcBound, budget, timeUp);
+    if (!strategyGap.empty()) reason += (reason.empty() ? "" : ", ") + strategyGap;
+    exploration.verdict.incompleteReason = std::move(reason);
   }
   stats.elapsedSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

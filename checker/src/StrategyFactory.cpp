@@ -1,6 +1,7 @@
 #include "interlock/checker/StrategyFactory.hpp"
 
 #include "interlock/checker/DfsStrategy.hpp"
+#include "interlock/checker/DporStrategy.hpp"
 
 #include <array>
 #include <stdexcept>
@@ -17,6 +18,8 @@ std::span<const std::string_view> strategyNames() noexcept { return kStrategies;
 std::unique_ptr<Strategy> makeStrategy(const Settings& settings) {
   const std::string& name = settings.strategy;
   if (name == "naive") return std::make_unique<DfsStrategy>();
+  if (name == "dpor") return std::make_unique<DporStrategy>(DporStrategy::Mode::SourceDpor);
+  if (name == "dfs") return std::make_unique<DporStrategy>(DporStrategy::Mode::SleepSetsOnly);
   std::string accepted;
   for (std::string_view known : kStrategies) accepted += (accepted.empty() ? "" : ", ") + std::string(known);
   throw std::invalid_argument("unknown strategy '" + name + "'; expected one of " + accepted);

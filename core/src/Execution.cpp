@@ -65,6 +65,7 @@ bool ExecutionResult::hasCause() const noexcept {
 Execution::Execution(StackPool& stacks) : stacks_(stacks) {
   options_.reserve(64);
   result_.schedule.reserve(1024);
+  result_.spawns.reserve(16);
   result_.events.reserve(4096);
 }
 
@@ -124,6 +125,7 @@ std::uint16_t Execution::addEnvironmentApc(const char* prefix, ThreadId target, 
 ThreadId Execution::spawnThread(ThreadSpec spec) {
   addThread(std::move(spec));
   Thread& thread = *threads_.back();
+  result_.spawns.push_back(Spawn{thread.id(), result_.steps});
   thread.pending = Op{"start"};
   thread.fiber = std::make_unique<Fiber>(stacks_, &Execution::threadEntry, &thread);
   return thread.id();
@@ -133,7 +135,7 @@ void Execution::addObject(std::unique_ptr<KernelObject> object, std::string name
   checkName(name, "object");
   for (const auto& o : objects_)
     if (o->name() == name) throw ScenarioError("two objects are named '" + name + "'");
-  if (objects_.size() >= kNoObject) throw ScenarioError("too many objects");
+  if (objects_.size() >= kThreadObjectBase) throw ScenarioError("too many objects");
   object->attach(static_cast<ObjectId>(objects_.size()), std::move(name));
   objects_.push_back(std::move(object));
 }
@@ -143,6 +145,7 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
                                       bool captureSnapshotAtEnd) {
   teardown();
   result_.schedule.clear();
+  result_.spawns.clear();
   result_.events.clear();
   result_.violations.clear();
   result_.ending = Ending::Quiescent;
@@ -477,6 +480,42 @@ void Execution::exitChecks(Thread& thread) {
   if (userReturn && thread.suspendApcQueued) deliverSuspendApc(thread);
 }
 
+
+Footprint Execution::footprintOf(const Choice& choice) const {
+  Footprint footprint;
+  if (choice.kind == ChoiceKind::Branch || choice.thread >= threads_.size()) {
+    footprint.makeGlobal();
+    return footprint;
+  }
+  // Adversary and I/O-completion events change only their target's state.
+  footprint.add(threadObject(choice.thread), Access::Write);
+  if (choice.kind != ChoiceKind::Run) return footprint;
+  const Thread& thread = *threads_[choice.thread];
+  // An APC routine about to run may do anything its target may do: dependent with all.
+  if (thread.deliverableApc() != Thread::kNoApc) {
+    footprint.makeGlobal();
+    return footprint;
+  }
+  // A release or signal may satisfy a waiter: that waiter and its other objects (WaitAny).
+  auto touch = [&](ObjectId id, Access access) {
+    footprint.add(id, access);
+    if (access == Access::Read || id >= objects_.size()) return;
+    objects_[id]->waiters().forEach([&](const WaitBlock& block) {
+      if (block.thread == nullptr) return;
+      footprint.add(threadObject(block.thread->id()), Access::Write);
+      for (const WaitSet& set : block.thread->waitSets())
+        for (const WaitBlock& other : set.used())
+          if (other.object != nullptr) footprint.add(other.object->id(), Access::Write);
+    });
+  };
+  const Op& op = thread.pending;
+  touch(op.object, op.access);
+  for (ObjectId other : op.others) touch(other, Access::Acquire);
+  if (thread.state == ThreadState::Waiting)
+    for (const WaitBlock& block : thread.waitSet().used())
+      if (block.object != nullptr) touch(block.object->id(), Access::Wait);
+  return footprint;
+}
 
 void Execution::record(Event event) {
   if (tearingDown_) return;

@@ -139,7 +139,14 @@ void hang(Thread& thread, const Request& request, const char* argument) {
 
 NTSTATUS wait(const Request& request) {
   DispatcherObject& first = *request.objects.front();
-  Thread& thread = detail::visibleCall(request.api, &first, Access::Acquire);
+  // Every object of a multi-object wait is tested: partial-order reduction must see them all.
+  std::array<ObjectId, kMaxWaitObjects> others{};
+  std::size_t count = 0;
+  for (const DispatcherObject* object : request.objects)
+    if (object != nullptr && count < others.size()) others[count++] = object->id();
+  Execution::current().visible(
+      Op{request.api, first.id(), Access::Acquire, std::span<const ObjectId>(others.data(), count)});
+  Thread& thread = Execution::current().currentThread();
   const bool poll = request.timeout != nullptr && request.timeout->QuadPart == 0;
   const char* argument = argumentText(request);
   checkIrql(thread, request, poll);

@@ -39,7 +39,7 @@ struct Progress {
 // "pct" (probabilistic concurrency testing with depth `pctDepth`).
 struct Settings {
   Bounds bounds;
-  std::string strategy = "naive";  // becomes "dpor" when it lands
+  std::string strategy = "dpor";
   std::uint32_t preemptions = 2;    // pb: the largest preemption bound tried
   std::uint64_t seed = 0;           // random, pct
   std::uint32_t pctDepth = 3;       // pct: bug depth d (d - 1 priority change points)

@@ -3,10 +3,17 @@
 // Each strategy stands alone behind this interface (shuttle's schedulers, Coyote's strategies).
 #include "interlock/core/Execution.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace interlock {
+
+// What a reducing strategy pruned (zero for the others).
+struct Reduction {
+  std::uint64_t sleepSetBlocked = 0;      // executions cut: every option asleep
+  std::uint64_t alternativesSkipped = 0;  // options at explored choice points never taken
+};
 
 class Strategy : public ChoiceSource {
  public:
@@ -18,6 +25,9 @@ class Strategy : public ChoiceSource {
   // Non-empty when the strategy, by design, did not cover every schedule within the bounds
   // (a preemption bound that cut a choice, random sampling): the verdict is then incomplete.
   [[nodiscard]] virtual std::string incompleteReason() const { return {}; }
+  [[nodiscard]] virtual Reduction reduction() const { return {}; }
+  // Estimated executions of the whole search (Knuth's estimator over the paths seen); 0 if unknown.
+  [[nodiscard]] virtual double estimatedExecutions() const { return 0; }
 };
 
 }  // namespace interlock

@@ -4,6 +4,7 @@
 // Deterministic: same scenario and same choices give the same events, byte for byte.
 #include "interlock/core/Choice.hpp"
 #include "interlock/core/Event.hpp"
+#include "interlock/core/Footprint.hpp"
 #include "interlock/core/KernelObject.hpp"
 #include "interlock/core/Op.hpp"
 #include "interlock/core/Scenario.hpp"
@@ -53,8 +54,15 @@ enum class Ending : std::uint8_t {
   Abandoned,   // the choice source gave up (a replayed schedule no longer fits)
 };
 
+// A thread created while the execution ran, and the step (top-level choice) that created it.
+struct Spawn {
+  ThreadId thread = kNoThread;
+  std::uint32_t step = 0;
+};
+
 struct ExecutionResult {
   std::vector<Choice> schedule;
+  std::vector<Spawn> spawns;
   std::vector<Event> events;
   std::vector<Violation> violations;  // causes in order; a consequence, if any, is last
   Ending ending = Ending::Quiescent;
@@ -105,6 +113,11 @@ class Execution {
   void record(Event event);
   // A cause is recorded and the execution goes on; a consequence ends it.
   void report(Violation violation);
+
+  // The execution run last (or running): schedule, spawns, events so far.
+  [[nodiscard]] const ExecutionResult& result() const noexcept { return result_; }
+  // What taking `choice` now may touch (partial-order reduction's dependency relation).
+  [[nodiscard]] Footprint footprintOf(const Choice& choice) const;
 
   // --- views for properties ---
   [[nodiscard]] std::span<const std::unique_ptr<Thread>> threads() const noexcept { return threads_; }

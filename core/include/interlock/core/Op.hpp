@@ -3,6 +3,8 @@
 // it before choosing (partial-order reduction reads `object` and `access`).
 #include "interlock/core/Ids.hpp"
 
+#include <span>
+
 namespace interlock {
 
 enum class Access : std::uint8_t {
@@ -18,6 +20,9 @@ struct Op {
   const char* api = "start";  // static string: recording an op allocates nothing
   ObjectId object = kNoObject;
   Access access = Access::None;
+  // Further objects the operation touches (a multi-object wait); the caller's storage
+  // lives while the thread is stopped before the operation.
+  std::span<const ObjectId> others{};
 };
 
 [[nodiscard]] const char* to_string(Access access) noexcept;

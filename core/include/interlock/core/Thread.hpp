@@ -123,6 +123,10 @@ class Thread {
   [[nodiscard]] std::span<WaitBlock> waitBlocks() noexcept { return waitSet().used(); }
   [[nodiscard]] std::span<const WaitBlock> waitBlocks() const noexcept { return waitSet().used(); }
   [[nodiscard]] bool waitSatisfied() const noexcept { return waitSet().satisfied(); }
+  // The waits at every APC nesting depth in use, the outermost first.
+  [[nodiscard]] std::span<const WaitSet> waitSets() const noexcept {
+    return {waits_.data(), static_cast<std::size_t>(apcDepth) + 1};
+  }
   // The wait (at any depth) that `block` belongs to, or nullptr if it is not this thread's.
   [[nodiscard]] WaitSet* waitSetOf(const WaitBlock& block) noexcept;
 

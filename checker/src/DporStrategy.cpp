@@ -1,0 +1,260 @@
+#include "interlock/checker/DporStrategy.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace interlock {
+
+namespace {
+
+constexpr std::uint32_t kSuspendKey = 0x10000;
+constexpr std::uint32_t kApcKey = 0x20000;
+
+}  // namespace
+
+DporStrategy::DporStrategy(Mode mode) : mode_(mode) {
+  nodes_.reserve(256);
+  spawnEvent_.assign(64, -1);
+}
+
+bool DporStrategy::Node::asleep(ThreadId thread) const noexcept {
+  for (const Sleeper& sleeper : sleep)
+    if (sleeper.thread == thread) return true;
+  return false;
+}
+
+std::uint32_t DporStrategy::procOf(const Choice& choice) const noexcept {
+  switch (choice.kind) {
+    case ChoiceKind::Run: return choice.thread;
+    case ChoiceKind::Suspend: return kSuspendKey + choice.thread;
+    case ChoiceKind::Apc: return kApcKey + choice.value;
+    case ChoiceKind::Branch: break;
+  }
+  return 0xFFFFFFFF;
+}
+
+void DporStrategy::beginExecution(const Execution& execution) {
+  execution_ = &execution;
+  depth_ = 0;
+  blocked_ = false;
+}
+
+std::size_t DporStrategy::choose(std::span<const Choice> options) {
+  if (depth_ < size_) {
+    const Node& node = nodes_[depth_++];
+    // The same prefix must offer the same options, or the scenario is not deterministic.
+    if (node.options.size() != options.size())
+      throw std::logic_error("scenario is not deterministic: a replayed prefix offered " +
+                             std::to_string(options.size()) + " options where it had offered " +
+                             std::to_string(node.options.size()));
+    return node.chosen;
+  }
+  Node& node = newNode(options);
+  if (!pickNext(node)) {
+    blocked_ = true;  // every thread is asleep: this prefix is covered by an earlier execution
+    ++reduction_.sleepSetBlocked;
+    return kAbandon;
+  }
+  return node.chosen;
+}
+
+DporStrategy::Node& DporStrategy::newNode(std::span<const Choice> options) {
+  if (nodes_.size() <= size_) nodes_.emplace_back();
+  Node& node = nodes_[size_++];
+  ++depth_;
+  node.branch = options.front().kind == ChoiceKind::Branch;
+  node.chosen = 0;
+  node.options.clear();
+  node.sleep.clear();
+  for (const Choice& choice : options) {
+    Option option{choice};
+    if (!node.branch) {
+      option.footprint = execution_->footprintOf(choice);
+      option.waitReturn = choice.kind == ChoiceKind::Run &&
+                          execution_->thread(choice.thread).state == ThreadState::Waiting;
+    }
+    node.options.push_back(option);
+  }
+  if (node.branch) {
+    for (Option& option : node.options) option.status = kBacktrack;
+    return node;
+  }
+  inheritSleep(node);
+  // Adversary and completion events are optional: every node tries all of them.
+  for (Option& option : node.options)
+    if (mode_ == Mode::SleepSetsOnly || option.choice.kind != ChoiceKind::Run)
+      option.status = kBacktrack;
+  if (mode_ == Mode::SourceDpor) {
+    for (Option& option : node.options) {
+      if (option.choice.kind != ChoiceKind::Run || node.asleep(option.choice.thread)) continue;
+      option.status = kBacktrack;
+      break;
+    }
+  }
+  return node;
+}
+
+void DporStrategy::inheritSleep(Node& node) const {
+  const Node* parent = nullptr;
+  for (std::size_t i = size_ - 1; i-- > 0;) {
+    if (nodes_[i].branch) continue;
+    parent = &nodes_[i];
+    break;
+  }
+  if (parent == nullptr) return;
+  const Option& taken = parent->options[parent->chosen];
+  // Godefroid's sleep sets: a thread explored before, or asleep, stays asleep across an
+  // independent step.
+  auto keep = [&](ThreadId thread, const Footprint& footprint) {
+    if (taken.choice.kind == ChoiceKind::Run && thread == taken.choice.thread) return;
+    if (footprint.conflictsWith(taken.footprint)) return;
+    node.sleep.push_back(Sleeper{thread, footprint});
+  };
+  for (const Sleeper& sleeper : parent->sleep) keep(sleeper.thread, sleeper.footprint);
+  for (const Option& option : parent->options)
+    if (&option != &taken && option.status == kDone && option.choice.kind == ChoiceKind::Run &&
+        !parent->asleep(option.choice.thread))
+      keep(option.choice.thread, option.footprint);
+}
+
+bool DporStrategy::pickNext(Node& node) {
+  for (std::size_t i = 0; i < node.options.size(); ++i) {
+    Option& option = node.options[i];
+    if (option.status != kBacktrack) continue;
+    if (!node.branch && option.choice.kind == ChoiceKind::Run && node.asleep(option.choice.thread))
+      continue;
+    option.status = kDone;
+    node.chosen = static_cast<std::uint32_t>(i);
+    return true;
+  }
+  return false;
+}
+
+bool DporStrategy::nextExecution() {
+  if (mode_ == Mode::SourceDpor) analyseRaces();
+  double paths = 1;
+  for (std::size_t i = 0; i < size_; ++i) {
+    std::size_t taken = 0;
+    for (const Option& option : nodes_[i].options) taken += option.status != kUntried;
+    paths *= static_cast<double>(taken == 0 ? 1 : taken);
+  }
+  estimateSum_ += paths;
+  ++estimateCount_;
+  while (size_ > 0) {
+    Node& node = nodes_[size_ - 1];
+    if (pickNext(node)) {
+      firstNew_ = size_ - 1;
+      return true;
+    }
+    for (const Option& option : node.options) reduction_.alternativesSkipped += option.status != kDone;
+    --size_;
+  }
+  return false;
+}
+
+double DporStrategy::estimatedExecutions() const {
+  return estimateCount_ == 0 ? 0 : estimateSum_ / static_cast<double>(estimateCount_);
+}
+
+void DporStrategy::analyseRaces() {
+  // Events: the steps taken, one per schedule node (a blocked last node took none).
+  events_.clear();
+  for (std::size_t i = 0; i < size_; ++i)
+    if (!nodes_[i].branch && !(blocked_ && i + 1 == size_)) events_.push_back(static_cast<std::uint32_t>(i));
+  const std::size_t count = events_.size();
+  procKeys_.clear();
+  eventProc_.clear();
+  for (std::uint32_t node : events_) {
+    const std::uint32_t key = procOf(nodes_[node].options[nodes_[node].chosen].choice);
+    std::size_t proc = 0;
+    while (proc < procKeys_.size() && procKeys_[proc] != key) ++proc;
+    if (proc == procKeys_.size()) procKeys_.push_back(key);
+    eventProc_.push_back(static_cast<std::uint32_t>(proc));
+  }
+  procs_ = procKeys_.size();
+  clocks_.assign(count * procs_, 0);
+  lastOfProc_.assign(procs_, -1);
+  std::fill(spawnEvent_.begin(), spawnEvent_.end(), -1);
+  for (const Spawn& spawn : execution_->result().spawns)
+    if (spawn.thread < spawnEvent_.size() && spawn.step < count)
+      spawnEvent_[spawn.thread] = static_cast<std::int32_t>(spawn.step);
+
+  std::size_t firstNewEvent = 0;
+  while (firstNewEvent < count && events_[firstNewEvent] < firstNew_) ++firstNewEvent;
+
+  for (std::size_t j = 0; j < count; ++j) {
+    const Node& nodeJ = nodes_[events_[j]];
+    const Option& eventJ = nodeJ.options[nodeJ.chosen];
+    const std::uint32_t procJ = eventProc_[j];
+    std::uint32_t* clockJ = &clocks_[j * procs_];
+    const std::int32_t previous = lastOfProc_[procJ];
+    std::int32_t origin = previous;
+    if (origin < 0 && eventJ.choice.kind == ChoiceKind::Run && eventJ.choice.thread < spawnEvent_.size())
+      origin = spawnEvent_[eventJ.choice.thread];  // a worker's first step follows its spawn
+    if (origin >= 0)
+      for (std::size_t p = 0; p < procs_; ++p) clockJ[p] = clocks_[origin * procs_ + p];
+    for (std::size_t k = j; k-- > 0;) {
+      const std::uint32_t procK = eventProc_[k];
+      if (procK == procJ) continue;
+      const Node& nodeK = nodes_[events_[k]];
+      if (!nodeK.options[nodeK.chosen].footprint.conflictsWith(eventJ.footprint)) continue;
+      const bool ordered = clockJ[procK] >= k + 1;
+      if (!ordered && j >= firstNewEvent && eventJ.choice.kind == ChoiceKind::Run)
+        addBacktrack(k, j);
+      const std::uint32_t* clockK = &clocks_[k * procs_];
+      for (std::size_t p = 0; p < procs_; ++p) clockJ[p] = std::max(clockJ[p], clockK[p]);
+    }
+    clockJ[procJ] = static_cast<std::uint32_t>(j + 1);
+    lastOfProc_[procJ] = static_cast<std::int32_t>(j);
+  }
+}
+
+// The race (k, j): j's process must get a chance to go before k (Abdulla et al., Algorithm 1).
+void DporStrategy::addBacktrack(std::size_t k, std::size_t j) {
+  constexpr std::uint32_t kUnseen = 0xFFFFFFFF;
+  constexpr std::uint32_t kExcluded = 0xFFFFFFFE;
+  Node& nodeK = nodes_[events_[k]];
+  const std::uint32_t procK = eventProc_[k];
+  // v = the events after k that do not happen after it, then j. Once one event of a process
+  // happens after k, all its later ones do, so only its first event after k decides.
+  firstAfter_.assign(procs_, kUnseen);
+  for (std::size_t x = k + 1; x <= j; ++x) {
+    std::uint32_t& first = firstAfter_[eventProc_[x]];
+    if (first != kUnseen) continue;
+    first = (x == j || clocks_[x * procs_ + procK] < k + 1) ? static_cast<std::uint32_t>(x) : kExcluded;
+  }
+  const std::uint32_t keyJ = procKeys_[eventProc_[j]];
+  std::size_t pick = nodeK.options.size();
+  bool enabledInitial = false;
+  for (std::size_t proc = 0; proc < procs_; ++proc) {
+    const std::uint32_t x = firstAfter_[proc];
+    if (x >= kExcluded) continue;
+    // An initial of v: no other v-event happens before it.
+    const std::uint32_t* clockX = &clocks_[x * procs_];
+    bool initial = true;
+    for (std::size_t other = 0; other < procs_ && initial; ++other)
+      if (other != proc && firstAfter_[other] < kExcluded) initial = clockX[other] < firstAfter_[other] + 1;
+    if (!initial) continue;
+    for (std::size_t i = 0; i < nodeK.options.size(); ++i) {
+      const Option& option = nodeK.options[i];
+      if (procOf(option.choice) != procKeys_[proc]) continue;
+      enabledInitial = true;
+      const bool sleeping = option.choice.kind == ChoiceKind::Run && nodeK.asleep(option.choice.thread);
+      if (option.status != kUntried || sleeping) return;  // an initial is already covered there
+      if (pick == nodeK.options.size() || procKeys_[proc] == keyJ) pick = i;
+    }
+  }
+  if (enabledInitial) {
+    nodeK.options[pick].status = kBacktrack;
+    return;
+  }
+  // j returns from a wait that k (or what followed it) satisfied: j could not go first.
+  const Node& nodeJ = nodes_[events_[j]];
+  if (nodeJ.options[nodeJ.chosen].waitReturn && firstAfter_[eventProc_[j]] == j) return;
+  // No initial can go first at k's node: try every thread there.
+  for (Option& option : nodeK.options)
+    if (option.status == kUntried) option.status = kBacktrack;
+}
+
+}  // namespace interlock
