@@ -1,6 +1,9 @@
 #include "interlock/checker/StrategyFactory.hpp"
 
 #include "interlock/checker/DfsStrategy.hpp"
+#include "interlock/checker/PctStrategy.hpp"
+#include "interlock/checker/PreemptionBoundedStrategy.hpp"
+#include "interlock/checker/RandomStrategy.hpp"
 
 #include <array>
 #include <stdexcept>
@@ -17,6 +20,10 @@ std::span<const std::string_view> strategyNames() noexcept { return kStrategies;
 std::unique_ptr<Strategy> makeStrategy(const Settings& settings) {
   const std::string& name = settings.strategy;
   if (name == "naive") return std::make_unique<DfsStrategy>();
+  if (name == "pb") return std::make_unique<PreemptionBoundedStrategy>(settings.preemptions);
+  if (name == "random") return std::make_unique<RandomStrategy>(settings.seed, settings.maxExecutions);
+  if (name == "pct")
+    return std::make_unique<PctStrategy>(settings.seed, settings.pctDepth, settings.maxExecutions);
   std::string accepted;
   for (std::string_view known : kStrategies) accepted += (accepted.empty() ? "" : ", ") + std::string(known);
   throw std::invalid_argument("unknown strategy '" + name + "'; expected one of " + accepted);
