@@ -289,3 +289,20 @@ TEST_CASE("pct finds the suspended owner with its adversary events") {
   PctStrategy strategy(0, 2, 500);
   CHECK(walk(catalogued("eresource/suspended-owner"), strategy).violation.has_value());
 }
+
+TEST_CASE("the factory builds random and pct from the settings' seed, depth and budget") {
+  Settings settings;
+  settings.seed = 42;
+  settings.maxExecutions = 20;
+  settings.pctDepth = 2;
+  settings.strategy = "random";
+  const auto random = makeStrategy(settings);
+  RandomStrategy direct(42, 20);
+  CHECK(random->name() == "random");
+  CHECK(walk(lostUpdate(), *random, false).schedules == walk(lostUpdate(), direct, false).schedules);
+  settings.strategy = "pct";
+  const auto pct = makeStrategy(settings);
+  PctStrategy pctDirect(42, 2, 20);
+  CHECK(pct->name() == "pct");
+  CHECK(walk(lostUpdate(), *pct, false).schedules == walk(lostUpdate(), pctDirect, false).schedules);
+}
