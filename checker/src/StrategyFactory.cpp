@@ -2,6 +2,9 @@
 
 #include "interlock/checker/DfsStrategy.hpp"
 #include "interlock/checker/DporStrategy.hpp"
+#include "interlock/checker/PctStrategy.hpp"
+#include "interlock/checker/PreemptionBoundedStrategy.hpp"
+#include "interlock/checker/RandomStrategy.hpp"
 
 #include <array>
 #include <stdexcept>
@@ -20,6 +23,10 @@ std::unique_ptr<Strategy> makeStrategy(const Settings& settings) {
   if (name == "naive") return std::make_unique<DfsStrategy>();
   if (name == "dpor") return std::make_unique<DporStrategy>(DporStrategy::Mode::SourceDpor);
   if (name == "dfs") return std::make_unique<DporStrategy>(DporStrategy::Mode::SleepSetsOnly);
+  if (name == "pb") return std::make_unique<PreemptionBoundedStrategy>(settings.preemptions);
+  if (name == "random") return std::make_unique<RandomStrategy>(settings.seed, settings.maxExecutions);
+  if (name == "pct")
+    return std::make_unique<PctStrategy>(settings.seed, settings.pctDepth, settings.maxExecutions);
   std::string accepted;
   for (std::string_view known : kStrategies) accepted += (accepted.empty() ? "" : ", ") + std::string(known);
   throw std::invalid_argument("unknown strategy '" + name + "'; expected one of " + accepted);
