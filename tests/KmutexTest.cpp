@@ -281,3 +281,20 @@ TEST_CASE("KeWaitForMutexObject with a non-zero timeout at DISPATCH_LEVEL is Irq
   CHECK(e.verdict.violation->code == 0x122);
   CHECK(status == STATUS_SUCCESS);  // free: taken at once, no wait to hang in
 }
+
+TEST_CASE("the owner's acquisition with the signal state at MINLONG raises STATUS_MUTANT_LIMIT_EXCEEDED: bug check 0x1E (§3.5)") {
+  // 2^31 recursive acquisitions are out of reach of a test: the mutex is put one short of them.
+  const auto e = exploreInline([](Setup& s) {
+    auto& mutex = mutexIn(s);
+    s.systemThread("owner", [&mutex] {
+      (void)waitFor(mutex);
+      mutex.signalState = MINLONG;  // as after 2^31 acquisitions; recursion is not read here
+      (void)waitFor(mutex);         // one more
+    });
+  });
+  REQUIRE(e.verdict.result == Result::Violation);
+  CHECK(e.verdict.kind() == ViolationKind::BugCheck);
+  CHECK(e.verdict.violation->rule == "KMODE_EXCEPTION_NOT_HANDLED");
+  CHECK(e.verdict.violation->code == 0x1E);
+  CHECK(e.verdict.violation->message.find("STATUS_MUTANT_LIMIT_EXCEEDED") != std::string::npos);
+}
