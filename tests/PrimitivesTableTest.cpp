@@ -97,8 +97,9 @@ std::vector<std::string> cells(const std::string& line) {
 
 struct Row {
   int line = 0;
-  std::string api;   // first cell
-  std::string test;  // last cell
+  std::string api;     // first cell
+  std::string checks;  // the cell before the last: rule ids and stop codes
+  std::string test;    // last cell
 };
 
 // The body rows of every table with a "Test" column.
@@ -121,7 +122,7 @@ std::vector<Row> tableRows() {
       ++number;
       continue;
     }
-    rows.push_back(Row{number, row.front(), row.back()});
+    rows.push_back(Row{number, row.front(), row.size() >= 2 ? row[row.size() - 2] : "", row.back()});
   }
   return rows;
 }
@@ -175,6 +176,21 @@ TEST_CASE("docs/primitives.md: every scenario a row names is in the catalogue") 
       CAPTURE(row.line);
       CHECK_MESSAGE(catalogue.find(name) != nullptr,
                     "docs/primitives.md(" << row.line << "): no scenario " << name);
+    }
+  }
+}
+
+TEST_CASE("docs/primitives.md: every rule id a row checks is cited by the name of a test case") {
+  std::string names;
+  for (const auto& [file, tests] : testCases())
+    for (const std::string& test : tests) names += test + "\n";
+  static const std::regex ruleId("`([A-Za-z_][A-Za-z0-9_]*)`");
+  for (const Row& row : tableRows()) {
+    for (auto it = std::sregex_iterator(row.checks.begin(), row.checks.end(), ruleId);
+         it != std::sregex_iterator(); ++it) {
+      const std::string rule = (*it)[1].str();
+      CHECK_MESSAGE(names.find(rule) != std::string::npos,
+                    "docs/primitives.md(" << row.line << "): no test case names " << rule);
     }
   }
 }
