@@ -452,3 +452,25 @@ TEST_CASE("a work item routine returning in a guarded region is BugCheck APC_IND
   CHECK(e.verdict.violation->rule == "APC_INDEX_MISMATCH");
   CHECK(e.verdict.violation->code == 0x1);
 }
+
+TEST_CASE("a hang behind a scenario's special kernel APC held off by a guarded region names that APC in the NoThreadCanMove message") {
+  const auto r = replayInline(
+      [](Setup& s) {
+        auto& never = s.make<KEVENT>("Never");
+        KeInitializeEvent(&never, NotificationEvent, FALSE);
+        s.systemThread("waiter", [&never] {
+          KeEnterGuardedRegion();
+          (void)KeWaitForSingleObject(&never, Executive, KernelMode, FALSE, nullptr);  // never set
+          KeLeaveGuardedRegion();
+        });
+        s.apc("Probe", "waiter", ApcKind::Special, [] {});
+      },
+      {Choice{ChoiceKind::Apc, 0, 0}, run(0)});
+  REQUIRE_FALSE(r.divergence);
+  REQUIRE(r.verdict.result == Result::Violation);
+  CHECK(r.verdict.violation->rule == "NoThreadCanMove");
+  CHECK(r.verdict.violation->message ==
+        "no thread can move: waiter waits for KEVENT Never, and no thread will release or signal "
+        "it; the special kernel APC Probe queued to it can never be delivered: it has special "
+        "kernel APCs disabled (SpecialApcDisable -1: a guarded region or a guarded mutex)");
+}
