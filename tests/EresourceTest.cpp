@@ -256,7 +256,7 @@ TEST_CASE("§3.3, §4.12 release by a thread that owns nothing is BugCheck RESOU
   CHECK(r.verdict.violation->thread == 1);
 }
 
-TEST_CASE("§3.3 ExReleaseResourceForThreadLite for another thread's value is 0x16E") {
+TEST_CASE("§3.3 ExReleaseResourceForThreadLite for another thread's value is ERESOURCE_INVALID_RELEASE 0x16E") {
   // Without ExSetResourceOwnerPointerEx a cross-thread release names a thread that may not
   // release for it: ERESOURCE_INVALID_RELEASE.
   ERESOURCE_THREAD holderValue = 0;
@@ -282,7 +282,7 @@ TEST_CASE("§3.3 ExReleaseResourceForThreadLite for another thread's value is 0x
   CHECK(r.verdict.violation->code == 0x16E);
 }
 
-TEST_CASE("§3.3 ExReleaseResourceForThreadLite with a made-up value is 0x16E") {
+TEST_CASE("§3.3 ExReleaseResourceForThreadLite with a made-up value is ERESOURCE_INVALID_RELEASE 0x16E") {
   const auto e = exploreInline([](Setup& s) {
     auto& res = s.make<ERESOURCE>("R");
     ExInitializeResourceLite(&res);
@@ -350,7 +350,7 @@ TEST_CASE("§3.3 after ExSetResourceOwnerPointerEx another thread releases for t
   CHECK(r.execution.snapshot.objects[0].owners.empty());
 }
 
-TEST_CASE("§3.3 an owner pointer without its two low bits set is BugCheck 0x132") {
+TEST_CASE("§3.3 an owner pointer without its two low bits set is BugCheck RESOURCE_OWNER_POINTER_INVALID 0x132") {
   const auto e = exploreInline([](Setup& s) {
     auto& res = s.make<ERESOURCE>("R");
     ExInitializeResourceLite(&res);

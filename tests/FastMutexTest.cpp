@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 using namespace interlock;
 using namespace interlock::wdm;
 using namespace interlock::test;
@@ -205,7 +207,14 @@ TEST_CASE("barging: after a wake-to-retry release a newcomer takes the mutex and
                                            run(1), run(1)});
   REQUIRE_FALSE(r.divergence);
   CHECK(r.verdict.result == Result::Pass);
-  CHECK(eventsOf(r.execution, EventKind::Blocked, nullptr, 1).size() == 2);
+  const auto blocked = eventsOf(r.execution, EventKind::Blocked, nullptr, 1);
+  REQUIRE(blocked.size() == 2);
+  CHECK(std::string(blocked[0].result) == "waits");
+  // The loser's wake-up is no return from the call: it is recorded as the wait it goes back to.
+  CHECK(std::string(blocked[1].result) == "woken, but another thread took it first: waits again");
+  const auto woken = eventsOf(r.execution, EventKind::Woken, nullptr, 1);
+  REQUIRE(woken.size() == 1);
+  CHECK(std::string(woken[0].result) == "acquired: handed over by the release");
   CHECK(eventsOf(r.execution, EventKind::Blocked, nullptr, 2).empty());
   // The newcomer's acquire completes while the waiter is still between its two waits.
   const auto newcomer = indexOf(r.execution, EventKind::Call, "ExAcquireFastMutex", 2);

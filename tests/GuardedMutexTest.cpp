@@ -257,3 +257,15 @@ TEST_CASE("a suspended user thread owning a guarded mutex through the unsafe for
   REQUIRE_FALSE(e.verdict.causes.empty());
   CHECK(e.verdict.causes[0].rule == "GuardedMutexUnsafe");
 }
+
+TEST_CASE("a KGUARDED_MUTEX used before KeInitializeGuardedMutex is GuardedMutexInitialized (DV 0x1002)") {
+  const auto e = exploreInline([](Setup& s) {
+    auto& g = s.make<KGUARDED_MUTEX>("G");  // bug: never initialized
+    ownerOf(s, g);
+  });
+  REQUIRE(e.verdict.result == Result::Violation);
+  CHECK(e.verdict.kind() == ViolationKind::ContractViolation);
+  CHECK(e.verdict.violation->rule == "GuardedMutexInitialized");
+  CHECK(e.verdict.violation->code == 0x1002);
+  CHECK(e.verdict.causes.size() == 1);
+}

@@ -156,3 +156,35 @@ TEST_CASE("lowering from DISPATCH_LEVEL to APC_LEVEL does not deliver a pending 
   CHECK(std::string_view(before.api) == "KeLowerIrql");
   CHECK(before.irql == PASSIVE_LEVEL);
 }
+
+TEST_CASE("KeRaiseIrqlToDpcLevel raises to DISPATCH_LEVEL and returns the old IRQL (§3.2)") {
+  KIRQL old = 0xFF, raised = 0xFF;
+  const auto e = exploreInline([&](Setup& s) {
+    s.systemThread("driver", [&] {
+      old = KeRaiseIrqlToDpcLevel();
+      raised = KeGetCurrentIrql();
+      KeLowerIrql(old);
+    });
+  });
+  CHECK(e.verdict.result == Result::Pass);
+  CHECK(old == PASSIVE_LEVEL);
+  CHECK(raised == DISPATCH_LEVEL);
+}
+
+TEST_CASE("KeRaiseIrqlToDpcLevel above DISPATCH_LEVEL is IrqlKeRaiseLower, DV 0x30, and lowers as retail x64 does") {
+  KIRQL old = 0xFF, after = 0xFF;
+  const auto e = exploreInline([&](Setup& s) {
+    s.systemThread("driver", [&] {
+      KIRQL entry = PASSIVE_LEVEL;
+      KeRaiseIrql(HIGH_LEVEL, &entry);
+      old = KeRaiseIrqlToDpcLevel();  // bug
+      after = KeGetCurrentIrql();
+      KeLowerIrql(entry);
+    });
+  });
+  REQUIRE(e.verdict.result == Result::Violation);
+  CHECK(e.verdict.violation->rule == "IrqlKeRaiseLower");
+  CHECK(e.verdict.violation->code == 0x30);
+  CHECK(old == HIGH_LEVEL);
+  CHECK(after == DISPATCH_LEVEL);
+}

@@ -181,7 +181,7 @@ TEST_CASE("§3.7, §6 a release hands the lock to any waiter: each exclusive or 
   }
 }
 
-TEST_CASE("§3.7 ExAcquirePushLockExclusive outside a critical region: DV 0xEA") {
+TEST_CASE("§3.7 ExAcquirePushLockExclusive outside a critical region: PushLockWithinCriticalRegion, DV 0xEA") {
   const auto e = exploreInline([](Setup& s) {
     auto& lock = s.make<EX_PUSH_LOCK>("P");
     ExInitializePushLock(&lock);
@@ -198,7 +198,7 @@ TEST_CASE("§3.7 ExAcquirePushLockExclusive outside a critical region: DV 0xEA")
   CHECK(e.verdict.violation->code == 0xEA);
 }
 
-TEST_CASE("§3.7 ExReleasePushLockShared outside a critical region: DV 0xEB") {
+TEST_CASE("§3.7 ExReleasePushLockShared outside a critical region: PushLockWithinCriticalRegion, DV 0xEB") {
   const auto e = exploreInline([](Setup& s) {
     auto& lock = s.make<EX_PUSH_LOCK>("P");
     ExInitializePushLock(&lock);

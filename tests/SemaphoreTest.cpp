@@ -77,7 +77,7 @@ TEST_CASE("a release by 1 with two waiters leaves one waiting forever (§3.6)") 
   CHECK(e.verdict.violation->message.find("KSEMAPHORE S") != std::string::npos);
 }
 
-TEST_CASE("KeReleaseSemaphore past the limit raises STATUS_SEMAPHORE_LIMIT_EXCEEDED: bug check 0x1E (§3.6)") {
+TEST_CASE("KeReleaseSemaphore past the limit raises STATUS_SEMAPHORE_LIMIT_EXCEEDED: KMODE_EXCEPTION_NOT_HANDLED 0x1E (§3.6)") {
   bool returned = false;
   const auto e = exploreInline([&](Setup& s) {
     auto& semaphore = s.make<KSEMAPHORE>("S");
@@ -97,7 +97,7 @@ TEST_CASE("KeReleaseSemaphore past the limit raises STATUS_SEMAPHORE_LIMIT_EXCEE
   CHECK_FALSE(returned);  // the machine stopped inside the call
 }
 
-TEST_CASE("KeReleaseSemaphore with a negative adjustment also raises: bug check 0x1E (§3.6)") {
+TEST_CASE("KeReleaseSemaphore with a negative adjustment also raises: KMODE_EXCEPTION_NOT_HANDLED 0x1E (§3.6)") {
   const auto e = exploreInline([](Setup& s) {
     auto& semaphore = s.make<KSEMAPHORE>("S");
     KeInitializeSemaphore(&semaphore, 1, 4);

@@ -286,3 +286,80 @@ TEST_CASE("KeReleaseInStackQueuedSpinLock of a lock no longer held is QueuedSpin
   CHECK(e.verdict.violation->code == 0x40007);
   CHECK(e.verdict.causes.size() == 1);
 }
+
+TEST_CASE("KeAcquireSpinLockRaiseToDpc raises to DISPATCH_LEVEL, returns the old IRQL and is released by KeReleaseSpinLock (§3.2)") {
+  KIRQL old = 0xFF, held = 0xFF, after = 0xFF;
+  const auto e = exploreInline([&](Setup& s) {
+    auto& lock = spinLock(s);
+    s.systemThread("driver", [&] {
+      old = KeAcquireSpinLockRaiseToDpc(&lock);
+      held = KeGetCurrentIrql();
+      KeReleaseSpinLock(&lock, old);
+      after = KeGetCurrentIrql();
+    });
+  });
+  CHECK(e.verdict.result == Result::Pass);
+  CHECK(old == PASSIVE_LEVEL);
+  CHECK(held == DISPATCH_LEVEL);
+  CHECK(after == PASSIVE_LEVEL);
+}
+
+TEST_CASE("KeAcquireSpinLockRaiseToDpc above DISPATCH_LEVEL is IrqlKeDispatchLte, DV 0x42") {
+  const auto e = exploreInline([](Setup& s) {
+    auto& lock = spinLock(s);
+    s.systemThread("driver", [&lock] {
+      KIRQL entry = PASSIVE_LEVEL;
+      KeRaiseIrql(HIGH_LEVEL, &entry);
+      (void)KeAcquireSpinLockRaiseToDpc(&lock);  // bug
+      KeLowerIrql(DISPATCH_LEVEL);
+      KeReleaseSpinLock(&lock, entry);
+    });
+  });
+  REQUIRE(e.verdict.result == Result::Violation);
+  CHECK(e.verdict.violation->rule == "IrqlKeDispatchLte");
+  CHECK(e.verdict.violation->code == 0x42);
+}
+
+TEST_CASE("KeTryToAcquireSpinLockAtDpcLevel: TRUE when free, FALSE when held by another thread or by the caller, never spins (§3.2)") {
+  BOOLEAN first = 0xFF, again = 0xFF, other = 0xFF;
+  const auto r = replayInline(
+      [&](Setup& s) {
+        auto& lock = spinLock(s);
+        s.systemThread("owner", [&] {
+          KIRQL old = KeRaiseIrqlToDpcLevel();
+          first = KeTryToAcquireSpinLockAtDpcLevel(&lock);
+          again = KeTryToAcquireSpinLockAtDpcLevel(&lock);  // its own lock: FALSE, no self-deadlock
+          KeReleaseSpinLockFromDpcLevel(&lock);
+          KeLowerIrql(old);
+        });
+        s.systemThread("other", [&] {
+          KIRQL old = KeRaiseIrqlToDpcLevel();
+          other = KeTryToAcquireSpinLockAtDpcLevel(&lock);
+          KeLowerIrql(old);
+        });
+      },
+      {run(0), run(0), run(1), run(0)});
+  REQUIRE_FALSE(r.divergence);
+  CHECK(r.verdict.result == Result::Pass);
+  CHECK(first == TRUE);
+  CHECK(again == FALSE);
+  CHECK(other == FALSE);
+  CHECK(eventsOf(r.execution, EventKind::Blocked).empty());
+}
+
+TEST_CASE("KeTryToAcquireSpinLockAtDpcLevel below DISPATCH_LEVEL is IrqlDispatch (SDV 0x20003)") {
+  const auto e = exploreInline([](Setup& s) {
+    auto& lock = spinLock(s);
+    s.systemThread("driver", [&lock] {
+      if (KeTryToAcquireSpinLockAtDpcLevel(&lock)) {  // bug: at PASSIVE_LEVEL
+        KIRQL old = KeRaiseIrqlToDpcLevel();
+        KeReleaseSpinLockFromDpcLevel(&lock);
+        KeLowerIrql(old);
+      }
+    });
+  });
+  REQUIRE(e.verdict.result == Result::Violation);
+  CHECK(e.verdict.violation->rule == "IrqlDispatch");
+  CHECK(e.verdict.violation->code == 0x20003);
+  CHECK(e.verdict.causes.size() == 1);
+}

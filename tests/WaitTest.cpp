@@ -291,7 +291,7 @@ TEST_CASE("the timed-out branch of a wait is replayable as a branch choice (§3.
 
 // --- IRQL rules ---
 
-TEST_CASE("a wait at DISPATCH_LEVEL with a non-zero timeout is DV 0x122, and the thread hangs (§3.6, §6, §4 pattern 9)") {
+TEST_CASE("a wait at DISPATCH_LEVEL with a non-zero timeout is IrqlKeWaitForSingleObject, DV 0x122, and the thread hangs (§3.6, §6, §4 pattern 9)") {
   bool returned = false;
   const auto e = exploreInline([&](Setup& s) {
     auto& event = eventIn(s, "E");
@@ -316,7 +316,7 @@ TEST_CASE("a wait at DISPATCH_LEVEL with a non-zero timeout is DV 0x122, and the
   CHECK(std::string_view(e.counterexample->events[static_cast<std::size_t>(blocked)].result) == "hangs");
 }
 
-TEST_CASE("a wait at DISPATCH_LEVEL with no timeout (infinite) is DV 0x122 too (§3.6)") {
+TEST_CASE("a wait at DISPATCH_LEVEL with no timeout (infinite) is IrqlKeWaitForSingleObject, DV 0x122 too (§3.6)") {
   const auto e = exploreInline([](Setup& s) {
     auto& event = eventIn(s, "E");
     s.systemThread("dpc-path", [&event] {
@@ -348,7 +348,7 @@ TEST_CASE("a zero-timeout wait at DISPATCH_LEVEL is legal (§3.6, §4 pattern 9)
   CHECK(status == STATUS_TIMEOUT);
 }
 
-TEST_CASE("a wait above DISPATCH_LEVEL is DV 0x3B, even with a zero timeout (§3.6)") {
+TEST_CASE("a wait above DISPATCH_LEVEL is IrqlKeWaitForSingleObject, DV 0x3B, even with a zero timeout (§3.6)") {
   NTSTATUS status = -1;
   const auto e = exploreInline([&](Setup& s) {
     auto& event = eventIn(s, "E");

@@ -2,6 +2,9 @@
 
 #include "interlock/checker/WaitForGraph.hpp"
 
+#include <cstdint>
+#include <string>
+
 namespace interlock {
 
 namespace {
@@ -27,6 +30,48 @@ bool behindSuspended(const Execution& execution, const Thread& thread) {
     if (!any && suspended) return true;
   }
   return any;
+}
+
+// The first special kernel APC queued to `thread` that it cannot take, or kNoApc. Thread keeps
+// its queue private, so this asks deliverableApc() what would run with special kernel APCs
+// enabled and normal ones held off, then puts the thread's state back as it was.
+std::uint16_t blockedSpecialApc(Thread& thread) noexcept {
+  if (thread.canTakeSpecialKernelApc()) return Thread::kNoApc;
+  const Irql irql = thread.irql;
+  const std::int16_t special = thread.specialApcDisable;
+  const std::int16_t normal = thread.kernelApcDisable;
+  thread.irql = kPassiveLevel;
+  thread.specialApcDisable = 0;
+  thread.kernelApcDisable = -1;
+  const std::uint16_t apc = thread.deliverableApc();
+  thread.irql = irql;
+  thread.specialApcDisable = special;
+  thread.kernelApcDisable = normal;
+  return apc;
+}
+
+// Why `thread` cannot take a special kernel APC (§2.2): its IRQL, else a guarded region.
+std::string specialApcBlocker(const Thread& thread) {
+  if (thread.irql != kPassiveLevel)
+    return "it runs at " +
+           (thread.irql == kApcLevel        ? std::string("APC_LEVEL")
+            : thread.irql == kDispatchLevel ? std::string("DISPATCH_LEVEL")
+                                            : "IRQL " + std::to_string(thread.irql)) +
+           " (a FAST_MUTEX, a spin lock or KeRaiseIrql), and special kernel APCs run only at "
+           "PASSIVE_LEVEL";
+  return "it has special kernel APCs disabled (SpecialApcDisable " +
+         std::to_string(thread.specialApcDisable) + ": a guarded region or a guarded mutex)";
+}
+
+// "; the I/O completion APC IopCompleteRequest1 queued to it can never be delivered: ..." when
+// a special kernel APC (the I/O manager's, or a scenario's) waits for `thread` in vain.
+std::string undeliverableApcText(const Execution& execution, Thread& thread) {
+  const std::uint16_t apc = blockedSpecialApc(thread);
+  if (apc == Thread::kNoApc) return {};
+  const ApcSpec& spec = execution.apcs().at(apc);
+  return std::string("; ") +
+         (spec.environment ? "the I/O completion APC " : "the special kernel APC ") + spec.name +
+         " queued to it can never be delivered: " + specialApcBlocker(thread);
 }
 
 }  // namespace
@@ -73,6 +118,7 @@ void DeadlockProperty::atQuiescence(Execution& execution) {
                  (owners.empty() ? std::string("no thread will release or signal it")
                                  : "its owner " + execution.thread(owners.begin()->thread).name() +
                                        " cannot release it");
+    message += undeliverableApcText(execution, *thread);
     execution.report(fromChain(ViolationKind::Deadlock, "NoThreadCanMove", std::move(message), chain));
     return;
   }

@@ -39,12 +39,16 @@ void bugCheck(const char* rule, std::uint32_t stopCode, std::string message,
 }
 
 void waitFor(Thread& thread, KernelObject& object, std::uint8_t mode, const char* api,
-             const char* argument) {
+             const char* argument, const char* blocked) {
   thread.wait() = WaitBlock{.thread = &thread, .object = &object, .mode = mode};
   object.waiters().pushBack(thread.wait());
-  recordCall(api, &object, argument, "waits", EventKind::Blocked);
+  recordCall(api, &object, argument, blocked, EventKind::Blocked);
   Execution::current().wait(api);
-  recordCall(api, &object, argument, "TRUE", EventKind::Woken);
+}
+
+void recordWoken(const char* api, const KernelObject& object, const char* argument,
+                 const char* result) {
+  recordCall(api, &object, argument, result, EventKind::Woken);
 }
 
 }  // namespace interlock::wdm::detail

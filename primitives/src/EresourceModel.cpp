@@ -112,6 +112,7 @@ BOOLEAN waitOrFail(Thread& thread, ERESOURCE& resource, BOOLEAN wait, std::uint8
     return FALSE;
   }
   detail::waitFor(thread, resource, mode, api, argument);
+  detail::recordWoken(api, resource, argument, "TRUE");
   return TRUE;  // the release that woke this thread made it an owner
 }
 

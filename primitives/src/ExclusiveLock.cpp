@@ -15,14 +15,20 @@ void acquireOrWait(Thread& thread, KernelObject& object, ThreadId& owner, std::u
     recordCall(api, &object, nullptr, nullptr);
     return;
   }
+  const char* blocked = "waits";
   for (;;) {
-    waitFor(thread, object, mode, api, nullptr);
-    if (owner == me) return;  // handed off before we ran
+    waitFor(thread, object, mode, api, nullptr, blocked);
+    if (owner == me) {  // handed off before we ran
+      recordWoken(api, object, nullptr, "acquired: handed over by the release");
+      return;
+    }
     if (owner == kNoThread) {  // woken to retry and nobody barged in
       owner = me;
+      recordWoken(api, object, nullptr, "acquired on retry");
       return;
     }
     // A newcomer barged in between the release and our retry: wait again, at the tail.
+    blocked = "woken, but another thread took it first: waits again";
   }
 }
 

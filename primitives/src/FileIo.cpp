@@ -27,16 +27,6 @@ void checkZwPreconditions(const Thread& thread, const char* api, const FILE_OBJE
 
 FILE_OBJECT* fileOf(HANDLE handle) { return static_cast<FILE_OBJECT*>(handle); }
 
-PendedIrp& newIrp(Execution& execution) {
-  std::size_t pended = 1;
-  for (const auto& object : execution.objects())
-    pended += std::string_view(object->typeName()) == "IRP";
-  auto irp = std::make_unique<PendedIrp>();
-  PendedIrp& ref = *irp;
-  execution.addObject(std::move(irp), "IRP" + std::to_string(pended));
-  return ref;
-}
-
 // A synchronous request on `handle`: completed inline, or pended and completed by a
 // special kernel APC that the issuing thread must be able to take (§3.12).
 NTSTATUS synchronousIo(const char* api, HANDLE handle, PIO_STATUS_BLOCK status, bool opening = false) {
@@ -48,24 +38,21 @@ NTSTATUS synchronousIo(const char* api, HANDLE handle, PIO_STATUS_BLOCK status, 
     return STATUS_INVALID_HANDLE;
   }
   checkZwPreconditions(thread, api, *file);
-  Execution& execution = Execution::current();
-  if (execution.branch(2) == 0) {  // §6: the file system completes it inline: no APC needed
+  // §6: the file system completes it inline; the I/O manager then finishes the request
+  // itself at PASSIVE_LEVEL (IRP_DEFER_IO_COMPLETION): no APC is needed.
+  if (Execution::current().branch(2) == 0) {
     if (status != nullptr) *status = IO_STATUS_BLOCK{STATUS_SUCCESS, 0};
     detail::recordCall(api, file, nullptr, "STATUS_SUCCESS (completed inline)");
     return STATUS_SUCCESS;
   }
-  PendedIrp& irp = newIrp(execution);
-  (void)execution.addEnvironmentApc("IopCompleteRequest", thread.id(), ApcKind::Special,
-                                    [&irp, status] {
-                                      irp.completed = true;
-                                      if (status != nullptr) *status = IO_STATUS_BLOCK{STATUS_SUCCESS, 0};
-                                      detail::recordCall("IopCompleteRequest", &irp, nullptr,
-                                                         "signals the waiter");
-                                      if (WaitBlock* waiter = irp.waiters().front())
-                                        Execution::current().satisfy(*waiter);
-                                    });
+  IRP& irp = detail::newIrp(IRP::Origin::ZwCall);
+  irp.userIosb = status;
+  detail::completeThroughApc(irp, false);
   detail::recordCall(api, file, nullptr, "pended by the file system");
-  if (!irp.completed) detail::waitFor(thread, irp, 0, api, nullptr);
+  if (!irp.completed) {
+    detail::waitFor(thread, irp, 0, api, nullptr);
+    detail::recordWoken(api, irp, nullptr, "STATUS_SUCCESS (completed by IopCompleteRequest)");
+  }
   return STATUS_SUCCESS;
 }
 

@@ -62,6 +62,19 @@ void KeRaiseIrql(KIRQL newIrql, PKIRQL oldIrql) {
   detail::irqlLowered(thread);
 }
 
+KIRQL KeRaiseIrqlToDpcLevel() {
+  constexpr const char* api = "KeRaiseIrqlToDpcLevel";
+  Thread& thread = detail::localCall();
+  if (thread.irql > DISPATCH_LEVEL)
+    detail::contractViolation("IrqlKeRaiseLower", 0x30,
+                              std::string(api) + " at " + detail::irqlName(thread.irql) +
+                                  ": a raise to DISPATCH_LEVEL from above it lowers");
+  const KIRQL old = thread.irql;
+  thread.irql = DISPATCH_LEVEL;  // unchecked in retail x64, as KeRaiseIrql
+  detail::recordCall(api, nullptr, nullptr, detail::irqlName(old));
+  return old;
+}
+
 void KeLowerIrql(KIRQL newIrql) {
   constexpr const char* api = "KeLowerIrql";
   Thread& thread = detail::localCall();

@@ -60,6 +60,7 @@ void acquire(Thread& thread, EX_PUSH_LOCK& lock, Mode mode, const char* api) {
                 lock.waiters().count(EX_PUSH_LOCK::kExclusiveWaiter) == 0;
   if (!grant) {
     detail::waitFor(thread, lock, waiterMode(mode), api, nullptr);
+    detail::recordWoken(api, lock, nullptr, "acquired: handed over by the release");
     return;
   }
   if (mode == Mode::Exclusive) {

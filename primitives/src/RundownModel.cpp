@@ -130,6 +130,7 @@ void waitForRelease(RundownRef& ref, const char* api) {
   } else {
     // Non-alertable, no timeout; a holder's last release satisfies it.
     detail::waitFor(thread, ref, RundownRef::kRundownWaiter, api, nullptr);
+    detail::recordWoken(api, ref, nullptr, "the last reference was released");
   }
   ref.waitReturned = true;
 }

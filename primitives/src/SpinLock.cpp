@@ -67,6 +67,18 @@ void releaseOrdinary(Thread& thread, KSPIN_LOCK& lock, const char* api) {
   release(thread, lock, api, "SpinlockRelease", 0x4000B, detail::Grant::HandOffOrBarge);
 }
 
+// KeAcquireSpinLock and KeAcquireSpinLockRaiseToDpc: returns the old IRQL.
+KIRQL acquireRaising(KSPIN_LOCK& lock, const char* api) {
+  Thread& thread = detail::visibleCall(api, &lock, Access::Acquire);
+  checkAcquireIrql(thread, lock, api);
+  checkUse(lock, Use::Ordinary, api);
+  // Raised before spinning: a spinner takes no APC and cannot be suspended.
+  const KIRQL old = detail::raiseTo(thread, DISPATCH_LEVEL);
+  // §3.2: recursion spins forever: the owner waits on itself.
+  detail::acquireOrWait(thread, lock, lock.owner, KSPIN_LOCK::kSpinner, api);
+  return old;
+}
+
 }  // namespace
 
 void KeInitializeSpinLock(PKSPIN_LOCK lock) {
@@ -76,14 +88,26 @@ void KeInitializeSpinLock(PKSPIN_LOCK lock) {
 }
 
 void KeAcquireSpinLock(PKSPIN_LOCK lock, PKIRQL oldIrql) {
-  constexpr const char* api = "KeAcquireSpinLock";
+  *oldIrql = acquireRaising(*lock, "KeAcquireSpinLock");
+}
+
+KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK lock) {
+  return acquireRaising(*lock, "KeAcquireSpinLockRaiseToDpc");
+}
+
+BOOLEAN KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK lock) {
+  constexpr const char* api = "KeTryToAcquireSpinLockAtDpcLevel";
   Thread& thread = detail::visibleCall(api, lock, Access::Acquire);
-  checkAcquireIrql(thread, *lock, api);
+  checkAtDispatch(thread, *lock, api, 0x20003);
   checkUse(*lock, Use::Ordinary, api);
-  // Raised before spinning: a spinner takes no APC and cannot be suspended.
-  *oldIrql = detail::raiseTo(thread, DISPATCH_LEVEL);
-  // §3.2: recursion spins forever: the owner waits on itself.
-  detail::acquireOrWait(thread, *lock, lock->owner, KSPIN_LOCK::kSpinner, api);
+  // Never spins: a busy lock word, the caller's own included, gives FALSE.
+  if (lock->owner != kNoThread) {
+    detail::recordCall(api, lock, nullptr, "FALSE");
+    return FALSE;
+  }
+  lock->owner = thread.id();
+  detail::recordCall(api, lock, nullptr, "TRUE");
+  return TRUE;
 }
 
 void KeReleaseSpinLock(PKSPIN_LOCK lock, KIRQL newIrql) {

@@ -81,6 +81,26 @@ bool ownedBy(const DispatcherObject& object, ThreadId thread) {
   return owners.contains(thread);
 }
 
+// §3.5: an object that raises instead of being taken (a KMUTEX past its recursion limit). The
+// raised status has no kernel-mode handler: bug check 0x1E, which ends the execution.
+bool raisesOnTake(Objects objects, WaitType type, std::size_t index, const Thread& thread,
+                  const char* api) {
+  const auto raised = [&](const DispatcherObject& object) {
+    if (object.raisedOnTake(thread.id()) == STATUS_SUCCESS) return false;
+    detail::bugCheck("KMODE_EXCEPTION_NOT_HANDLED", 0x1E,
+                     std::string(api) + " on " + object.typeName() + " " + object.name() +
+                         ", owned by the caller with its signal state at MINLONG: raises "
+                         "STATUS_MUTANT_LIMIT_EXCEEDED (0xC0000191), which no handler catches in "
+                         "kernel mode",
+                     &object);
+    return true;
+  };
+  if (type == WaitType::Any) return raised(*objects[index]);
+  for (const DispatcherObject* object : objects)
+    if (raised(*object)) return true;
+  return false;
+}
+
 NTSTATUS take(Objects objects, WaitType type, std::size_t index, Thread& thread) noexcept {
   if (type == WaitType::Any) {
     objects[index]->satisfyWait(thread);
@@ -154,6 +174,8 @@ NTSTATUS wait(const Request& request) {
   // The objects are tested first: a wait that needs no waiting never blocks or times out.
   const std::size_t ready = satisfiable(request.objects, request.type, thread.id());
   if (ready < request.objects.size()) {
+    if (raisesOnTake(request.objects, request.type, ready, thread, request.api))
+      return STATUS_MUTANT_LIMIT_EXCEEDED;  // only while the execution is torn down
     const NTSTATUS status = take(request.objects, request.type, ready, thread);
     detail::recordCall(request.api, request.objects[ready], argument, statusText(status));
     return status;

@@ -138,11 +138,135 @@ Scenario guardedMutexApcsCheck() {
       }};
 }
 
+constexpr ULONG kIoctlGetConfig = 0x22E004;  // CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, ...)
+
+// The classic synchronous IOCTL to the next-lower device: build a threaded IRP, send it, wait
+// on its event if the lower driver pended it (kernel-semantics.md §3.12). The event and the
+// status block belong to the caller's body: IopCompleteRequest writes them whenever it runs,
+// and with APCs disabled that can be after this function returned (a dangling stack write in
+// Windows; the model cannot see C++ lifetimes, so the scenario keeps them alive).
+NTSTATUS queryLowerDevice(DEVICE_OBJECT& lower, KEVENT& done, IO_STATUS_BLOCK& status) {
+  KeInitializeEvent(&done, NotificationEvent, FALSE);
+  PIRP irp = IoBuildDeviceIoControlRequest(kIoctlGetConfig, &lower, nullptr, 0, nullptr, 0, FALSE,
+                                           &done, &status);
+  NTSTATUS result = IoCallDriver(&lower, irp);
+  if (result == STATUS_PENDING) {
+    (void)KeWaitForSingleObject(&done, Executive, KernelMode, FALSE, nullptr);
+    result = status.Status;
+  }
+  return result;
+}
+
+// A flush of the volume below, as a file system filter sends it with IoBuildSynchronousFsdRequest.
+void flushLowerVolume(DEVICE_OBJECT& lower, KEVENT& done, IO_STATUS_BLOCK& status) {
+  KeInitializeEvent(&done, NotificationEvent, FALSE);
+  PIRP irp = IoBuildSynchronousFsdRequest(IRP_MJ_FLUSH_BUFFERS, &lower, nullptr, 0, nullptr, &done,
+                                          &status);
+  if (IoCallDriver(&lower, irp) == STATUS_PENDING)
+    (void)KeWaitForSingleObject(&done, Executive, KernelMode, FALSE, nullptr);
+}
+
+Scenario fastMutexIoCallDriver() {
+  return Scenario{
+      "fast-mutex/io-call-driver",
+      "A class driver holds its FAST_MUTEX while it asks the device below for its configuration: "
+      "IoBuildDeviceIoControlRequest, IoCallDriver, and a wait on the IRP's event when the call "
+      "returns STATUS_PENDING. The IRP is threaded: the I/O manager completes it with "
+      "IopCompleteRequest, a special kernel APC to the issuing thread, which cannot run at the "
+      "APC_LEVEL the FAST_MUTEX raised it to. When the lower driver pends the request the "
+      "thread waits forever for its own event, holding the mutex.",
+      Expectation::violation(ViolationKind::Deadlock),
+      Bounds{},
+      [](Setup& s) {
+        auto& config = s.make<FAST_MUTEX>("ConfigLock");
+        auto& lower = s.make<DEVICE_OBJECT>("LowerDevice");
+        auto& done = s.make<KEVENT>("IoctlDone");
+        ExInitializeFastMutex(&config);
+        s.systemThread("classDriver", [&config, &lower, &done] {
+          IO_STATUS_BLOCK status;
+          ExAcquireFastMutex(&config);
+          (void)queryLowerDevice(lower, done, status);  // bug: a threaded IRP sent at APC_LEVEL
+          ExReleaseFastMutex(&config);
+        });
+      }};
+}
+
+Scenario fastMutexUnsafeIoCallDriver() {
+  return Scenario{
+      "fast-mutex/io-call-driver-critical-region",
+      "The fix of fast-mutex/io-call-driver: the class driver enters a critical region and takes "
+      "the FAST_MUTEX with ExAcquireFastMutexUnsafe, which leaves it at PASSIVE_LEVEL. Normal "
+      "kernel APCs (a suspension) stay off while it holds the mutex, but the special kernel APC "
+      "that completes the IRP runs in the wait.",
+      Expectation::pass(),
+      Bounds{},
+      [](Setup& s) {
+        auto& config = s.make<FAST_MUTEX>("ConfigLock");
+        auto& lower = s.make<DEVICE_OBJECT>("LowerDevice");
+        auto& done = s.make<KEVENT>("IoctlDone");
+        ExInitializeFastMutex(&config);
+        s.systemThread("classDriver", [&config, &lower, &done] {
+          IO_STATUS_BLOCK status;
+          KeEnterCriticalRegion();
+          ExAcquireFastMutexUnsafe(&config);
+          (void)queryLowerDevice(lower, done, status);
+          ExReleaseFastMutexUnsafe(&config);
+          KeLeaveCriticalRegion();
+        });
+      }};
+}
+
+Scenario guardedMutexIoCallDriver() {
+  return Scenario{
+      "guarded-mutex/io-call-driver",
+      "A file system filter holds a guarded mutex while it flushes the volume below with "
+      "IoBuildSynchronousFsdRequest and IoCallDriver. The thread stays at PASSIVE_LEVEL, but "
+      "the guarded region disables special kernel APCs: when the volume pends the flush, the "
+      "IopCompleteRequest APC that would set the event never runs.",
+      Expectation::violation(ViolationKind::Deadlock),
+      Bounds{},
+      [](Setup& s) {
+        auto& state = s.make<KGUARDED_MUTEX>("StateLock");
+        auto& lower = s.make<DEVICE_OBJECT>("LowerVolume");
+        auto& done = s.make<KEVENT>("FlushDone");
+        KeInitializeGuardedMutex(&state);
+        s.systemThread("filter", [&state, &lower, &done] {
+          IO_STATUS_BLOCK status;
+          KeAcquireGuardedMutex(&state);
+          flushLowerVolume(lower, done, status);  // bug: a threaded IRP sent in a guarded region
+          KeReleaseGuardedMutex(&state);
+        });
+      }};
+}
+
+Scenario kmutexIoCallDriver() {
+  return Scenario{
+      "kmutex/io-call-driver",
+      "The fix of guarded-mutex/io-call-driver: the filter serializes with a KMUTEX instead. "
+      "Owning it puts the thread in a critical region, which keeps normal kernel APCs off but "
+      "lets the special kernel APC that completes the flush run in the wait.",
+      Expectation::pass(),
+      Bounds{},
+      [](Setup& s) {
+        auto& state = s.make<KMUTEX>("StateLock");
+        auto& lower = s.make<DEVICE_OBJECT>("LowerVolume");
+        auto& done = s.make<KEVENT>("FlushDone");
+        KeInitializeMutex(&state, 0);
+        s.systemThread("filter", [&state, &lower, &done] {
+          IO_STATUS_BLOCK status;
+          (void)KeWaitForSingleObject(&state, Executive, KernelMode, FALSE, nullptr);
+          flushLowerVolume(lower, done, status);
+          (void)KeReleaseMutex(&state, FALSE);
+        });
+      }};
+}
+
 }  // namespace
 
 std::vector<Scenario> fileIoScenarios() {
-  return {fastMutexZwIo(), fastMutexWorkerIo(), guardedMutexZwIo(), guardedMutexIrqlCheck(),
-          guardedMutexApcsCheck()};
+  return {fastMutexZwIo(),          fastMutexWorkerIo(),           guardedMutexZwIo(),
+          guardedMutexIrqlCheck(),  guardedMutexApcsCheck(),       fastMutexIoCallDriver(),
+          fastMutexUnsafeIoCallDriver(), guardedMutexIoCallDriver(), kmutexIoCallDriver()};
 }
 
 }  // namespace interlock::scenarios

@@ -29,8 +29,14 @@ void bugCheck(const char* rule, std::uint32_t stopCode, std::string message,
 
 [[nodiscard]] inline const char* boolText(BOOLEAN value) noexcept { return value ? "TRUE" : "FALSE"; }
 
-// Blocks the calling thread on `object` in `mode` until a release hands it over.
+// Blocks the calling thread on `object` in `mode` until a release hands it over or wakes
+// it. Records the Blocked event (`blocked` is its result); the caller records how the wait
+// ended (recordWoken when the call returns with what it waited for, or another waitFor
+// when it lost a race and waits again), since only it knows what happened.
 void waitFor(Thread& thread, KernelObject& object, std::uint8_t mode, const char* api,
-             const char* argument);
+             const char* argument, const char* blocked = "waits");
+// The Woken event: the wait ended and the call returns `result`.
+void recordWoken(const char* api, const KernelObject& object, const char* argument,
+                 const char* result);
 
 }  // namespace interlock::wdm::detail

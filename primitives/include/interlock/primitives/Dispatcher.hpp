@@ -23,6 +23,12 @@ class DispatcherObject : public interlock::KernelObject {
   // KiSatisfyObjectWait: what satisfying `thread`'s wait does to the object (a
   // synchronization event resets, a semaphore counts down, a mutex gets its owner).
   virtual void satisfyWait(interlock::Thread& thread) noexcept = 0;
+  // The status the kernel raises instead of satisfying `thread`'s wait (a KMUTEX at its
+  // recursion limit), or STATUS_SUCCESS.
+  [[nodiscard]] virtual NTSTATUS raisedOnTake(ThreadId thread) const noexcept {
+    (void)thread;
+    return STATUS_SUCCESS;
+  }
 
   // Model state; scenarios use the Ke* API. The header's SignalState: an event's 0 or 1, a
   // semaphore's count, a mutex's 1 - recursion count (1 free).

@@ -4,8 +4,10 @@
 // IopCompleteRequest, a special kernel APC to the issuing thread, which the environment
 // queues at a moment the exploration chooses. With special kernel APCs disabled that APC
 // never runs and the caller waits forever.
-// Partial: no IRPs of the driver's own (IoCallDriver), no asynchronous handles, no user APCs.
+// Partial: no asynchronous handles, no user APCs, no paths (the model names the file).
+// Threaded IRPs a driver builds and sends with IoCallDriver: primitives/Irp.hpp.
 #include "interlock/core/KernelObject.hpp"
+#include "interlock/primitives/Irp.hpp"
 #include "interlock/primitives/WdkTypes.hpp"
 
 namespace interlock::wdm {
@@ -17,19 +19,6 @@ class FILE_OBJECT final : public interlock::KernelObject {
   bool open = false;
 };
 
-// One pended request, from the I/O manager's side: its waiter and its completion.
-class PendedIrp final : public interlock::KernelObject {
- public:
-  [[nodiscard]] const char* typeName() const noexcept override { return "IRP"; }
-  [[nodiscard]] const char* waitModeName(std::uint8_t) const noexcept override { return "completion"; }
-  bool completed = false;
-};
-
-struct IO_STATUS_BLOCK {
-  NTSTATUS Status = 0;
-  ULONG_PTR Information = 0;
-};
-using PIO_STATUS_BLOCK = IO_STATUS_BLOCK*;
 using PIO_APC_ROUTINE = void (*)(PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, ULONG Reserved);
 using ACCESS_MASK = ULONG;
 

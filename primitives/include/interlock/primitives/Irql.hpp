@@ -14,6 +14,8 @@ inline constexpr KIRQL HIGH_LEVEL = 15;
 
 void KeRaiseIrql(KIRQL newIrql, PKIRQL oldIrql);
 void KeLowerIrql(KIRQL newIrql);
+// KeRaiseIrql(DISPATCH_LEVEL, &old), returning old.
+[[nodiscard]] KIRQL KeRaiseIrqlToDpcLevel();
 
 namespace detail {
 // For APIs that raise inside (spin locks, fast mutexes): never lowers; returns the old IRQL.

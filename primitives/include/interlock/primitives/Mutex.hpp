@@ -23,6 +23,11 @@ class KMUTEX final : public DispatcherObject {
   }
   // KiSatisfyMutantWait: the first acquisition enters the owner's critical region.
   void satisfyWait(interlock::Thread& thread) noexcept override;
+  // §3.5: the owner's acquisition with the signal state at MINLONG raises
+  // STATUS_MUTANT_LIMIT_EXCEEDED (ReactOS KeWaitForSingleObject) instead of counting on.
+  [[nodiscard]] NTSTATUS raisedOnTake(ThreadId thread) const noexcept override {
+    return owner == thread && signalState == MINLONG ? STATUS_MUTANT_LIMIT_EXCEEDED : STATUS_SUCCESS;
+  }
   // §3.5, §3.9: a system thread ending as owner stops Windows (THREAD_TERMINATE_HELD_MUTEX
   // 0x4000008A); a work item, SYSTEM_EXIT_OWNED_MUTEX 0x39 (§3.11). A return to user mode
   // is caught by the region check instead (0x1: the ownership's critical region).

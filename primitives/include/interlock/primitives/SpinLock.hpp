@@ -46,7 +46,11 @@ using PKLOCK_QUEUE_HANDLE = KLOCK_QUEUE_HANDLE*;
 void KeInitializeSpinLock(PKSPIN_LOCK lock);
 void KeAcquireSpinLock(PKSPIN_LOCK lock, PKIRQL oldIrql);
 void KeReleaseSpinLock(PKSPIN_LOCK lock, KIRQL newIrql);
+// KeAcquireSpinLock's faster form: the same model and checks, returns the old IRQL.
+[[nodiscard]] KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK lock);
 void KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK lock);
+// At DISPATCH_LEVEL: TRUE and owns it when free; FALSE when anyone (the caller included) holds it.
+[[nodiscard]] BOOLEAN KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK lock);
 void KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK lock);
 void KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK lock, PKLOCK_QUEUE_HANDLE handle);
 void KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE handle);

@@ -50,6 +50,8 @@ inline constexpr NTSTATUS STATUS_WAIT_0 = 0;
 inline constexpr NTSTATUS STATUS_ABANDONED = 0x80;  // STATUS_ABANDONED_WAIT_0
 inline constexpr NTSTATUS STATUS_TIMEOUT = 0x102;
 inline constexpr NTSTATUS STATUS_MUTANT_NOT_OWNED = static_cast<NTSTATUS>(0xC0000046u);
+inline constexpr NTSTATUS STATUS_MUTANT_LIMIT_EXCEEDED = static_cast<NTSTATUS>(0xC0000191u);
+inline constexpr LONG MINLONG = static_cast<LONG>(0x80000000u);
 inline constexpr NTSTATUS STATUS_SEMAPHORE_LIMIT_EXCEEDED = static_cast<NTSTATUS>(0xC0000047u);
 
 }  // namespace interlock::wdm

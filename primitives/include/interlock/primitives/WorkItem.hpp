@@ -3,15 +3,10 @@
 // worker thread, dequeued before it runs. Each queued item gets a worker of its own
 // (partial: the size of the system pool, and deadlocks from exhausting it, are not modelled).
 #include "interlock/core/KernelObject.hpp"
+#include "interlock/primitives/DeviceObject.hpp"
 #include "interlock/primitives/WdkTypes.hpp"
 
 namespace interlock::wdm {
-
-class DEVICE_OBJECT final : public interlock::KernelObject {
- public:
-  [[nodiscard]] const char* typeName() const noexcept override { return "DEVICE_OBJECT"; }
-};
-using PDEVICE_OBJECT = DEVICE_OBJECT*;
 
 enum WORK_QUEUE_TYPE { CriticalWorkQueue, DelayedWorkQueue, HyperCriticalWorkQueue };
 

@@ -2,6 +2,7 @@
 // Everything a scenario needs, under the WDK's names: `using namespace interlock::wdm;`.
 #include "interlock/core/Setup.hpp"
 #include "interlock/primitives/Check.hpp"
+#include "interlock/primitives/DeviceObject.hpp"
 #include "interlock/primitives/Dispatcher.hpp"
 #include "interlock/primitives/Eresource.hpp"
 #include "interlock/primitives/Event.hpp"
@@ -9,6 +10,7 @@
 #include "interlock/primitives/FileIo.hpp"
 #include "interlock/primitives/GuardedMutex.hpp"
 #include "interlock/primitives/Interlocked.hpp"
+#include "interlock/primitives/Irp.hpp"
 #include "interlock/primitives/Irql.hpp"
 #include "interlock/primitives/Mutex.hpp"
 #include "interlock/primitives/PushLock.hpp"

@@ -1,0 +1,160 @@
+// Threaded IRPs, IoCallDriver and IopCompleteRequest (kernel-semantics.md §3.12, §6;
+// ReactOS io/iomgr/irp.c: IofCompleteRequest queues IopCompleteRequest to
+// Irp->Tail.Overlay.Thread unless the IRP defers its completion, which only the I/O
+// manager's own synchronous Zw path does).
+#include "interlock/primitives/Irp.hpp"
+
+#include "interlock/primitives/Call.hpp"
+#include "interlock/primitives/Dispatcher.hpp"
+#include "interlock/primitives/Irql.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace interlock::wdm {
+
+namespace detail {
+
+IRP& newIrp(IRP::Origin origin) {
+  Execution& execution = Execution::current();
+  std::size_t number = 1;
+  for (const auto& object : execution.objects()) number += std::string_view(object->typeName()) == "IRP";
+  auto irp = std::make_unique<IRP>();
+  IRP& ref = *irp;
+  ref.origin = origin;
+  ref.thread = execution.currentThread().id();
+  execution.addObject(std::move(irp), "IRP" + std::to_string(number));
+  return ref;
+}
+
+namespace {
+
+// IopCompleteRequest, on the IRP's thread: fills the status block, then sets the event of a
+// threaded IRP, or wakes the Zw caller waiting for its own request.
+void iopCompleteRequest(IRP& irp) {
+  irp.completed = true;
+  if (irp.userIosb != nullptr) *irp.userIosb = IO_STATUS_BLOCK{STATUS_SUCCESS, 0};
+  if (irp.userEvent != nullptr) {
+    irp.userEvent->signalState = 1;
+    waitTest(*irp.userEvent);
+    recordCall("IopCompleteRequest", irp.userEvent, nullptr,
+               "fills the I/O status block, sets the event");
+    return;
+  }
+  recordCall("IopCompleteRequest", &irp, nullptr, "fills the I/O status block, wakes the caller");
+  if (WaitBlock* waiter = irp.waiters().front()) Execution::current().satisfy(*waiter);
+}
+
+}  // namespace
+
+void completeThroughApc(IRP& irp, bool inlineCompletion) {
+  Execution& execution = Execution::current();
+  Thread& caller = execution.currentThread();
+  // KeInsertQueueApc to the running thread delivers at once when §2.2 allows it.
+  if (inlineCompletion && irp.thread == caller.id() && caller.canTakeSpecialKernelApc()) {
+    iopCompleteRequest(irp);
+    return;
+  }
+  (void)execution.addEnvironmentApc("IopCompleteRequest", irp.thread, ApcKind::Special,
+                                    [&irp] { iopCompleteRequest(irp); });
+}
+
+}  // namespace detail
+
+namespace {
+
+PIRP build(IRP::Origin origin, const char* api, UCHAR majorFunction, PDEVICE_OBJECT device,
+           PKEVENT event, PIO_STATUS_BLOCK status) {
+  if (device == nullptr) throw ScenarioError(std::string(api) + " with no DeviceObject");
+  if (status == nullptr) throw ScenarioError(std::string(api) + " with no IoStatusBlock");
+  // Only the calling thread's own state changes: the IRP is queued to its IRP list.
+  Thread& thread = detail::localCall();
+  if (origin == IRP::Origin::DeviceIoControlRequest && thread.irql > APC_LEVEL)
+    detail::contractViolation("IrqlIoPassive1", 0x2000A,
+                              std::string(api) + " at " + detail::irqlName(thread.irql) +
+                                  ", above APC_LEVEL",
+                              device);
+  if (origin == IRP::Origin::SynchronousFsdRequest && thread.irql != PASSIVE_LEVEL)
+    detail::contractViolation("IrqlIoBuildSynchronousFsdRequest", 0,
+                              std::string(api) + " at " + detail::irqlName(thread.irql) +
+                                  ": the routine page requires PASSIVE_LEVEL",
+                              device);
+  IRP& irp = detail::newIrp(origin);
+  irp.majorFunction = majorFunction;
+  irp.userEvent = event;
+  irp.userIosb = status;
+  detail::recordCall(api, device, nullptr, "a threaded IRP, queued to the calling thread");
+  return &irp;
+}
+
+// §3.12: the completion of a threaded IRP is a special kernel APC to its thread.
+void checkCompletionCanRun(const IRP& irp) {
+  const Thread& owner = Execution::current().thread(irp.thread);
+  if (owner.irql != PASSIVE_LEVEL)
+    detail::contractViolation(
+        "IrqlThreadedIrpPassive", 0,
+        "IoCallDriver sends threaded " + irp.name() + " while " + owner.name() + " is at " +
+            detail::irqlName(owner.irql) + " (under a FAST_MUTEX or spin lock?): its completion, "
+            "IopCompleteRequest, is a special kernel APC to " + owner.name() +
+            ", which runs only at PASSIVE_LEVEL",
+        &irp);
+  else if (owner.specialApcDisable != 0)
+    detail::contractViolation(
+        "ThreadedIrpSpecialApcsDisabled", 0,
+        "IoCallDriver sends threaded " + irp.name() + " while " + owner.name() +
+            " has special kernel APCs disabled (a guarded region or guarded mutex): its "
+            "completion, IopCompleteRequest, is a special kernel APC that cannot run there",
+        &irp);
+}
+
+}  // namespace
+
+PIRP IoBuildDeviceIoControlRequest(ULONG, PDEVICE_OBJECT DeviceObject, PVOID, ULONG, PVOID, ULONG,
+                                   BOOLEAN InternalDeviceIoControl, PKEVENT Event,
+                                   PIO_STATUS_BLOCK IoStatusBlock) {
+  return build(IRP::Origin::DeviceIoControlRequest, "IoBuildDeviceIoControlRequest",
+               InternalDeviceIoControl ? IRP_MJ_INTERNAL_DEVICE_CONTROL : IRP_MJ_DEVICE_CONTROL,
+               DeviceObject, Event, IoStatusBlock);
+}
+
+PIRP IoBuildSynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject, PVOID, ULONG,
+                                  PLARGE_INTEGER, PKEVENT Event, PIO_STATUS_BLOCK IoStatusBlock) {
+  constexpr const char* api = "IoBuildSynchronousFsdRequest";
+  switch (MajorFunction) {
+    case IRP_MJ_READ: case IRP_MJ_WRITE: case IRP_MJ_FLUSH_BUFFERS: case IRP_MJ_SHUTDOWN:
+    case IRP_MJ_PNP: break;
+    default:
+      throw ScenarioError(std::string(api) + " with MajorFunction " + std::to_string(MajorFunction) +
+                          ": expected IRP_MJ_READ, IRP_MJ_WRITE, IRP_MJ_FLUSH_BUFFERS, "
+                          "IRP_MJ_SHUTDOWN or IRP_MJ_PNP");
+  }
+  if (Event == nullptr) throw ScenarioError(std::string(api) + " with no Event (it is required)");
+  return build(IRP::Origin::SynchronousFsdRequest, api, static_cast<UCHAR>(MajorFunction),
+               DeviceObject, Event, IoStatusBlock);
+}
+
+NTSTATUS IoCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  constexpr const char* api = "IoCallDriver";
+  if (DeviceObject == nullptr || Irp == nullptr)
+    throw ScenarioError(std::string(api) + " with no DeviceObject or no Irp");
+  if (Irp->origin == IRP::Origin::ZwCall)
+    throw ScenarioError(std::string(api) + ": " + Irp->name() + " belongs to the I/O manager");
+  (void)detail::visibleCall(api, Irp, Access::Write);
+  if (Irp->sent)
+    throw ScenarioError(std::string(api) + ": " + Irp->name() +
+                        " was already sent (the model sends an IRP once)");
+  Irp->sent = true;
+  checkCompletionCanRun(*Irp);
+  // §6 "IRP pended or completed inline: driver-specific": both are explored.
+  if (Execution::current().branch(2) == 0) {
+    detail::recordCall(api, Irp, nullptr, "STATUS_SUCCESS (completed inline)");
+    detail::completeThroughApc(*Irp, true);
+    return STATUS_SUCCESS;
+  }
+  detail::recordCall(api, Irp, nullptr, "STATUS_PENDING (pended by the lower driver)");
+  detail::completeThroughApc(*Irp, false);
+  return STATUS_PENDING;
+}
+
+}  // namespace interlock::wdm
