@@ -1,13 +1,19 @@
 #include "interlock/checker/Explorer.hpp"
 
-#include "interlock/checker/StrategyFactory.hpp"
+#include "interlock/checker/Minimizer.hpp"
+#include "interlock/checker/PartitionedStrategy.hpp"
 #include "interlock/checker/Properties.hpp"
+#include "interlock/checker/StrategyFactory.hpp"
 #include "interlock/checker/ReplayStrategy.hpp"
 #include "interlock/checker/Schedule.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <exception>
+#include <limits>
 #include <stdexcept>
+#include <thread>
 
 namespace interlock {
 
@@ -32,79 +38,199 @@ std::string incompleteReason(bool steps, bool suspensions, bool apcs, bool budge
 
 }  // namespace
 
-Exploration explore(const Scenario& scenario, const Settings& settings) {
-  const std::unique_ptr<Strategy> chosen = makeStrategy(settings);
-  Strategy& strategy = *chosen;
-  const auto start = std::chrono::steady_clock::now();
-  StackPool stacks;
-  Execution execution(stacks);
-  DefaultProperties properties;
-  Exploration exploration;
-  Stats& stats = exploration.stats;
-  std::optional<std::vector<Choice>> found;     // first schedule with a consequence
-  std::optional<std::vector<Choice>> ordered;   // first schedule with a lock-order cycle
-  std::optional<std::vector<Choice>> breached;  // first schedule with only a cause
+namespace {
+
+// What one part of a search (the whole search when it is not split) found.
+struct PartResult {
+  struct Finding {
+    std::vector<Choice> schedule;
+    std::uint64_t subtree = 0;  // where in the split tree: lower came first in one search
+  };
+  Stats stats;
   bool stepBound = false;
   bool suspensionBound = false;
   bool apcBound = false;
   bool budget = false;
   bool timeUp = false;
-  auto lastProgress = start;
-  auto elapsed = [&](auto now) { return std::chrono::duration<double>(now - start).count(); };
+  std::string strategyGap;
+  std::optional<Finding> found;     // first schedule with a consequence
+  std::optional<Finding> ordered;   // first schedule with a lock-order cycle
+  std::optional<Finding> breached;  // first schedule with only a cause
+  std::exception_ptr error;
+};
+
+// What the parts of one search share.
+struct SharedState {
+  std::chrono::steady_clock::time_point start;
+  std::atomic<std::uint64_t> executions{0};
+  std::atomic<std::uint64_t> firstFound{std::numeric_limits<std::uint64_t>::max()};
+  std::atomic<bool> stop{false};  // the budget or the time limit ran out
+};
+
+bool samples(const Settings& settings) { return settings.strategy == "random" || settings.strategy == "pct"; }
+
+void searchPart(const Scenario& scenario, const Settings& settings, SharedState& shared,
+                std::uint64_t index, std::uint64_t count, bool reportsProgress, PartResult& part) {
+  std::unique_ptr<Strategy> strategy = makeStrategy(settings);
+  PartitionedStrategy* partition = nullptr;
+  if (count > 1) {
+    auto split = std::make_unique<PartitionedStrategy>(std::move(strategy), index, count);
+    partition = split.get();
+    strategy = std::move(split);
+  }
+  StackPool stacks;
+  Execution execution(stacks);
+  DefaultProperties properties;
+  Stats& stats = part.stats;
+  auto lastProgress = shared.start;
+  auto elapsed = [&](auto now) { return std::chrono::duration<double>(now - shared.start).count(); };
   do {
-    strategy.beginExecution(execution);
+    if (shared.stop.load(std::memory_order_relaxed)) break;
+    strategy->beginExecution(execution);
     const ExecutionResult& result =
-        execution.run(scenario, settings.bounds, strategy, properties.monitors());
+        execution.run(scenario, settings.bounds, *strategy, properties.monitors());
+    if (!strategy->ownsLastExecution()) continue;
+    const std::uint64_t subtree = partition != nullptr ? partition->subtree() : 0;
+    // A lower subtree already showed a consequence: nothing from here on would be reported.
+    if (subtree > shared.firstFound.load()) break;
     // An execution cut by its sleep set repeats an earlier one: counted apart.
-    if (result.ending != Ending::Abandoned) ++stats.executions;
+    if (result.ending != Ending::Abandoned) {
+      ++stats.executions;
+      shared.executions.fetch_add(1, std::memory_order_relaxed);
+    }
     stats.steps += result.steps;
     stats.choicePoints += result.choicePoints;
     stats.maxDepth = std::max<std::uint64_t>(stats.maxDepth, result.choicePoints);
-    stepBound = stepBound || result.ending == Ending::StepBound;
-    suspensionBound = suspensionBound || result.suspensionBoundHit;
-    apcBound = apcBound || result.apcBoundHit;
+    part.stepBound = part.stepBound || result.ending == Ending::StepBound;
+    part.suspensionBound = part.suspensionBound || result.suspensionBoundHit;
+    part.apcBound = part.apcBound || result.apcBoundHit;
     if (result.consequence() != nullptr) {
-      found = result.schedule;
+      part.found = PartResult::Finding{result.schedule, subtree};
+      std::uint64_t first = shared.firstFound.load();
+      while (subtree < first && !shared.firstFound.compare_exchange_weak(first, subtree)) {
+      }
       break;
     }
-    if (!ordered && result.lockOrder() != nullptr) ordered = result.schedule;
-    if (!breached && result.hasCause()) breached = result.schedule;
-    if (settings.maxExecutions != 0 && stats.executions >= settings.maxExecutions) {
-      budget = true;
+    if (!part.ordered && result.lockOrder() != nullptr)
+      part.ordered = PartResult::Finding{result.schedule, subtree};
+    if (!part.breached && result.hasCause()) part.breached = PartResult::Finding{result.schedule, subtree};
+    if (settings.maxExecutions != 0 && !samples(settings) &&
+        shared.executions.load(std::memory_order_relaxed) >= settings.maxExecutions) {
+      part.budget = true;
+      shared.stop = true;
       break;
     }
     if (settings.progress || settings.timeLimitSeconds > 0) {
       const auto now = std::chrono::steady_clock::now();
       if (settings.timeLimitSeconds > 0 && elapsed(now) >= settings.timeLimitSeconds) {
-        timeUp = true;
+        part.timeUp = true;
+        shared.stop = true;
         break;
       }
-      if (settings.progress &&
+      if (reportsProgress && settings.progress &&
           std::chrono::duration<double>(now - lastProgress).count() >= settings.progressInterval) {
         lastProgress = now;
         const double seconds = elapsed(now);
-        const double rate = static_cast<double>(stats.executions) / seconds;
-        const double estimate = strategy.estimatedExecutions();
+        const double done = static_cast<double>(shared.executions.load(std::memory_order_relaxed));
+        const double rate = done / seconds;
+        // Each part estimates its own share of the tree.
+        const double estimate = strategy->estimatedExecutions() * static_cast<double>(count);
         settings.progress(Progress{
-            .executions = stats.executions,
+            .executions = static_cast<std::uint64_t>(done),
             .executionsPerSecond = rate,
             .depth = result.choicePoints,
             .maxDepth = stats.maxDepth,
             .elapsedSeconds = seconds,
             .estimatedExecutions = estimate,
             .overTimeLimit = settings.timeLimitSeconds > 0 && rate > 0 &&
-                             seconds + (estimate - static_cast<double>(stats.executions)) / rate >
-                                 settings.timeLimitSeconds});
+                             seconds + (estimate - done) / rate > settings.timeLimitSeconds});
       }
     }
-  } while (strategy.nextExecution());
-  const Reduction reduction = strategy.reduction();
+  } while (strategy->nextExecution());
+  const Reduction reduction = strategy->reduction();
   stats.sleepSetBlocked = reduction.sleepSetBlocked;
   stats.alternativesSkipped = reduction.alternativesSkipped;
-  const std::string strategyGap = found ? std::string() : strategy.incompleteReason();
+  part.strategyGap = strategy->incompleteReason();
+}
 
-  if (found || ordered || breached) {
-    Replay full = replay(scenario, settings, found ? *found : ordered ? *ordered : *breached);
+// The earliest finding of one class across the parts (the one a single search reports).
+const PartResult::Finding* earliest(const std::vector<PartResult>& parts,
+                                    std::optional<PartResult::Finding> PartResult::*which) {
+  const PartResult::Finding* best = nullptr;
+  for (const PartResult& part : parts)
+    if (const auto& finding = part.*which; finding && (best == nullptr || finding->subtree < best->subtree))
+      best = &*finding;
+  return best;
+}
+
+}  // namespace
+
+bool splittable(std::string_view strategy) noexcept { return strategy == "naive" || strategy == "dfs"; }
+
+Exploration explore(const Scenario& scenario, const Settings& settings) {
+  if (settings.jobs == 0) throw std::invalid_argument("jobs must be at least 1");
+  if (settings.shard.count == 0 || settings.shard.index >= settings.shard.count)
+    throw std::invalid_argument("shard index must be below the shard count");
+  const std::uint64_t count = static_cast<std::uint64_t>(settings.shard.count) * settings.jobs;
+  if (count > 1 && !splittable(settings.strategy))
+    throw std::invalid_argument("--jobs and --shard split the fixed search tree of strategies naive and dfs; "
+                                "strategy '" + settings.strategy + "' cannot be split");
+  (void)makeStrategy(settings);  // an unknown name fails before any thread starts
+  SharedState shared;
+  shared.start = std::chrono::steady_clock::now();
+  std::vector<PartResult> parts(settings.jobs);
+  const std::uint64_t first = static_cast<std::uint64_t>(settings.shard.index) * settings.jobs;
+  if (settings.jobs == 1) {
+    searchPart(scenario, settings, shared, first, count, true, parts[0]);
+  } else {
+    std::vector<std::thread> workers;
+    workers.reserve(settings.jobs);
+    for (unsigned job = 0; job < settings.jobs; ++job)
+      workers.emplace_back([&, job] {
+        try {
+          searchPart(scenario, settings, shared, first + job, count, job == 0, parts[job]);
+        } catch (...) {
+          parts[job].error = std::current_exception();
+          shared.stop = true;
+        }
+      });
+    for (std::thread& worker : workers) worker.join();
+    for (const PartResult& part : parts)
+      if (part.error) std::rethrow_exception(part.error);
+  }
+
+  Exploration exploration;
+  Stats& stats = exploration.stats;
+  bool stepBound = false, suspensionBound = false, apcBound = false, budget = false, timeUp = false;
+  std::string strategyGap;
+  for (const PartResult& part : parts) {
+    stats.executions += part.stats.executions;
+    stats.steps += part.stats.steps;
+    stats.choicePoints += part.stats.choicePoints;
+    stats.maxDepth = std::max(stats.maxDepth, part.stats.maxDepth);
+    stats.sleepSetBlocked += part.stats.sleepSetBlocked;
+    stats.alternativesSkipped += part.stats.alternativesSkipped;
+    stepBound = stepBound || part.stepBound;
+    suspensionBound = suspensionBound || part.suspensionBound;
+    apcBound = apcBound || part.apcBound;
+    budget = budget || part.budget;
+    timeUp = timeUp || part.timeUp;
+    if (strategyGap.empty()) strategyGap = part.strategyGap;
+  }
+  const PartResult::Finding* finding = earliest(parts, &PartResult::found);
+  if (finding == nullptr) finding = earliest(parts, &PartResult::ordered);
+  if (finding == nullptr) finding = earliest(parts, &PartResult::breached);
+
+  if (finding != nullptr) {
+    std::vector<Choice> schedule = finding->schedule;
+    if (settings.minimize) {
+      const Minimized minimal = minimize(scenario, settings, schedule);
+      stats.minimizationExecutions = minimal.executions;
+      exploration.minimality = Minimality{minimal.proven, minimal.preemptions,
+                                          minimal.adversaryEvents, minimal.steps};
+      schedule = minimal.schedule;
+    }
+    Replay full = replay(scenario, settings, std::move(schedule));
     exploration.verdict = std::move(full.verdict);
     exploration.counterexample = std::move(full.execution);
   } else if (stepBound || suspensionBound || apcBound || budget || timeUp || !strategyGap.empty()) {
@@ -114,7 +240,7 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
     exploration.verdict.incompleteReason = std::move(reason);
   }
   stats.elapsedSeconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - shared.start).count();
   return exploration;
 }
 

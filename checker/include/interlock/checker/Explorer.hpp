@@ -72,11 +72,23 @@ struct Stats {
   }
 };
 
+// How far the reported counterexample was shrunk (Minimizer.hpp).
+struct Minimality {
+  bool proven = false;  // no schedule within the bounds shows the violation more simply
+  std::uint32_t preemptions = 0;
+  std::uint32_t adversaryEvents = 0;
+  std::uint32_t steps = 0;
+};
+
 struct Exploration {
   Verdict verdict;
   Stats stats;
+  std::optional<Minimality> minimality;  // when Settings::minimize shrank the counterexample
   std::optional<ExecutionResult> counterexample;  // with events and final snapshot
 };
+
+// Whether --jobs and --shard can split this strategy's search (its tree is fixed).
+[[nodiscard]] bool splittable(std::string_view strategy) noexcept;
 
 // Settings a scenario runs with unless the user overrides them.
 [[nodiscard]] Settings defaultSettings(const Scenario& scenario);

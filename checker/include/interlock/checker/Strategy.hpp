@@ -26,6 +26,9 @@ class Strategy : public ChoiceSource {
   // (a preemption bound that cut a choice, random sampling): the verdict is then incomplete.
   [[nodiscard]] virtual std::string incompleteReason() const { return {}; }
   [[nodiscard]] virtual Reduction reduction() const { return {}; }
+  // False when the execution just run belongs to another part of a split search (--jobs,
+  // --shard): it is not counted and its findings are not this part's.
+  [[nodiscard]] virtual bool ownsLastExecution() { return true; }
   // Estimated executions of the whole search (Knuth's estimator over the paths seen); 0 if unknown.
   [[nodiscard]] virtual double estimatedExecutions() const { return 0; }
 };
