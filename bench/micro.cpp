@@ -112,7 +112,7 @@ Scenario writers(int writes) {
   return Scenario{"bench/micro-writers", "two threads storing to one shared variable",
                   Expectation::pass(), Bounds{.maxSteps = 1000000, .maxSuspensions = 0, .maxApcs = 0},
                   [writes](Setup& s) {
-                    auto& x = s.make<Shared<LONG>>("x");
+                    auto& x = s.make<Shared<wdm::LONG>>("x");
                     for (const char* name : {"a", "b"})
                       s.systemThread(name, [&x, writes] {
                         for (int i = 0; i < writes; ++i) x.store(i);
