@@ -175,7 +175,7 @@ row() {  # row BENCHMARK TOOL: prints the last run and records it
       [[ -n $r_exec && -n $r_secs ]] && rate=$(per_second "$r_exec" "$r_secs") ;;
     *) note=$r_status; r_exec="-" r_secs="-" r_rss="-" ;;
   esac
-  printf '| %-30s | %-16s | %12s | %8s | %12s | %9s | %s\n' "$1" "$2" "${r_exec:--}" "${r_secs:--}" \
+  printf '| %-30s | %-17s | %12s | %8s | %12s | %9s | %s\n' "$1" "$2" "${r_exec:--}" "${r_secs:--}" \
     "$rate" "${r_rss:--}" "$note"
 }
 
@@ -207,8 +207,8 @@ echo '```'
 echo
 echo "## Benchmarks"
 echo
-printf '| %-30s | %-16s | %12s | %8s | %12s | %9s | %s\n' benchmark tool executions seconds executions/s "peak KiB" note
-printf '|%s|%s|%s|%s|%s|%s|%s\n' "$(printf -- '-%.0s' {1..32})" "$(printf -- '-%.0s' {1..18})" \
+printf '| %-30s | %-17s | %12s | %8s | %12s | %9s | %s\n' benchmark tool executions seconds executions/s "peak KiB" note
+printf '|%s|%s|%s|%s|%s|%s|%s\n' "$(printf -- '-%.0s' {1..32})" "$(printf -- '-%.0s' {1..19})" \
   "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..10})" "$(printf -- '-%.0s' {1..14})" \
   "$(printf -- '-%.0s' {1..11})" "------"
 for entry in "${benchmarks[@]}"; do
