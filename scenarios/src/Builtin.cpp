@@ -1,4 +1,5 @@
 #include "interlock/scenarios/Builtin.hpp"
+#include "interlock/scenarios/Bench.hpp"
 
 namespace interlock::scenarios {
 
@@ -6,7 +7,7 @@ std::vector<Scenario> builtin() {
   std::vector<Scenario> all;
   for (auto family : {eresourceScenarios, lockOrderScenarios, apcDisableScenarios, apcScenarios, fileIoScenarios,
                       fastMutexScenarios, spinLockScenarios, rundownScenarios, pushLockScenarios,
-                      dispatcherScenarios})
+                      dispatcherScenarios, benchScenarios})
     for (Scenario& scenario : family()) all.push_back(std::move(scenario));
   return all;
 }
