@@ -118,6 +118,9 @@ inline const Catalogue& parameterizedCatalogue() {
 inline CliResult runParameterized(std::initializer_list<std::string> args) {
   return runCli(args, parameterizedCatalogue());
 }
+inline CliResult runParameterized(const std::vector<std::string>& args) {
+  return runCli(args, parameterizedCatalogue());
+}
 
 // Sets (or unsets, for nullopt) environment variables for one test and restores them after.
 class EnvironmentGuard {
@@ -130,6 +133,8 @@ class EnvironmentGuard {
       else ::unsetenv(name.c_str());
     }
   }
+  EnvironmentGuard(const std::string& name, std::optional<std::string> value)
+      : EnvironmentGuard(std::map<std::string, std::optional<std::string>>{{name, std::move(value)}}) {}
   ~EnvironmentGuard() {
     for (const auto& [name, value] : saved_) {
       if (value) ::setenv(name.c_str(), value->c_str(), 1);

@@ -26,6 +26,8 @@ std::string scratch(const std::string& name) {
 // `interlock run NAME --shard I/N --json` for every I, written to files; their paths.
 std::vector<std::string> shardFiles(const std::string& scenario, std::uint32_t count,
                                     std::vector<std::string> extra = {}) {
+  static int batch = 0;  // every call writes files of its own
+  ++batch;
   std::vector<std::string> paths;
   for (std::uint32_t i = 1; i <= count; ++i) {
     std::vector<std::string> args{"run", scenario, "--strategy", "naive", "--json", "--shard",
@@ -33,7 +35,8 @@ std::vector<std::string> shardFiles(const std::string& scenario, std::uint32_t c
     args.insert(args.end(), extra.begin(), extra.end());
     const auto r = runParameterized(args);
     REQUIRE(r.status != 2);
-    paths.push_back(scratch(scenario.substr(scenario.find('/') + 1) + "-" + std::to_string(i) + ".json"));
+    paths.push_back(scratch(scenario.substr(scenario.find('/') + 1) + "-" + std::to_string(batch) + "-" +
+                            std::to_string(i) + ".json"));
     writeFile(paths.back(), r.out);
   }
   return paths;

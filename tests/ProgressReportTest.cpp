@@ -12,6 +12,7 @@ using interlock::Progress;
 using interlock::cli::countText;
 using interlock::cli::durationText;
 using interlock::cli::ProgressReporter;
+using interlock::cli::to_string;
 using interlock::test::EnvironmentGuard;
 using interlock::test::runParameterized;
 
@@ -131,7 +132,7 @@ TEST_CASE("the progress interval is 0.5 s on a terminal, 5 s otherwise, or INTER
 }
 
 TEST_CASE("run prints progress lines to stderr while it explores") {
-  const EnvironmentGuard env({{"INTERLOCK_PROGRESS_INTERVAL", "0"}});
+  const EnvironmentGuard env("INTERLOCK_PROGRESS_INTERVAL", "0");
   const auto r = runParameterized({"run", "test/counter", "--strategy", "naive", "--max-executions", "3", "--json"});
   CHECK(r.status == 3);
   CHECK(r.err.find("progress  1 execution, ") != std::string::npos);
@@ -140,14 +141,14 @@ TEST_CASE("run prints progress lines to stderr while it explores") {
 }
 
 TEST_CASE("a short run prints no progress at the default interval") {
-  const EnvironmentGuard env({{"INTERLOCK_PROGRESS_INTERVAL", std::nullopt}});
+  const EnvironmentGuard env("INTERLOCK_PROGRESS_INTERVAL", std::nullopt);
   const auto r = runParameterized({"run", "test/counter", "--strategy", "naive", "--max-executions", "3"});
   CHECK(r.status == 3);
   CHECK(r.err.empty());
 }
 
 TEST_CASE("a bad INTERLOCK_PROGRESS_INTERVAL exits 2 naming the variable") {
-  const EnvironmentGuard env({{"INTERLOCK_PROGRESS_INTERVAL", "-1"}});
+  const EnvironmentGuard env("INTERLOCK_PROGRESS_INTERVAL", "-1");
   const auto r = runParameterized({"run", "test/counter", "--strategy", "naive"});
   CHECK(r.status == 2);
   CHECK(r.err == "interlock: INTERLOCK_PROGRESS_INTERVAL: expected seconds from 0 to 86400, found '-1'\n");

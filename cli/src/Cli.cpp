@@ -42,6 +42,17 @@ CLI::Validator secondsValidator() {
       "SECONDS");
 }
 
+CLI::Validator seedValidator() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        const bool digits = !value.empty() && value.size() <= 20 &&
+                            value.find_first_not_of("0123456789") == std::string::npos;
+        if (digits && (value.size() < 20 || value <= "18446744073709551615")) return {};
+        return "expected a whole number from 0 to 18446744073709551615, found '" + value + "'";
+      },
+      "N");
+}
+
 // --strategy, --jobs and --time-limit, as `run` and `check` both take them.
 void addSearchOptions(CLI::App& command, SearchOptions& search, const char* timeLimitHelp) {
   command.add_option("--strategy", search.strategy,
@@ -87,7 +98,8 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
                    "Stop after this many seconds with verdict incomplete (greater than 0)");
   runCmd->add_option("--preemptions", run.preemptions, "pb: the largest preemption bound tried (0 to 1000)")
       ->check(CLI::Range(0u, 1000u));
-  runCmd->add_option("--seed", run.seed, "random, pct: the seed (0 to 18446744073709551615)");
+  runCmd->add_option("--seed", run.seed, "random, pct: the seed (0 to 18446744073709551615)")
+      ->check(seedValidator());
   runCmd->add_option("--pct-depth", run.pctDepth, "pct: the bug depth d (1 to 1000)")
       ->check(CLI::Range(1u, 1000u));
   runCmd->add_option("--shard", run.shard,
