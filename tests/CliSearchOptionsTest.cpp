@@ -199,3 +199,12 @@ TEST_CASE("check with an unknown --strategy exits 2 listing the strategies") {
   CHECK(r.status == 2);
   CHECK(contains(r.err, "expected one of dpor, dfs, naive, pb, random, pct"));
 }
+
+TEST_CASE("--time-limit ends a long search with verdict incomplete and says how far it got") {
+  const auto r = runParameterized({"run", "test/counter", "--strategy", "naive", "--param", "threads=3", "--param",
+                                   "rounds=2", "--time-limit", "0.001"});
+  CHECK(r.status == 3);
+  CHECK(contains(r.out, "verdict   incomplete (time limit hit)\n"));
+  CHECK(contains(r.out, "; time limit 0.001 s\n"));
+  CHECK(contains(r.out, "stats     "));
+}

@@ -68,7 +68,11 @@ std::string settingsText(const Settings& settings, const Parameters& parameters)
   }
   if (settings.shard.count > 1) text += "; shard " + to_string(settings.shard);
   if (settings.jobs > 1) text += "; " + std::to_string(settings.jobs) + " jobs";
-  if (settings.timeLimitSeconds > 0) text += "; time limit " + durationText(settings.timeLimitSeconds);
+  if (settings.timeLimitSeconds > 0) {
+    char seconds[32];  // as given below a minute ("0.5 s", "10 s"), else "1m30s"
+    std::snprintf(seconds, sizeof seconds, "%g s", settings.timeLimitSeconds);
+    text += "; time limit " + (settings.timeLimitSeconds < 60 ? std::string(seconds) : durationText(settings.timeLimitSeconds));
+  }
   if (!settings.minimize) text += "; no minimization";
   return text;
 }
