@@ -35,7 +35,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 }  // namespace
 
 TEST_CASE("check exits 0 and prints one row per scenario when every expectation is met") {
-  const auto r = runCli({"check", "eresource/suspended-owner", "eresource/critical-region", "lock-order/abba"});
+  const auto r = runCli({"check", "--strategy", "naive", "eresource/suspended-owner", "eresource/critical-region", "lock-order/abba"});
   CHECK(r.status == 0);
   CHECK(contains(r.out, "scenario"));
   CHECK(contains(r.out, "executions"));
@@ -46,7 +46,7 @@ TEST_CASE("check exits 0 and prints one row per scenario when every expectation 
 }
 
 TEST_CASE("check exits 0 over a catalogue the test builds, when its expectations hold") {
-  const auto r = runCli({"check", "test/"}, test::metCatalogue());
+  const auto r = runCli({"check", "--strategy", "naive", "test/"}, test::metCatalogue());
   CHECK(r.status == 0);
   CHECK(contains(r.out, "all expectations met: 2 scenarios checked"));
 }
@@ -54,7 +54,7 @@ TEST_CASE("check exits 0 over a catalogue the test builds, when its expectations
 TEST_CASE("check exits 1 when a scenario's stated expectation is wrong") {
   Catalogue catalogue = test::metCatalogue();
   catalogue.add(test::wrongExpectation());
-  const auto r = runCli({"check"}, catalogue);
+  const auto r = runCli({"check", "--strategy", "naive"}, catalogue);
   CHECK(r.status == 1);
   CHECK(contains(r.out, "<-- MISMATCH"));
   CHECK(contains(r.out, "expectations NOT met: 2 of 3 scenarios met their expected verdict"));
@@ -65,7 +65,7 @@ TEST_CASE("check exits 1 when a scenario's stated expectation is wrong") {
 TEST_CASE("check exits 3 when an expected pass is cut short by its step bound") {
   Catalogue catalogue = test::metCatalogue();
   catalogue.add(test::cutShort());
-  const auto r = runCli({"check"}, catalogue);
+  const auto r = runCli({"check", "--strategy", "naive"}, catalogue);
   CHECK(r.status == 3);
   CHECK(contains(r.out, "<-- INCOMPLETE"));
   CHECK(contains(r.out, "test/cut: expected pass, got incomplete (step bound) (raise the scenario's bounds)"));
@@ -75,7 +75,7 @@ TEST_CASE("a mismatch outranks an incomplete pass: check exits 1") {
   Catalogue catalogue;
   catalogue.add(test::cutShort());
   catalogue.add(test::wrongExpectation());
-  CHECK(runCli({"check"}, catalogue).status == 1);
+  CHECK(runCli({"check", "--strategy", "naive"}, catalogue).status == 1);
 }
 
 TEST_CASE("an expected violation the search does not find is a mismatch") {
@@ -83,7 +83,7 @@ TEST_CASE("an expected violation the search does not find is a mismatch") {
   catalogue.add(test::testScenario("test/fixed-but-expected-bug",
                                    Expectation::violation(ViolationKind::SuspendedOwnerDoS),
                                    test::criticalRegionSetup));
-  const auto r = runCli({"check"}, catalogue);
+  const auto r = runCli({"check", "--strategy", "naive"}, catalogue);
   CHECK(r.status == 1);
   CHECK(contains(r.out, "expected SuspendedOwnerDoS, got pass"));
 }
@@ -92,7 +92,7 @@ TEST_CASE("check --json prints one summary object with counts and the exit statu
   Catalogue catalogue = test::metCatalogue();
   catalogue.add(test::wrongExpectation());
   catalogue.add(test::cutShort());
-  const auto r = runCli({"check", "--json"}, catalogue);
+  const auto r = runCli({"check", "--strategy", "naive", "--json"}, catalogue);
   REQUIRE(r.status == 1);
   const auto out = nlohmann::json::parse(r.out);  // nothing but the object on stdout
   CHECK(out["total"] == 4);
@@ -126,13 +126,13 @@ TEST_CASE("an unwritable --junit or --sarif path exits 2 before any scenario run
                          }});
   for (const char* option : {"--junit", "--sarif"}) {
     CAPTURE(option);
-    const auto r = runCli({"check", option, "/no/such/dir/report.xml"}, catalogue);
+    const auto r = runCli({"check", "--strategy", "naive", option, "/no/such/dir/report.xml"}, catalogue);
     CHECK(r.status == 2);
     CHECK(r.out.empty());
     CHECK(contains(r.err, "/no/such/dir/report.xml: cannot write here"));
   }
   CHECK(setups == 0);
-  CHECK(runCli({"check"}, catalogue).status == 0);
+  CHECK(runCli({"check", "--strategy", "naive"}, catalogue).status == 0);
   CHECK(setups > 0);  // the same catalogue does run when the paths are fine
 }
 
@@ -143,7 +143,7 @@ TEST_CASE("check writes the JUnit and SARIF files whole, leaving no temporary be
   std::remove(sarif.c_str());
   Catalogue catalogue = test::metCatalogue();
   catalogue.add(test::wrongExpectation());
-  const auto r = runCli({"check", "--junit", junit, "--sarif", sarif}, catalogue);
+  const auto r = runCli({"check", "--strategy", "naive", "--junit", junit, "--sarif", sarif}, catalogue);
   CHECK(r.status == 1);  // the files are written on a mismatch too: that is when CI needs them
   REQUIRE(exists(junit));
   REQUIRE(exists(sarif));
@@ -156,7 +156,7 @@ TEST_CASE("check writes the JUnit and SARIF files whole, leaving no temporary be
 }
 
 TEST_CASE("check with a pattern that matches nothing exits 2") {
-  const auto r = runCli({"check", "no-such-family/*"});
+  const auto r = runCli({"check", "--strategy", "naive", "no-such-family/*"});
   CHECK(r.status == 2);
   CHECK(contains(r.err, "no scenario matches"));
 }

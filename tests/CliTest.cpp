@@ -20,18 +20,18 @@ bool exists(const std::string& path) {
 }  // namespace
 
 TEST_CASE("run exits 1 on a violation and 0 on a pass") {
-  CHECK(runCli({"run", "eresource/suspended-owner"}).status == 1);
-  CHECK(runCli({"run", "eresource/critical-region"}).status == 0);
+  CHECK(runCli({"run", "eresource/suspended-owner", "--strategy", "naive"}).status == 1);
+  CHECK(runCli({"run", "eresource/critical-region", "--strategy", "naive"}).status == 0);
 }
 
 TEST_CASE("run exits 3 when the step bound cuts the search") {
-  const auto r = runCli({"run", "eresource/critical-region", "--max-steps", "3"});
+  const auto r = runCli({"run", "eresource/critical-region", "--strategy", "naive", "--max-steps", "3"});
   CHECK(r.status == 3);
   CHECK(r.out.find("incomplete (step bound hit)") != std::string::npos);
 }
 
 TEST_CASE("run --json prints the verdict and statistics as one object") {
-  const auto r = runCli({"run", "eresource/suspended-owner", "--json"});
+  const auto r = runCli({"run", "eresource/suspended-owner", "--strategy", "naive", "--json"});
   REQUIRE(r.status == 1);
   const auto out = nlohmann::json::parse(r.out);
   CHECK(out["verdict"]["result"] == "violation");
@@ -43,26 +43,26 @@ TEST_CASE("run --json prints the verdict and statistics as one object") {
 }
 
 TEST_CASE("run prints the bounds and strategy in force and a replay command") {
-  const auto r = runCli({"run", "lock-order/abba"});
-  CHECK(r.out.find("strategy dpor; bounds: 1000 steps per execution, 1 suspension") != std::string::npos);
-  CHECK(r.out.find("replay    interlock run lock-order/abba --trace trace.json") != std::string::npos);
+  const auto r = runCli({"run", "lock-order/abba", "--strategy", "naive"});
+  CHECK(r.out.find("strategy naive; bounds: 1000 steps per execution, 1 suspension") != std::string::npos);
+  CHECK(r.out.find("replay    interlock run lock-order/abba --strategy naive --trace trace.json") != std::string::npos);
 }
 
 TEST_CASE("an unknown scenario exits 2 and suggests the closest names") {
-  const auto r = runCli({"run", "eresource/suspend-owner"});
+  const auto r = runCli({"run", "eresource/suspend-owner", "--strategy", "naive"});
   CHECK(r.status == 2);
   CHECK(r.err.find("unknown scenario 'eresource/suspend-owner'; did you mean eresource/suspended-owner") !=
         std::string::npos);
 }
 
 TEST_CASE("an out-of-range option exits 2 naming the option") {
-  const auto r = runCli({"run", "lock-order/abba", "--max-steps", "0"});
+  const auto r = runCli({"run", "lock-order/abba", "--strategy", "naive", "--max-steps", "0"});
   CHECK(r.status == 2);
   CHECK(r.err.find("--max-steps") != std::string::npos);
 }
 
 TEST_CASE("an unwritable trace path exits 2 before exploring") {
-  const auto r = runCli({"run", "lock-order/abba", "--trace", "/no/such/dir/trace.json", "--json"});
+  const auto r = runCli({"run", "lock-order/abba", "--strategy", "naive", "--trace", "/no/such/dir/trace.json", "--json"});
   CHECK(r.status == 2);
   CHECK(r.out.empty());
   CHECK(r.err.find("/no/such/dir/trace.json: cannot write here") != std::string::npos);
@@ -71,7 +71,7 @@ TEST_CASE("an unwritable trace path exits 2 before exploring") {
 TEST_CASE("run --trace writes the trace and replay reproduces it exactly") {
   const std::string path = "/tmp/interlock-cli-trace.json";
   std::remove(path.c_str());
-  REQUIRE(runCli({"run", "eresource/suspended-waiter", "--trace", path}).status == 1);
+  REQUIRE(runCli({"run", "eresource/suspended-waiter", "--strategy", "naive", "--trace", path}).status == 1);
   REQUIRE(exists(path));
   CHECK_FALSE(exists(path + ".tmp." + std::to_string(::getpid())));
   const auto r = runCli({"replay", path, "--json"});
@@ -84,7 +84,7 @@ TEST_CASE("run --trace writes the trace and replay reproduces it exactly") {
 TEST_CASE("a passing run writes no trace file") {
   const std::string path = "/tmp/interlock-cli-pass.json";
   std::remove(path.c_str());
-  CHECK(runCli({"run", "lock-order/consistent", "--trace", path}).status == 0);
+  CHECK(runCli({"run", "lock-order/consistent", "--strategy", "naive", "--trace", path}).status == 0);
   CHECK_FALSE(exists(path));
 }
 
@@ -123,7 +123,7 @@ TEST_CASE("replay of a schedule the scenario no longer follows exits 2 naming th
 }
 
 TEST_CASE("check over the catalogue exits 0 when every expectation is met") {
-  const auto r = runCli({"check", "--json", "lock-order/abba", "lock-order/consistent", "eresource/suspended-owner"});
+  const auto r = runCli({"check", "--strategy", "naive", "--json", "lock-order/abba", "lock-order/consistent", "eresource/suspended-owner"});
   CHECK(r.status == 0);
   const auto out = nlohmann::json::parse(r.out);
   CHECK(out["scenarios"].size() == 3);

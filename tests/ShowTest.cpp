@@ -78,7 +78,7 @@ TEST_CASE("run --format and replay --format print what show prints; other format
   for (const std::string format : kFormats) {
     CAPTURE(format);
     const std::string shown = runCli({"show", path, "--format", format}).out;
-    const auto run = runCli({"run", "eresource/suspended-owner", "--format", format});
+    const auto run = runCli({"run", "eresource/suspended-owner", "--strategy", "naive", "--format", format});
     const auto replayed = runCli({"replay", path, "--format", format});
     CHECK(run.status == 1);
     CHECK(replayed.status == 1);
@@ -98,14 +98,14 @@ TEST_CASE("run --format and replay --format print what show prints; other format
 
 TEST_CASE("run text opens with the verdict and the explanation, and ends with bounds and replay") {
   const ScopedEnv noColour("NO_COLOR", "1");
-  const auto r = runCli({"run", "eresource/suspended-owner"});
+  const auto r = runCli({"run", "eresource/suspended-owner", "--strategy", "naive"});
   CHECK(r.out.rfind("scenario  eresource/suspended-owner\n"
                     "verdict   violation: SuspendedOwnerDoS (SuspendedOwner)\n"
                     "expected  SuspendedOwnerDoS (SuspendedOwner) (met)\n\n"
                     "user (unprivileged process) was suspended while it owned ERESOURCE Resource;",
                     0) == 0);
-  CHECK(r.out.find("bounds    strategy dpor; bounds: 1000 steps per execution") != std::string::npos);
-  CHECK(r.out.find("replay    interlock run eresource/suspended-owner --trace trace.json") != std::string::npos);
+  CHECK(r.out.find("bounds    strategy naive; bounds: 1000 steps per execution") != std::string::npos);
+  CHECK(r.out.find("replay    interlock run eresource/suspended-owner --strategy naive --trace trace.json") != std::string::npos);
 }
 
 TEST_CASE("perfetto output is trace-event JSON: lock holds and waits as spans, adversary events as instants") {
@@ -213,7 +213,7 @@ TEST_CASE("show of a trace missing a field it renders exits 2 naming the field")
 TEST_CASE("an unknown --format value exits 2 naming the option and the choices") {
   const std::string path = tracePath("eresource/suspended-owner");
   for (const auto& r : {runCli({"show", path, "--format", "svg"}),
-                        runCli({"run", "lock-order/abba", "--format", "svg"}),
+                        runCli({"run", "lock-order/abba", "--strategy", "naive", "--format", "svg"}),
                         runCli({"replay", path, "--format", "svg"})}) {
     CHECK(r.status == 2);
     CHECK(r.out.empty());
@@ -222,7 +222,7 @@ TEST_CASE("an unknown --format value exits 2 naming the option and the choices")
 }
 
 TEST_CASE("--format and --json together exit 2") {
-  const auto r = runCli({"run", "lock-order/abba", "--json", "--format", "dot"});
+  const auto r = runCli({"run", "lock-order/abba", "--strategy", "naive", "--json", "--format", "dot"});
   CHECK(r.status == 2);
   const bool named = r.err.find("--json excludes --format") != std::string::npos ||
                      r.err.find("--format excludes --json") != std::string::npos;

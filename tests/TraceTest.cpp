@@ -133,3 +133,60 @@ TEST_CASE("a schedule that no longer fits the scenario is refused at the entry w
   REQUIRE(r.divergence);
   CHECK(r.divergence->starts_with("schedule entry 1: 'branch 1/2' is not possible here; the scenario offers run create, run rename"));
 }
+
+// Scenario parameters: recorded in the trace and applied on replay.
+#include "CliSupport.hpp"
+
+#include <nlohmann/json.hpp>
+
+TEST_CASE("a trace records the scenario's parameters, and replay applies them") {
+  const std::string path = writeTemp("params.json", "");
+  const auto run = test::runParameterized(
+      {"run", "test/abba-rounds", "--strategy", "naive", "--param", "rounds=2", "--trace", path});
+  REQUIRE(run.status == 1);
+  const TraceFile file = readTrace(path);
+  CHECK(file.parameters == Parameters{{"rounds", "2"}});
+  CHECK(file.document["scenario"]["parameters"] == nlohmann::json{{"rounds", "2"}});
+  const auto replayed = test::runParameterized({"replay", path, "--json"});
+  CHECK(replayed.status == 1);
+  const auto out = nlohmann::json::parse(replayed.out);
+  CHECK(out["reproduced"] == true);
+  CHECK(out["parameters"] == nlohmann::json{{"rounds", "2"}});
+}
+
+TEST_CASE("a trace records every declared parameter, defaults included") {
+  const std::string path = writeTemp("params-default.json", "");
+  REQUIRE(test::runParameterized({"run", "test/abba-rounds", "--strategy", "naive", "--trace", path}).status == 1);
+  CHECK(readTrace(path).parameters == Parameters{{"rounds", "1"}});
+}
+
+TEST_CASE("replaying a trace naming a parameter the scenario lacks exits 2 naming the field") {
+  const std::string path = writeTemp("params-unknown.json", "");
+  REQUIRE(test::runParameterized({"run", "test/abba-rounds", "--strategy", "naive", "--trace", path}).status == 1);
+  auto document = nlohmann::json::parse(test::readFile(path));
+  document["scenario"]["parameters"]["threads"] = "4";
+  test::writeFile(path, document.dump(2));
+  const auto r = test::runParameterized({"replay", path});
+  CHECK(r.status == 2);
+  CHECK(r.err == "interlock: " + path + ": field 'scenario.parameters.threads': scenario 'test/abba-rounds' has no "
+                 "parameter 'threads'; it accepts rounds\n");
+}
+
+TEST_CASE("reading a trace whose parameter is not a string names the field") {
+  const std::string path = writeTemp("params-number.json", R"({"format": "interlock-trace", "version": 1,
+      "scenario": {"name": "x", "parameters": {"rounds": 2}}, "settings": {"strategy": "dfs", "max_steps": 10,
+      "max_suspensions": 1, "max_apcs": 1}, "schedule": []})");
+  CHECK(readError(path) == path + ": field 'scenario.parameters.rounds': expected a string such as \"3\", found 2");
+}
+
+TEST_CASE("replaying a trace with a parameter value that is not a whole number exits 2 naming the field") {
+  const std::string path = writeTemp("params-bad-value.json", "");
+  REQUIRE(test::runParameterized({"run", "test/abba-rounds", "--strategy", "naive", "--trace", path}).status == 1);
+  auto document = nlohmann::json::parse(test::readFile(path));
+  document["scenario"]["parameters"]["rounds"] = "two";
+  test::writeFile(path, document.dump(2));
+  const auto r = test::runParameterized({"replay", path});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("field 'scenario.parameters.rounds': parameter 'rounds' of scenario 'test/abba-rounds': expected "
+                   "a non-negative integer, found 'two'") != std::string::npos);
+}

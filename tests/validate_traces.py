@@ -82,6 +82,9 @@ CORRUPTIONS = {
     "lower-case code": lambda t: t["verdict"]["violation"].update(code="0xe3"),
     "unknown violation kind": lambda t: t["verdict"]["violation"].update(kind="Livelock"),
     "schedule entry that is no choice": lambda t: t["schedule"].append("jump user"),
+    "parameter value as a number": lambda t: t["scenario"]["parameters"].update(threads=3),
+    "parameter value that is no whole number": lambda t: t["scenario"]["parameters"].update(threads="three"),
+    "missing parameters": lambda t: t["scenario"].pop("parameters"),
     "owner count 0": lambda t: t["final_state"]["objects"].append(
         {"name": "X", "type": "ERESOURCE", "owners": [{"thread": "t", "mode": "exclusive", "count": 0}],
          "waiters": []}),

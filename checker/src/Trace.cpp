@@ -137,10 +137,12 @@ json traceJson(const Scenario& scenario, const Settings& settings,
     for (const HolderSnapshot& h : o.waiters) waiters.push_back({{"thread", h.thread}, {"mode", h.mode}});
     objects.push_back({{"name", o.name}, {"type", o.type}, {"owners", owners}, {"waiters", waiters}});
   }
+  json parameters = json::object();
+  for (const auto& [key, value] : scenario.parameters) parameters[key] = value;
   return {{"format", kTraceFormat},
           {"version", kTraceVersion},
           {"tool", {{"name", "interlock"}, {"version", kToolVersion}}},
-          {"scenario", {{"name", scenario.name}, {"parameters", json::object()}}},
+          {"scenario", {{"name", scenario.name}, {"parameters", parameters}}},
           {"settings", settingsJson(settings)},
           {"verdict", verdictJson(verdictOf(counterexample), names)},
           {"schedule", schedule},
@@ -202,6 +204,17 @@ TraceFile readTrace(const std::string& path) {
   if (!name.is_string() || name.get<std::string>().empty())
     fail(path, "field 'scenario.name': expected a scenario name, found " + name.dump());
   trace.scenario = name.get<std::string>();
+  // Optional for traces written by hand; every trace interlock writes has it.
+  if (const auto parameters = scenario.find("parameters"); parameters != scenario.end()) {
+    if (!parameters->is_object())
+      fail(path, "field 'scenario.parameters': expected an object of name to value strings, found " +
+                     parameters->dump());
+    for (const auto& [key, value] : parameters->items()) {
+      if (!value.is_string())
+        fail(path, "field 'scenario.parameters." + key + "': expected a string such as \"3\", found " + value.dump());
+      trace.parameters[key] = value.get<std::string>();
+    }
+  }
   const json& settings = field(doc, "settings", path, "");
   if (!settings.is_object()) fail(path, "field 'settings': expected an object");
   const json& strategy = field(settings, "strategy", path, "settings.");

@@ -3,6 +3,8 @@
 #include "Commands.hpp"
 
 #include "interlock/checker/CheckOutcome.hpp"
+#include "interlock/checker/Explanation.hpp"
+#include "interlock/checker/TraceView.hpp"
 #include "interlock/checker/JunitReport.hpp"
 #include "interlock/checker/SarifReport.hpp"
 #include "interlock/checker/Trace.hpp"
@@ -25,6 +27,18 @@ int checkStatus(const std::vector<CheckOutcome>& outcomes) {
   if (any([](const CheckOutcome& o) { return o.mismatch(); })) return kViolation;
   if (any([](const CheckOutcome& o) { return o.incompletePass(); })) return kIncomplete;
   return kPass;
+}
+
+// checkScenario() with the search options of the command line applied.
+CheckOutcome checkWith(const Scenario& scenario, const SearchOptions& search) {
+  CheckOutcome outcome{scenario.name, scenario.expected, defaultSettings(scenario), {}, {}};
+  applySearchOptions(outcome.settings, search);
+  outcome.exploration = explore(scenario, outcome.settings);
+  if (const auto& counterexample = outcome.exploration.counterexample) {
+    const nlohmann::json document = traceJson(scenario, outcome.settings, *counterexample);
+    outcome.explanation = explain(viewTrace(document, scenario.name));
+  }
+  return outcome;
 }
 
 std::string_view statusWord(const CheckOutcome& outcome) {
@@ -86,11 +100,19 @@ void printFooter(const std::vector<CheckOutcome>& outcomes, int status, const Ch
       std::cout << "  " << o.scenario << ": expected " << o.expected.describe() << ", got "
                 << o.verdict().summary()
                 << (o.incompletePass() ? " (raise the scenario's bounds)" : "") << "\n"
-                << "    reproduce: interlock run " << o.scenario << "\n";
+                << "    reproduce: interlock run " << o.scenario << " --strategy " << o.settings.strategy
+                << "\n";
     }
   }
   if (!options.junitPath.empty()) std::cout << "junit     " << options.junitPath << "\n";
   if (!options.sarifPath.empty()) std::cout << "sarif     " << options.sarifPath << "\n";
+  if (!outcomes.empty()) {
+    const Settings& s = outcomes.front().settings;
+    std::cout << "search    strategy " << s.strategy;
+    if (s.jobs > 1) std::cout << "; " << s.jobs << " jobs";
+    if (s.timeLimitSeconds > 0) std::cout << "; time limit " << s.timeLimitSeconds << " s per scenario";
+    std::cout << "\n";
+  }
 }
 
 json summaryJson(const std::vector<CheckOutcome>& outcomes, int status, const CheckOptions& options) {
@@ -106,7 +128,7 @@ json summaryJson(const std::vector<CheckOutcome>& outcomes, int status, const Ch
                     {"verdict", verdictJson(o.verdict(), o.names())},
                     {"met", o.met()},
                     {"status", statusWord(o)},
-                    {"settings", settingsJson(o.settings)},
+                    {"settings", runSettingsJson(o.settings)},
                     {"stats", statsJson(o.exploration.stats)}});
   }
   const auto path = [](const std::string& p) { return p.empty() ? json(nullptr) : json(p); };
@@ -136,7 +158,7 @@ int checkCommand(const Catalogue& catalogue, const CheckOptions& options) {
   std::vector<CheckOutcome> outcomes;
   outcomes.reserve(selected.size());
   for (const Scenario* scenario : selected) {
-    outcomes.push_back(checkScenario(*scenario));
+    outcomes.push_back(checkWith(*scenario, options.search));
     if (!options.json) table.row(outcomes.back());
   }
   const int status = checkStatus(outcomes);

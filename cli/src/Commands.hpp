@@ -18,6 +18,13 @@ namespace interlock::cli {
 [[nodiscard]] nlohmann::json statsJson(const Stats& stats);
 [[nodiscard]] nlohmann::json expectationJson(const Expectation& expected);
 
+// What `run` and `check` share: how the search goes, not what it explores.
+struct SearchOptions {
+  std::optional<std::string> strategy;  // one of strategyNames(); else the explorer's default
+  unsigned jobs = 1;
+  double timeLimitSeconds = 0;  // 0: none; per scenario in `check`
+};
+
 struct RunOptions {
   std::string name;
   std::string tracePath;
@@ -26,6 +33,13 @@ struct RunOptions {
   std::optional<std::uint32_t> maxSuspensions;
   std::uint64_t maxExecutions = 0;
   std::string format = "text";  // how the counterexample is printed: see formatNames()
+  SearchOptions search;
+  std::optional<std::uint32_t> preemptions;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::uint32_t> pctDepth;
+  std::string shard;                // "I/N", "auto", or empty for the whole tree
+  std::vector<std::string> params;  // "KEY=VALUE" as given
+  bool noMinimize = false;
 };
 [[nodiscard]] int runCommand(const Catalogue& catalogue, const RunOptions& options);
 [[nodiscard]] int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJson,
@@ -33,8 +47,41 @@ struct RunOptions {
 [[nodiscard]] int showCommand(const std::string& path, const std::string& format);
 [[nodiscard]] int listCommand(const Catalogue& catalogue, bool asJson);
 
+struct MergeOptions {
+  std::vector<std::string> files;  // `run --json` outputs, one per shard
+  bool json = false;
+  std::string format = "text";
+  std::string tracePath;  // write the reported counterexample's trace here
+};
+[[nodiscard]] int mergeCommand(const MergeOptions& options);
+
+// RunSettings.cpp: options to Settings, and Settings back to words, JSON and a command line.
+// "KEY=VALUE" strings to parameters; throws InputError naming --param.
+[[nodiscard]] Parameters parseParams(const std::vector<std::string>& params);
+// The scenario with `overrides` applied; throws InputError naming --param and the accepted keys.
+[[nodiscard]] Scenario parameterized(const Scenario& scenario, const Parameters& overrides);
+void applySearchOptions(Settings& settings, const SearchOptions& search);
+[[nodiscard]] Settings runSettings(const Scenario& scenario, const RunOptions& options);
+// The bounds line: boundsText plus what else shapes the search (strategy knobs, parameters,
+// shard, jobs, time limit).
+[[nodiscard]] std::string settingsText(const Settings& settings, const Parameters& parameters);
+// statsText plus what reduction pruned and what minimization cost.
+[[nodiscard]] std::string statsLine(const Stats& stats);
+// `interlock run ...` with every option that decides which counterexample is found.
+[[nodiscard]] std::string runCommandLine(const Scenario& scenario, const Settings& settings,
+                                         const Parameters& overrides);
+// settingsJson plus the search settings, as `run --json` and `merge` read them.
+[[nodiscard]] nlohmann::json runSettingsJson(const Settings& settings);
+[[nodiscard]] Settings settingsFromJson(const nlohmann::json& settings);
+[[nodiscard]] nlohmann::json parametersJson(const Parameters& parameters);
+// The shard 1-based, as on the command line.
+[[nodiscard]] nlohmann::json shardJson(const Shard& shard);
+// "verdict   violation: SuspendedOwnerDoS (SuspendedOwner)"
+[[nodiscard]] std::string verdictLine(const std::string& result, const std::string& summary, const TextStyle& style);
+
 struct CheckOptions {
   std::vector<std::string> patterns;
+  SearchOptions search;
   std::string junitPath;  // empty: no JUnit report
   std::string sarifPath;  // empty: no SARIF report
   bool json = false;

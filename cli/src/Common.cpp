@@ -41,7 +41,10 @@ json statsJson(const Stats& stats) {
           {"choice_points", stats.choicePoints},
           {"max_depth", stats.maxDepth},
           {"elapsed_seconds", stats.elapsedSeconds},
-          {"executions_per_second", stats.executionsPerSecond()}};
+          {"executions_per_second", stats.executionsPerSecond()},
+          {"sleep_set_blocked", stats.sleepSetBlocked},
+          {"alternatives_skipped", stats.alternativesSkipped},
+          {"minimization_executions", stats.minimizationExecutions}};
 }
 
 json expectationJson(const Expectation& expected) {

@@ -16,10 +16,20 @@ using nlohmann::json;
 int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJson,
                   const std::string& format) {
   const TraceFile file = readTrace(path);
-  const Scenario* scenario = catalogue.find(file.scenario);
-  if (scenario == nullptr)
+  const Scenario* found = catalogue.find(file.scenario);
+  if (found == nullptr)
     throw InputError(path + ": field 'scenario.name': no scenario named '" + file.scenario +
                      "' in this interlock ('interlock list' shows them all)");
+  // One key at a time, so the message names the very field that does not fit.
+  Scenario configured = *found;
+  for (const auto& [key, value] : file.parameters) {
+    try {
+      configured = withParameters(std::move(configured), {{key, value}});
+    } catch (const ScenarioError& error) {
+      throw InputError(path + ": field 'scenario.parameters." + key + "': " + error.what());
+    }
+  }
+  const Scenario* scenario = &configured;
   // The strategy only found the schedule; any known one replays the same way.
   if (std::ranges::find(strategyNames(), std::string_view(file.settings.strategy)) ==
       strategyNames().end())
@@ -43,6 +53,7 @@ int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJs
   if (asJson) {
     json out = {{"scenario", scenario->name},
                 {"verdict", verdictJson(result.verdict, result.execution.snapshot)},
+                {"parameters", parametersJson(scenario->parameters)},
                 {"settings", settingsJson(file.settings)},
                 {"reproduced", identical}};
     std::cout << out.dump(2) << "\n";
@@ -57,7 +68,7 @@ int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJs
                   result.verdict.result == Result::Pass ? Tone::Green : Tone::Red) +
       "\n";
   const std::string tail =
-      "bounds    " + boundsText(file.settings) + "\n" +
+      "bounds    " + settingsText(file.settings, scenario->parameters) + "\n" +
       (identical ? "replay    reproduced the trace exactly\n"
                  : "replay    the events differ from the trace file (the scenario or interlock "
                    "changed since it was written)\n");

@@ -5,6 +5,7 @@
 #include "interlock/checker/Trace.hpp"
 #include "interlock/cli/Cli.hpp"
 #include "interlock/cli/OutputFile.hpp"
+#include "interlock/cli/ProgressReport.hpp"
 
 #include <iostream>
 
@@ -13,12 +14,6 @@ namespace interlock::cli {
 using nlohmann::json;
 
 namespace {
-
-std::string verdictLine(const Verdict& verdict, const TextStyle& style) {
-  return "verdict   " + style.paint(std::string(to_string(verdict.result)) + ": " + verdict.summary(),
-                                    Tone::Red) +
-         "\n";
-}
 
 std::string expectedLine(const Scenario& scenario, const Verdict& verdict, const TextStyle& style) {
   const bool met = verdict.meets(scenario.expected);
@@ -29,15 +24,20 @@ std::string expectedLine(const Scenario& scenario, const Verdict& verdict, const
 }  // namespace
 
 int runCommand(const Catalogue& catalogue, const RunOptions& options) {
-  const Scenario& scenario = findScenario(catalogue, options.name);
-  Settings settings = defaultSettings(scenario);
-  if (options.maxSteps) settings.bounds.maxSteps = *options.maxSteps;
-  if (options.maxSuspensions) settings.bounds.maxSuspensions = *options.maxSuspensions;
-  settings.maxExecutions = options.maxExecutions;
+  const Parameters overrides = parseParams(options.params);
+  const Scenario scenario = parameterized(findScenario(catalogue, options.name), overrides);
+  Settings settings = runSettings(scenario, options);
   std::optional<OutputFile> trace;
   if (!options.tracePath.empty()) trace.emplace(options.tracePath);  // fail before exploring
 
+  const bool terminal = stderrIsTerminal();
+  ProgressReporter reporter(std::cerr, terminal, settings.timeLimitSeconds);
+  settings.progressInterval = progressInterval(terminal, processEnvironment());
+  settings.progress = [&reporter](const Progress& progress) { reporter.report(progress); };
   const Exploration exploration = explore(scenario, settings);
+  reporter.finish();
+  settings.progress = nullptr;
+
   const Snapshot names =
       exploration.counterexample ? exploration.counterexample->snapshot : namesOf(scenario);
   std::optional<json> document;
@@ -47,17 +47,22 @@ int runCommand(const Catalogue& catalogue, const RunOptions& options) {
     trace->commit(traceText(*document));
     replayCommand = "interlock replay " + options.tracePath;
   } else if (document) {
-    replayCommand = "interlock run " + scenario.name + " --trace trace.json && interlock replay trace.json";
+    replayCommand = runCommandLine(scenario, settings, overrides) + " --trace trace.json && interlock replay trace.json";
   }
 
   if (options.json) {
     json out = {{"scenario", scenario.name},
+                {"parameters", parametersJson(scenario.parameters)},
+                {"strategy", settings.strategy},
+                {"shard", shardJson(settings.shard)},
                 {"expected", expectationJson(scenario.expected)},
                 {"verdict", verdictJson(exploration.verdict, names)},
-                {"settings", settingsJson(settings)},
+                {"met", exploration.verdict.meets(scenario.expected)},
+                {"settings", runSettingsJson(settings)},
                 {"stats", statsJson(exploration.stats)}};
     out["trace"] = document && trace ? json(options.tracePath) : json(nullptr);
     out["replay"] = replayCommand.empty() ? json(nullptr) : json(replayCommand);
+    out["counterexample"] = document ? *document : json(nullptr);
     std::cout << out.dump(2) << "\n";
     return exitStatus(exploration.verdict);
   }
@@ -67,17 +72,18 @@ int runCommand(const Catalogue& catalogue, const RunOptions& options) {
   const bool text = options.format == "text";
   const TextStyle style{text && colourWanted()};
   std::string summary = "scenario  " + scenario.name + "\n";
-  std::string tail = "bounds    " + boundsText(settings) + "\n" +
-                     "stats     " + statsText(exploration.stats) + "\n";
+  const std::string bounds = settingsText(settings, scenario.parameters);
+  std::string tail = "bounds    " + bounds + "\n" + "stats     " + statsLine(exploration.stats) + "\n";
   if (!replayCommand.empty()) tail += "replay    " + replayCommand + "\n";
   if (!document) {
-    summary += "          " + boundsText(settings) + "\n" + verdictText(exploration.verdict, names) +
+    summary += "          " + bounds + "\n" + verdictText(exploration.verdict, names) +
                expectedLine(scenario, exploration.verdict, style) +
-               "stats     " + statsText(exploration.stats) + "\n";
+               "stats     " + statsLine(exploration.stats) + "\n";
     (text ? std::cout : std::cerr) << summary;
     return exitStatus(exploration.verdict);
   }
-  summary += verdictLine(exploration.verdict, style) + expectedLine(scenario, exploration.verdict, style);
+  summary += verdictLine(std::string(to_string(exploration.verdict.result)), exploration.verdict.summary(), style) +
+             expectedLine(scenario, exploration.verdict, style);
   const std::string rendered =
       renderTrace(*document, "counterexample of " + scenario.name, options.format, style);
   if (text) {

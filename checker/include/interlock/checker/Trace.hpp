@@ -36,6 +36,7 @@ class InputError : public std::runtime_error {
 struct TraceFile {
   std::string path;
   std::string scenario;
+  Parameters parameters;  // scenario.parameters: the values the counterexample was found with
   Settings settings;
   std::vector<std::string> schedule;
   nlohmann::json document;

@@ -1,0 +1,146 @@
+// Options to Settings, and Settings back to a bounds line, JSON and a command line.
+#include "Commands.hpp"
+
+#include "interlock/checker/TextReport.hpp"
+#include "interlock/checker/Trace.hpp"
+#include "interlock/cli/ProgressReport.hpp"
+#include "interlock/cli/ShardOption.hpp"
+
+#include <cstdio>
+
+namespace interlock::cli {
+
+using nlohmann::json;
+
+Parameters parseParams(const std::vector<std::string>& params) {
+  Parameters parsed;
+  for (const std::string& param : params) {
+    const auto equals = param.find('=');
+    if (equals == std::string::npos || equals == 0)
+      throw InputError("--param: expected KEY=VALUE (e.g. --param threads=3), found '" + param + "'");
+    const std::string key = param.substr(0, equals);
+    if (!parsed.emplace(key, param.substr(equals + 1)).second)
+      throw InputError("--param: '" + key + "' is given more than once");
+  }
+  return parsed;
+}
+
+Scenario parameterized(const Scenario& scenario, const Parameters& overrides) {
+  try {
+    return withParameters(scenario, overrides);
+  } catch (const ScenarioError& error) {
+    throw InputError(std::string("--param: ") + error.what());
+  }
+}
+
+void applySearchOptions(Settings& settings, const SearchOptions& search) {
+  if (search.strategy) settings.strategy = *search.strategy;
+  settings.jobs = search.jobs;
+  settings.timeLimitSeconds = search.timeLimitSeconds;
+}
+
+Settings runSettings(const Scenario& scenario, const RunOptions& options) {
+  Settings settings = defaultSettings(scenario);
+  if (options.maxSteps) settings.bounds.maxSteps = *options.maxSteps;
+  if (options.maxSuspensions) settings.bounds.maxSuspensions = *options.maxSuspensions;
+  settings.maxExecutions = options.maxExecutions;
+  applySearchOptions(settings, options.search);
+  if (options.preemptions) settings.preemptions = *options.preemptions;
+  if (options.seed) settings.seed = *options.seed;
+  if (options.pctDepth) settings.pctDepth = *options.pctDepth;
+  if (!options.shard.empty()) settings.shard = parseShard(options.shard, processEnvironment());
+  settings.minimize = !options.noMinimize;
+  return settings;
+}
+
+std::string settingsText(const Settings& settings, const Parameters& parameters) {
+  std::string text = boundsText(settings);
+  if (settings.strategy == "pb") text += "; up to " + std::to_string(settings.preemptions) + " preemptions";
+  if (settings.strategy == "random" || settings.strategy == "pct") text += "; seed " + std::to_string(settings.seed);
+  if (settings.strategy == "pct") text += ", depth " + std::to_string(settings.pctDepth);
+  if (!parameters.empty()) {
+    text += "; parameters ";
+    bool first = true;
+    for (const auto& [key, value] : parameters) {
+      text += (first ? "" : ", ") + key + "=" + value;
+      first = false;
+    }
+  }
+  if (settings.shard.count > 1) text += "; shard " + to_string(settings.shard);
+  if (settings.jobs > 1) text += "; " + std::to_string(settings.jobs) + " jobs";
+  if (settings.timeLimitSeconds > 0) {
+    char seconds[32];  // as given below a minute ("0.5 s", "10 s"), else "1m30s"
+    std::snprintf(seconds, sizeof seconds, "%g s", settings.timeLimitSeconds);
+    text += "; time limit " + (settings.timeLimitSeconds < 60 ? std::string(seconds) : durationText(settings.timeLimitSeconds));
+  }
+  if (!settings.minimize) text += "; no minimization";
+  return text;
+}
+
+std::string statsLine(const Stats& stats) {
+  std::string text = statsText(stats);
+  if (stats.sleepSetBlocked != 0 || stats.alternativesSkipped != 0)
+    text += "; pruned: " + std::to_string(stats.sleepSetBlocked) + " sleep-set-blocked executions, " +
+            std::to_string(stats.alternativesSkipped) + " alternatives skipped";
+  if (stats.minimizationExecutions != 0)
+    text += "; minimization: " + std::to_string(stats.minimizationExecutions) + " executions";
+  return text;
+}
+
+std::string runCommandLine(const Scenario& scenario, const Settings& settings, const Parameters& overrides) {
+  std::string line = "interlock run " + scenario.name + " --strategy " + settings.strategy;
+  if (settings.bounds.maxSteps != scenario.bounds.maxSteps)
+    line += " --max-steps " + std::to_string(settings.bounds.maxSteps);
+  if (settings.bounds.maxSuspensions != scenario.bounds.maxSuspensions)
+    line += " --max-suspensions " + std::to_string(settings.bounds.maxSuspensions);
+  if (settings.maxExecutions != 0) line += " --max-executions " + std::to_string(settings.maxExecutions);
+  if (settings.strategy == "pb") line += " --preemptions " + std::to_string(settings.preemptions);
+  if (settings.strategy == "random" || settings.strategy == "pct") line += " --seed " + std::to_string(settings.seed);
+  if (settings.strategy == "pct") line += " --pct-depth " + std::to_string(settings.pctDepth);
+  for (const auto& [key, value] : overrides) line += " --param " + key + "=" + value;
+  if (settings.shard.count > 1) line += " --shard " + to_string(settings.shard);
+  if (!settings.minimize) line += " --no-minimize";
+  return line;
+}
+
+json runSettingsJson(const Settings& settings) {
+  json out = settingsJson(settings);
+  out["preemptions"] = settings.preemptions;
+  out["seed"] = settings.seed;
+  out["pct_depth"] = settings.pctDepth;
+  out["max_executions"] = settings.maxExecutions;
+  out["time_limit_seconds"] = settings.timeLimitSeconds;
+  out["jobs"] = settings.jobs;
+  out["minimize"] = settings.minimize;
+  return out;
+}
+
+Settings settingsFromJson(const json& in) {
+  Settings settings;
+  settings.strategy = in.at("strategy").get<std::string>();
+  settings.bounds.maxSteps = in.at("max_steps").get<std::uint32_t>();
+  settings.bounds.maxSuspensions = in.at("max_suspensions").get<std::uint32_t>();
+  settings.bounds.maxApcs = in.at("max_apcs").get<std::uint32_t>();
+  settings.preemptions = in.at("preemptions").get<std::uint32_t>();
+  settings.seed = in.at("seed").get<std::uint64_t>();
+  settings.pctDepth = in.at("pct_depth").get<std::uint32_t>();
+  settings.maxExecutions = in.at("max_executions").get<std::uint64_t>();
+  settings.timeLimitSeconds = in.at("time_limit_seconds").get<double>();
+  settings.jobs = in.at("jobs").get<unsigned>();
+  settings.minimize = in.at("minimize").get<bool>();
+  return settings;
+}
+
+json parametersJson(const Parameters& parameters) {
+  json out = json::object();
+  for (const auto& [key, value] : parameters) out[key] = value;
+  return out;
+}
+
+json shardJson(const Shard& shard) { return {{"index", shard.index + 1}, {"count", shard.count}}; }
+
+std::string verdictLine(const std::string& result, const std::string& summary, const TextStyle& style) {
+  return "verdict   " + style.paint(result + ": " + summary, result == "pass" ? Tone::Green : Tone::Red) + "\n";
+}
+
+}  // namespace interlock::cli
