@@ -52,9 +52,9 @@ TEST_CASE("a suspended owner is explained with the chain, the cause and the fix"
 
 TEST_CASE("a deadlock is explained by its cycle, thread to object to owner and back") {
   CHECK(explain(liveView("lock-order/abba")) ==
-        "rename (system) and create (system) wait for each other forever: each owns what the other waits for.\n"
-        "  cycle: rename -> ERESOURCE VolumeLock (exclusive) -> create -> ERESOURCE FileLock (exclusive) ->\n"
-        "         rename\n"
+        "create (system) and rename (system) wait for each other forever: each owns what the other waits for.\n"
+        "  cycle: create -> ERESOURCE FileLock (exclusive) -> rename -> ERESOURCE VolumeLock (exclusive) ->\n"
+        "         create\n"
         "Fix: acquire the locks in one global order on every path, or release the first before waiting for\n"
         "     the second.\n");
 }

@@ -41,8 +41,8 @@ TEST_CASE("swimlanes give each thread a column and put each call in its thread's
   REQUIRE(userColumn != std::string::npos);
   REQUIRE(systemColumn > userColumn);
   CHECK(lineWith(text, "KeEnterCriticalRegion()").find("KeEnterCriticalRegion()") == systemColumn);
-  CHECK(lineWith(text, "read(&Table)").find("read(&Table)") == userColumn);
-  CHECK(lineWith(text, "write(&Table)").find("   2  write") == 0);  // the step, right-aligned
+  CHECK(lineWith(text, "NtSuspendThread(user)").find("[adversary]") == userColumn);
+  CHECK(lineWith(text, "NtSuspendThread(user)").find("   1  [adversary]") == 0);  // the step, right-aligned
 }
 
 TEST_CASE("IRQL and APC-disable counts appear only where they change") {
@@ -60,7 +60,7 @@ TEST_CASE("adversary events and violations are marked, violations footnoted in f
   CHECK(text.find("!! [2] SuspendedOwnerDoS (SuspendedOwner)") != std::string::npos);
   CHECK(text.find("[1] step 0, user: ContractViolation WithinCriticalRegion (DV 0xC4/0x37):") !=
         std::string::npos);
-  CHECK(text.find("[2] step 5: SuspendedOwnerDoS SuspendedOwner: system waits for") != std::string::npos);
+  CHECK(text.find("[2] step 3: SuspendedOwnerDoS SuspendedOwner: system waits for") != std::string::npos);
 }
 
 TEST_CASE("the swimlanes end with who owns and who waits on what") {
