@@ -112,7 +112,7 @@ TEST_CASE("naive search explores every interleaving of one writer and three read
   CHECK(naive.executions == 24);  // 4! orders of four single-step threads
 }
 
-TEST_CASE("dpor and sleep-set dfs reach every outcome exhaustive search reaches on the catalogue, one execution per trace") {
+TEST_CASE("dpor and sleep-set dfs reach every outcome exhaustive search reaches on the catalogue") {
   const Catalogue catalogue = cli::builtinCatalogue();
   for (const Scenario& scenario : catalogue.all()) {
     CAPTURE(scenario.name);
