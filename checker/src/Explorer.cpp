@@ -97,6 +97,8 @@ void searchPart(const Scenario& scenario, const Settings& settings, SharedState&
     if (result.ending != Ending::Abandoned) {
       ++stats.executions;
       shared.executions.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      ++stats.sleepSetBlocked;
     }
     stats.steps += result.steps;
     stats.choicePoints += result.choicePoints;
@@ -148,7 +150,7 @@ void searchPart(const Scenario& scenario, const Settings& settings, SharedState&
     }
   } while (strategy->nextExecution());
   const Reduction reduction = strategy->reduction();
-  stats.sleepSetBlocked = reduction.sleepSetBlocked;
+  // Split searches count the choice points above the cut once per part.
   stats.alternativesSkipped = reduction.alternativesSkipped;
   part.strategyGap = strategy->incompleteReason();
 }

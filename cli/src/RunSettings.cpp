@@ -33,10 +33,23 @@ Scenario parameterized(const Scenario& scenario, const Parameters& overrides) {
   }
 }
 
+namespace {
+
+// DPOR's backtrack points depend on what every part of the tree finds: only fixed trees split.
+void requireSplittable(const Settings& settings, const char* option) {
+  if (splittable(settings.strategy)) return;
+  throw InputError(std::string(option) + ": strategy " + settings.strategy +
+                   " cannot be split (its backtrack points depend on what every part of the "
+                   "search finds); use --strategy dfs (sleep sets) or naive with --jobs and --shard");
+}
+
+}  // namespace
+
 void applySearchOptions(Settings& settings, const SearchOptions& search) {
   if (search.strategy) settings.strategy = *search.strategy;
   settings.jobs = search.jobs;
   settings.timeLimitSeconds = search.timeLimitSeconds;
+  if (settings.jobs > 1) requireSplittable(settings, "--jobs");
 }
 
 Settings runSettings(const Scenario& scenario, const RunOptions& options) {
@@ -49,6 +62,7 @@ Settings runSettings(const Scenario& scenario, const RunOptions& options) {
   if (options.seed) settings.seed = *options.seed;
   if (options.pctDepth) settings.pctDepth = *options.pctDepth;
   if (!options.shard.empty()) settings.shard = parseShard(options.shard, processEnvironment());
+  if (settings.shard.count > 1) requireSplittable(settings, "--shard");
   settings.minimize = !options.noMinimize;
   return settings;
 }

@@ -1,0 +1,87 @@
+// --jobs and --shard: the fixed trees of naive and dfs cut into parts by prefix; the parts
+// together explore exactly what one search explores, and report what it reports.
+#include "CliSupport.hpp"
+#include "interlock/checker/Explorer.hpp"
+#include "interlock/cli/Cli.hpp"
+
+#include <doctest/doctest.h>
+
+namespace {
+
+using namespace interlock;
+
+Exploration search(const Scenario& scenario, const std::string& strategy, unsigned jobs, Shard shard = {},
+                   bool minimize = true) {
+  Settings settings = defaultSettings(scenario);
+  settings.strategy = strategy;
+  settings.jobs = jobs;
+  settings.shard = shard;
+  settings.minimize = minimize;
+  return explore(scenario, settings);
+}
+
+}  // namespace
+
+TEST_CASE("two jobs give every passing catalogue scenario the verdict and execution count of one") {
+  const Catalogue catalogue = cli::builtinCatalogue();
+  for (const Scenario& scenario : catalogue.all()) {
+    for (const std::string strategy : {"naive", "dfs"}) {
+      CAPTURE(scenario.name);
+      CAPTURE(strategy);
+      const Exploration one = search(scenario, strategy, 1);
+      const Exploration two = search(scenario, strategy, 2);
+      CHECK(two.verdict.summary() == one.verdict.summary());
+      // A search that stops at a violation stops its parts at different moments.
+      if (one.verdict.result != Result::Violation) {
+        CHECK(two.stats.executions == one.stats.executions);
+        CHECK(two.stats.sleepSetBlocked == one.stats.sleepSetBlocked);
+      }
+    }
+  }
+}
+
+TEST_CASE("the shards of a search together run exactly its executions") {
+  const Catalogue catalogue = cli::builtinCatalogue();
+  const Scenario scenario = withParameters(*catalogue.find("bench/locked-counter"), {{"rounds", "2"}});
+  for (const std::string strategy : {"naive", "dfs"}) {
+    CAPTURE(strategy);
+    const Exploration whole = search(scenario, strategy, 1);
+    REQUIRE(whole.verdict.result == Result::Pass);
+    for (std::uint32_t count : {2u, 3u, 7u}) {
+      CAPTURE(count);
+      std::uint64_t executions = 0;
+      std::uint64_t nonEmpty = 0;
+      for (std::uint32_t index = 0; index < count; ++index) {
+        const Exploration part = search(scenario, strategy, 1, Shard{index, count});
+        CHECK(part.verdict.result == Result::Pass);
+        executions += part.stats.executions;
+        nonEmpty += part.stats.executions != 0;
+      }
+      CHECK(executions == whole.stats.executions);
+      if (count <= 3) CHECK(nonEmpty == count);  // the cut makes enough subtrees to share
+    }
+  }
+}
+
+TEST_CASE("a split search reports the counterexample the unsplit search finds first") {
+  const Catalogue catalogue = cli::builtinCatalogue();
+  for (const char* name : {"lock-order/abba", "eresource/suspended-owner", "rundown/suspended-holder"}) {
+    CAPTURE(name);
+    const Scenario& scenario = *catalogue.find(name);
+    const Exploration one = search(scenario, "naive", 1, {}, false);
+    const Exploration two = search(scenario, "naive", 2, {}, false);
+    REQUIRE(one.counterexample);
+    REQUIRE(two.counterexample);
+    CHECK(two.counterexample->schedule == one.counterexample->schedule);
+  }
+}
+
+TEST_CASE("dpor refuses --jobs and --shard: its backtrack points depend on the whole search") {
+  const auto jobs = test::runCli({"run", "lock-order/abba", "--jobs", "2"});
+  CHECK(jobs.status == 2);
+  CHECK(jobs.err.find("--jobs: strategy dpor cannot be split") != std::string::npos);
+  const auto shard = test::runCli({"run", "lock-order/abba", "--shard", "1/2"});
+  CHECK(shard.status == 2);
+  CHECK(shard.err.find("--shard: strategy dpor cannot be split") != std::string::npos);
+  CHECK(test::runCli({"run", "lock-order/abba", "--jobs", "2", "--strategy", "dfs"}).status == 1);
+}
