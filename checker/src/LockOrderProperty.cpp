@@ -7,10 +7,10 @@ namespace interlock {
 
 void LockOrderProperty::ownership(const Execution& execution, std::vector<std::uint64_t>& owners) const {
   owners.assign(execution.objects().size(), 0);
-  OwnerList list;
+  thread_local OwnerList list;  // 32 owners: too big to build afresh for every object of every step
   for (const auto& object : execution.objects()) {
     if (!object->isLock()) continue;
-    list = OwnerList{};
+    list.clear();
     object->owners(list);
     for (const Owner& owner : list) owners[object->id()] |= std::uint64_t{1} << owner.thread;
   }

@@ -464,7 +464,7 @@ void Execution::exitChecks(Thread& thread) {
   OwnerList owners;
   for (const auto& object : objects_) {
     if (!object->isLock()) continue;
-    owners = OwnerList{};
+    owners.clear();
     object->owners(owners);
     if (!owners.contains(thread.id())) continue;
     report(Violation{.kind = ViolationKind::ContractViolation, .rule = "LockHeldAtExit",
@@ -553,7 +553,7 @@ void Execution::captureSnapshot() {
   OwnerList owners;
   for (const auto& object : objects_) {
     ObjectSnapshot entry{object->name(), object->typeName(), {}, {}};
-    owners = OwnerList{};
+    owners.clear();
     object->owners(owners);
     for (const Owner& owner : owners)
       entry.owners.push_back(HolderSnapshot{threads_[owner.thread]->name(),

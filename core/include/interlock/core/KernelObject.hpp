@@ -30,6 +30,7 @@ class OwnerList {
   [[nodiscard]] const Owner* end() const noexcept { return owners_.data() + size_; }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  void clear() noexcept { size_ = 0; }  // keeps the storage: reuse costs nothing
   [[nodiscard]] bool contains(ThreadId thread) const noexcept {
     for (const Owner& owner : *this) if (owner.thread == thread) return true;
     return false;

@@ -11,6 +11,8 @@ class Shared final : public KernelObject {
  public:
   explicit Shared(T initial = T{}) : value_(initial) {}
   [[nodiscard]] const char* typeName() const noexcept override { return "variable"; }
+  // Data, not a lock: nothing to release at exit, no place in a lock order.
+  [[nodiscard]] bool isLock() const noexcept override { return false; }
 
   [[nodiscard]] T load() {
     Execution::current().visible(Op{"read", id(), Access::Read});
