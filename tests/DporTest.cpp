@@ -140,3 +140,21 @@ TEST_CASE("dpor gives every catalogue scenario the verdict exhaustive search giv
     CHECK(dpor.verdict.meets(scenario.expected) == naive.verdict.meets(scenario.expected));
   }
 }
+
+TEST_CASE("dpor runs the published trace counts of the bench programs") {
+  const Catalogue catalogue = cli::builtinCatalogue();
+  struct Pin {
+    const char* name;
+    Parameters parameters;
+    std::uint64_t executions;
+  };
+  // lastzero(5): 64 Mazurkiewicz traces (Abdulla et al. POPL 2014, Table 1); readers(n): 2^n.
+  for (const Pin& pin : {Pin{"bench/lastzero", {{"n", "5"}}, 64}, Pin{"bench/readers", {{"n", "5"}}, 32},
+                         Pin{"bench/readers", {{"n", "3"}}, 8}}) {
+    CAPTURE(pin.name);
+    const Scenario scenario = withParameters(*catalogue.find(pin.name), pin.parameters);
+    const Exploration e = explore(scenario, defaultSettings(scenario));
+    CHECK(e.verdict.result == Result::Pass);
+    CHECK(e.stats.executions == pin.executions);
+  }
+}
