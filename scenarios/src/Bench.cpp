@@ -52,7 +52,7 @@ void release(ERESOURCE* resource) { ExReleaseResourceLite(resource); }
 Scenario lockedCounter() {
   return Scenario{
       "bench/locked-counter",
-      "Benchmark (issue 8). `threads` system threads each run `rounds` rounds of the usual "
+      "Benchmark locked-counter(threads, rounds): `threads` system threads each run `rounds` rounds of the usual "
       "driver pattern: KeEnterCriticalRegion, ExAcquireResourceExclusiveLite on ERESOURCE "
       "First then Second (always that order, so it cannot deadlock), increment a shared "
       "counter, release both, KeLeaveCriticalRegion. Expected: pass. Naive DFS needs 12 "
