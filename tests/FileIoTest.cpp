@@ -284,8 +284,8 @@ TEST_CASE("a threaded IRP completed inline in a guarded region: its completion A
           after = done.signalState;
         });
       },
-      // The APC is queued while the thread is in the region (before its store): held off.
-      {run(0), run(0), branch(0, 2), completion(0), run(0)});
+      // Completed inline, the APC is queued at once, in the region: held off until it ends.
+      {run(0), run(0), branch(0, 2), run(0)});
   REQUIRE_FALSE(r.divergence);
   CHECK(inRegion == 0);
   CHECK(after == 1);

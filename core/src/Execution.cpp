@@ -263,18 +263,26 @@ void Execution::apply(const Choice& choice) {
   switch (choice.kind) {
     case ChoiceKind::Run: resumeFiber(thread); break;
     case ChoiceKind::Suspend: suspend(thread); break;
-    case ChoiceKind::Apc:
-      // KeInsertQueueApc: the target runs it at its next step if §2.2 allows, else later.
-      apcQueued_[choice.value] = true;
-      if (!apcs_[choice.value].environment) ++apcsUsed_;
-      thread.queueApc(choice.value, apcs_[choice.value].kind);
-      record(Event{.kind = EventKind::ApcQueued, .thread = thread.id(), .api = "KeInsertQueueApc",
-                   .object = choice.value,
-                   .result = apcs_[choice.value].kind == ApcKind::Special ? "special kernel APC queued"
-                                                                          : "normal kernel APC queued"});
-      break;
+    case ChoiceKind::Apc: queueApc(choice.value); break;
     case ChoiceKind::Branch: break;  // consumed inside a primitive, never offered here
   }
+}
+
+void Execution::queueApc(std::uint16_t index) {
+  // KeInsertQueueApc: the target runs it at its next step if §2.2 allows, else later.
+  Thread& thread = *threads_[apcs_[index].target];
+  apcQueued_[index] = true;
+  if (!apcs_[index].environment) ++apcsUsed_;
+  thread.queueApc(index, apcs_[index].kind);
+  record(Event{.kind = EventKind::ApcQueued, .thread = thread.id(), .api = "KeInsertQueueApc",
+               .object = index,
+               .result = apcs_[index].kind == ApcKind::Special ? "special kernel APC queued"
+                                                               : "normal kernel APC queued"});
+}
+
+void Execution::queueEnvironmentApcNow(std::uint16_t index) {
+  if (tearingDown_ || index >= apcs_.size() || apcQueued_[index]) return;
+  queueApc(index);
 }
 
 void Execution::resumeFiber(Thread& thread) {

@@ -56,8 +56,10 @@ void completeThroughApc(IRP& irp, bool inlineCompletion) {
     iopCompleteRequest(irp);
     return;
   }
-  (void)execution.addEnvironmentApc("IopCompleteRequest", irp.thread, ApcKind::Special,
-                                    [&irp] { iopCompleteRequest(irp); });
+  const std::uint16_t apc = execution.addEnvironmentApc("IopCompleteRequest", irp.thread, ApcKind::Special,
+                                                        [&irp] { iopCompleteRequest(irp); });
+  // Completed inline: the APC is queued now and delivered when the thread can take it (§2.2).
+  if (inlineCompletion) execution.queueEnvironmentApcNow(apc);
 }
 
 }  // namespace detail

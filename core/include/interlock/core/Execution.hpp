@@ -106,6 +106,9 @@ class Execution {
   // to `target` at a moment the exploration chooses. Returns its index.
   std::uint16_t addEnvironmentApc(const char* prefix, ThreadId target, ApcKind kind,
                                   std::function<void()> routine);
+  // Queues an environment APC at once, not at a moment the exploration chooses (the I/O
+  // manager completing a request inline queues IopCompleteRequest before IoCallDriver returns).
+  void queueEnvironmentApcNow(std::uint16_t index);
   // A thread created while the execution runs (a system worker); it starts at its first step.
   ThreadId spawnThread(ThreadSpec spec);
   // Call after lowering IRQL or leaving a region: delivers what became deliverable (§2.2).
@@ -141,6 +144,7 @@ class Execution {
   void startThreads();
   void collectOptions();
   void apply(const Choice& choice);
+  void queueApc(std::uint16_t index);
   void suspend(Thread& thread);
   void deliverSuspendApc(Thread& thread);
   bool deliverApcs(Thread& thread);
