@@ -158,3 +158,25 @@ TEST_CASE("dpor runs the published trace counts of the bench programs") {
     CHECK(e.stats.executions == pin.executions);
   }
 }
+
+TEST_CASE("the tree-size estimate is exact on a tree whose paths all branch alike") {
+  // Three writes to one variable: 3 x 2 x 1 options on every path, six executions. (dpor's
+  // estimate only counts the alternatives found so far: it grows towards the truth.)
+  for (const std::string name : {"naive", "dfs"}) {
+    CAPTURE(name);
+    Settings settings;
+    settings.strategy = name;
+    const auto strategy = makeStrategy(settings);
+    const Scenario scenario = test::inlineScenario([](Setup& s) { writers(s, 3, true); });
+    StackPool stacks;
+    Execution execution(stacks);
+    std::uint64_t runs = 0;
+    do {
+      strategy->beginExecution(execution);
+      (void)execution.run(scenario, settings.bounds, *strategy, {});
+      ++runs;
+    } while (strategy->nextExecution());
+    CHECK(runs == 6);
+    CHECK(strategy->estimatedExecutions() == doctest::Approx(6.0));
+  }
+}

@@ -191,7 +191,7 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
       workers.emplace_back([&, job] {
         try {
           searchPart(scenario, settings, shared, first + job, count, job == 0, parts[job]);
-        } catch (...) {
+        } catch (...) {  // a worker's own stack, not a fiber's: kept and rethrown after the join
           parts[job].error = std::current_exception();
           shared.stop = true;
         }

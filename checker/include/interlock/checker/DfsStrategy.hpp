@@ -16,6 +16,10 @@ class DfsStrategy final : public Strategy {
   [[nodiscard]] bool nextExecution() override;
   [[nodiscard]] std::string_view name() const noexcept override { return "naive"; }
   [[nodiscard]] std::size_t maxDepth() const noexcept { return maxDepth_; }
+  // Knuth's estimator (the product of the branching along a path), averaged over the paths run.
+  [[nodiscard]] double estimatedExecutions() const override {
+    return estimateCount_ == 0 ? 0 : estimateSum_ / static_cast<double>(estimateCount_);
+  }
 
  private:
   struct Frame {
@@ -25,6 +29,8 @@ class DfsStrategy final : public Strategy {
   std::vector<Frame> stack_;
   std::size_t depth_ = 0;
   std::size_t maxDepth_ = 0;
+  double estimateSum_ = 0;
+  std::uint64_t estimateCount_ = 0;
 };
 
 }  // namespace interlock
