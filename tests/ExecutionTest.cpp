@@ -1,6 +1,7 @@
 // Execution and exhaustive exploration: exact counts on programs whose interleavings can
 // be counted by hand.
 #include "Support.hpp"
+#include "interlock/checker/StrategyFactory.hpp"
 
 #include <doctest/doctest.h>
 
@@ -114,4 +115,31 @@ TEST_CASE("an exception escaping a scenario thread is reported, not a crash") {
                          });
                        }),
                        "thread 'thrower' threw: boom", ScenarioError);
+}
+
+TEST_CASE("a run with event recording off keeps its schedule and violations but no events") {
+  const Scenario scenario = test::inlineScenario([](Setup& s) {
+    auto& x = s.make<Shared<int>>("x");
+    s.systemThread("t", [&x] {
+      x.store(1);
+      wdm::KeEnterCriticalRegion();  // exits still inside: KERNEL_APC_PENDING_DURING_EXIT
+    });
+  });
+  Settings settings;
+  settings.strategy = "naive";
+  const auto strategy = makeStrategy(settings);
+  StackPool stacks;
+  Execution execution(stacks);
+  execution.recordEvents(false);
+  strategy->beginExecution(execution);
+  const ExecutionResult& quiet = execution.run(scenario, settings.bounds, *strategy, {});
+  CHECK(quiet.events.empty());
+  CHECK(quiet.schedule.size() == 1);
+  REQUIRE(quiet.consequence() != nullptr);
+  CHECK(quiet.consequence()->rule == "KERNEL_APC_PENDING_DURING_EXIT");
+  execution.recordEvents(true);
+  (void)strategy->nextExecution();
+  const auto again = makeStrategy(settings);
+  again->beginExecution(execution);
+  CHECK_FALSE(execution.run(scenario, settings.bounds, *again, {}).events.empty());
 }

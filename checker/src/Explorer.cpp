@@ -80,6 +80,7 @@ void searchPart(const Scenario& scenario, const Settings& settings, SharedState&
   }
   StackPool stacks;
   Execution execution(stacks);
+  execution.recordEvents(false);
   DefaultProperties properties;
   Stats& stats = part.stats;
   auto lastProgress = shared.start;

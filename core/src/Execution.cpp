@@ -526,7 +526,7 @@ Footprint Execution::footprintOf(const Choice& choice) const {
 }
 
 void Execution::record(Event event) {
-  if (tearingDown_) return;
+  if (tearingDown_ || !recordEvents_) return;
   event.step = result_.steps;
   if (event.kind != EventKind::Violation && event.thread != kNoThread) {
     const Thread& thread = *threads_[event.thread];

@@ -88,6 +88,10 @@ class Execution {
   const ExecutionResult& run(const Scenario& scenario, const Bounds& bounds, ChoiceSource& chooser,
                              std::span<Monitor* const> monitors, bool captureSnapshot = false);
 
+  // Whether runs keep their events (the story a counterexample tells). A search does not need
+  // them: it replays the schedule it reports, events on, at the end.
+  void recordEvents(bool on) noexcept { recordEvents_ = on; }
+
   // --- for primitives, on the current thread's fiber ---
   [[nodiscard]] static Execution& current();
   [[nodiscard]] static Execution* currentOrNull() noexcept;
@@ -170,6 +174,7 @@ class Execution {
   std::uint32_t suspensions_ = 0;
   bool terminal_ = false;
   bool tearingDown_ = false;
+  bool recordEvents_ = true;
   std::string fiberError_;  // a scenario thread threw: reported after the execution
 };
 
