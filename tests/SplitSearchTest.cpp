@@ -85,3 +85,11 @@ TEST_CASE("dpor refuses --jobs and --shard: its backtrack points depend on the w
   CHECK(shard.err.find("--shard: strategy dpor cannot be split") != std::string::npos);
   CHECK(test::runCli({"run", "lock-order/abba", "--jobs", "2", "--strategy", "dfs"}).status == 1);
 }
+
+TEST_CASE("a scenario error in one job ends the split search with that error") {
+  const Scenario broken{"test/broken", "", Expectation::pass(), Bounds{}, [](Setup& s) {
+                          s.systemThread("a", [] { throw std::runtime_error("bad scenario"); });
+                          s.systemThread("b", [] {});
+                        }};
+  CHECK_THROWS_AS((void)search(broken, "naive", 2), ScenarioError);
+}

@@ -10,10 +10,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <exception>
+#include <future>
 #include <limits>
 #include <stdexcept>
-#include <thread>
 
 namespace interlock {
 
@@ -56,7 +55,6 @@ struct PartResult {
   std::optional<Finding> found;     // first schedule with a consequence
   std::optional<Finding> ordered;   // first schedule with a lock-order cycle
   std::optional<Finding> breached;  // first schedule with only a cause
-  std::exception_ptr error;
 };
 
 // What the parts of one search share.
@@ -186,20 +184,20 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
   if (settings.jobs == 1) {
     searchPart(scenario, settings, shared, first, count, true, parts[0]);
   } else {
-    std::vector<std::thread> workers;
+    // std::async carries a worker's exception to get(); the others stop at their next execution.
+    std::vector<std::future<void>> workers;
     workers.reserve(settings.jobs);
     for (unsigned job = 0; job < settings.jobs; ++job)
-      workers.emplace_back([&, job] {
+      workers.push_back(std::async(std::launch::async, [&, job] {
         try {
           searchPart(scenario, settings, shared, first + job, count, job == 0, parts[job]);
-        } catch (...) {  // a worker's own stack, not a fiber's: kept and rethrown after the join
-          parts[job].error = std::current_exception();
+        } catch (const std::exception&) {
           shared.stop = true;
+          throw;
         }
-      });
-    for (std::thread& worker : workers) worker.join();
-    for (const PartResult& part : parts)
-      if (part.error) std::rethrow_exception(part.error);
+      }));
+    for (std::future<void>& worker : workers) worker.wait();
+    for (std::future<void>& worker : workers) worker.get();
   }
 
   Exploration exploration;
