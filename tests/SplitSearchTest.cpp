@@ -1,5 +1,6 @@
-// --jobs and --shard: the fixed trees of naive and dfs cut into parts by prefix; the parts
-// together explore exactly what one search explores, and report what it reports.
+// --jobs and --shard: the trees of naive, dfs and dpor cut into parts by prefix; the parts
+// together explore exactly the complete executions one search explores, and report what it
+// reports.
 #include "CliSupport.hpp"
 #include "interlock/checker/Explorer.hpp"
 #include "interlock/cli/Cli.hpp"
@@ -25,17 +26,26 @@ Exploration search(const Scenario& scenario, const std::string& strategy, unsign
 TEST_CASE("two jobs give every passing catalogue scenario the verdict and execution count of one") {
   const Catalogue catalogue = cli::builtinCatalogue();
   for (const Scenario& scenario : catalogue.all()) {
-    for (const std::string strategy : {"naive", "dfs"}) {
+    for (const std::string strategy : {"naive", "dfs", "dpor"}) {
       CAPTURE(scenario.name);
       CAPTURE(strategy);
       const Exploration one = search(scenario, strategy, 1);
       const Exploration two = search(scenario, strategy, 2);
       CHECK(two.verdict.summary() == one.verdict.summary());
       // A search that stops at a violation stops its parts at different moments.
-      if (one.verdict.result != Result::Violation) {
-        CHECK(two.stats.executions == one.stats.executions);
+      if (one.verdict.result == Result::Violation) continue;
+      CHECK(two.stats.executions == one.stats.executions);
+      if (strategy != "dpor") {
         CHECK(two.stats.sleepSetBlocked == one.stats.sleepSetBlocked);
+        continue;
       }
+      // Split dpor tries every option above the cut: more executions end asleep there, but
+      // the complete ones (one per Mazurkiewicz trace under sleep sets) are the same, and
+      // every split of that one tree runs the same executions.
+      CHECK(two.stats.sleepSetBlocked >= one.stats.sleepSetBlocked);
+      const Exploration three = search(scenario, strategy, 3);
+      CHECK(three.stats.executions == one.stats.executions);
+      CHECK(three.stats.sleepSetBlocked == two.stats.sleepSetBlocked);
     }
   }
 }
@@ -43,7 +53,7 @@ TEST_CASE("two jobs give every passing catalogue scenario the verdict and execut
 TEST_CASE("the shards of a search together run exactly its executions") {
   const Catalogue catalogue = cli::builtinCatalogue();
   const Scenario scenario = withParameters(*catalogue.find("bench/locked-counter"), {{"rounds", "2"}});
-  for (const std::string strategy : {"naive", "dfs"}) {
+  for (const std::string strategy : {"naive", "dfs", "dpor"}) {
     CAPTURE(strategy);
     const Exploration whole = search(scenario, strategy, 1);
     REQUIRE(whole.verdict.result == Result::Pass);
@@ -76,14 +86,24 @@ TEST_CASE("a split search reports the counterexample the unsplit search finds fi
   }
 }
 
-TEST_CASE("dpor refuses --jobs and --shard: its backtrack points depend on the whole search") {
-  const auto jobs = test::runCli({"run", "lock-order/abba", "--jobs", "2"});
-  CHECK(jobs.status == 2);
-  CHECK(jobs.err.find("--jobs: strategy dpor cannot be split") != std::string::npos);
-  const auto shard = test::runCli({"run", "lock-order/abba", "--shard", "1/2"});
-  CHECK(shard.status == 2);
-  CHECK(shard.err.find("--shard: strategy dpor cannot be split") != std::string::npos);
-  CHECK(test::runCli({"run", "lock-order/abba", "--jobs", "2", "--strategy", "dfs"}).status == 1);
+TEST_CASE("the sampling and bounded strategies refuse --jobs and --shard") {
+  for (const char* strategy : {"pb", "random", "pct"}) {
+    CAPTURE(strategy);
+    const auto jobs = test::runCli({"run", "lock-order/abba", "--strategy", strategy, "--jobs", "2"});
+    CHECK(jobs.status == 2);
+    CHECK(jobs.err.find("--jobs: strategy " + std::string(strategy) + " cannot be split") != std::string::npos);
+    const auto shard = test::runCli({"run", "lock-order/abba", "--strategy", strategy, "--shard", "1/2"});
+    CHECK(shard.status == 2);
+    CHECK(shard.err.find("--shard: strategy " + std::string(strategy) + " cannot be split") != std::string::npos);
+  }
+}
+
+TEST_CASE("the default strategy, dpor, splits: --jobs 2 finds the violation one job finds") {
+  const auto one = test::runCli({"run", "lock-order/abba"});
+  const auto two = test::runCli({"run", "lock-order/abba", "--jobs", "2"});
+  CHECK(one.status == 1);
+  CHECK(two.status == 1);
+  CHECK(test::runCli({"run", "lock-order/abba", "--shard", "2/2"}).status != 2);
 }
 
 TEST_CASE("a scenario error in one job ends the split search with that error") {

@@ -13,7 +13,8 @@ constexpr std::uint32_t kApcKey = 0x20000;
 
 }  // namespace
 
-DporStrategy::DporStrategy(Mode mode) : mode_(mode) {
+DporStrategy::DporStrategy(Mode mode, std::uint32_t expandedBranchings)
+    : mode_(mode), expandedBranchings_(expandedBranchings) {
   nodes_.reserve(256);
   spawnEvent_.assign(64, -1);
 }
@@ -64,6 +65,11 @@ DporStrategy::Node& DporStrategy::newNode(std::span<const Choice> options) {
   Node& node = nodes_[size_++];
   ++depth_;
   node.branch = options.front().kind == ChoiceKind::Branch;
+  node.branchingsBefore = 0;
+  if (size_ >= 2) {
+    const Node& above = nodes_[size_ - 2];
+    node.branchingsBefore = above.branchingsBefore + (above.options.size() >= 2 ? 1 : 0);
+  }
   node.chosen = 0;
   node.options.clear();
   node.sleep.clear();
@@ -81,9 +87,11 @@ DporStrategy::Node& DporStrategy::newNode(std::span<const Choice> options) {
     return node;
   }
   inheritSleep(node);
-  // Adversary and completion events are optional: every node tries all of them.
+  // Adversary and completion events are optional: every node tries all of them. Above a
+  // split search's cut every option is tried, so races need not reach there.
+  const bool expanded = node.branchingsBefore < expandedBranchings_;
   for (Option& option : node.options)
-    if (mode_ == Mode::SleepSetsOnly || option.choice.kind != ChoiceKind::Run)
+    if (mode_ == Mode::SleepSetsOnly || expanded || option.choice.kind != ChoiceKind::Run)
       option.status = kBacktrack;
   if (mode_ == Mode::SourceDpor) {
     for (Option& option : node.options) {

@@ -69,7 +69,8 @@ bool samples(const Settings& settings) { return settings.strategy == "random" ||
 
 void searchPart(const Scenario& scenario, const Settings& settings, SharedState& shared,
                 std::uint64_t index, std::uint64_t count, bool reportsProgress, PartResult& part) {
-  std::unique_ptr<Strategy> strategy = makeStrategy(settings);
+  std::unique_ptr<Strategy> strategy =
+      makeStrategy(settings, count > 1 ? PartitionedStrategy::kSplitDepth : 0);
   PartitionedStrategy* partition = nullptr;
   if (count > 1) {
     auto split = std::make_unique<PartitionedStrategy>(std::move(strategy), index, count);
@@ -166,7 +167,9 @@ const PartResult::Finding* earliest(const std::vector<PartResult>& parts,
 
 }  // namespace
 
-bool splittable(std::string_view strategy) noexcept { return strategy == "naive" || strategy == "dfs"; }
+bool splittable(std::string_view strategy) noexcept {
+  return strategy == "naive" || strategy == "dfs" || strategy == "dpor";
+}
 
 Exploration explore(const Scenario& scenario, const Settings& settings) {
   if (settings.jobs == 0) throw std::invalid_argument("jobs must be at least 1");
@@ -174,7 +177,7 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
     throw std::invalid_argument("shard index must be below the shard count");
   const std::uint64_t count = static_cast<std::uint64_t>(settings.shard.count) * settings.jobs;
   if (count > 1 && !splittable(settings.strategy))
-    throw std::invalid_argument("--jobs and --shard split the fixed search tree of strategies naive and dfs; "
+    throw std::invalid_argument("--jobs and --shard split the search tree of strategies naive, dfs and dpor; "
                                 "strategy '" + settings.strategy + "' cannot be split");
   (void)makeStrategy(settings);  // an unknown name fails before any thread starts
   SharedState shared;

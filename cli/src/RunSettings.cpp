@@ -35,12 +35,12 @@ Scenario parameterized(const Scenario& scenario, const Parameters& overrides) {
 
 namespace {
 
-// DPOR's backtrack points depend on what every part of the tree finds: only fixed trees split.
+// Only exhaustive tree searches split; pb runs bound by bound and random/pct sample.
 void requireSplittable(const Settings& settings, const char* option) {
   if (splittable(settings.strategy)) return;
   throw InputError(std::string(option) + ": strategy " + settings.strategy +
-                   " cannot be split (its backtrack points depend on what every part of the "
-                   "search finds); use --strategy dfs (sleep sets) or naive with --jobs and --shard");
+                   " cannot be split (only the exhaustive searches dpor, dfs and naive divide "
+                   "their tree); use one of those with --jobs and --shard");
 }
 
 }  // namespace

@@ -3,11 +3,15 @@
 #include "interlock/checker/Explorer.hpp"
 #include "interlock/checker/Strategy.hpp"
 
+#include <cstdint>
 #include <memory>
 
 namespace interlock {
 
 // Throws std::invalid_argument naming the accepted strategies for an unknown name.
-[[nodiscard]] std::unique_ptr<Strategy> makeStrategy(const Settings& settings);
+// `splitDepth` > 0 builds it for one part of a search split at that many branching points
+// (dpor then tries every option above the cut, so every part sees the same upper tree).
+[[nodiscard]] std::unique_ptr<Strategy> makeStrategy(const Settings& settings,
+                                                     std::uint32_t splitDepth = 0);
 
 }  // namespace interlock
