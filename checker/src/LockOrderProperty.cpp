@@ -5,21 +5,22 @@
 
 namespace interlock {
 
-void LockOrderProperty::ownership(const Execution& execution, std::vector<std::uint64_t>& owners) const {
-  owners.assign(execution.objects().size(), 0);
+std::uint64_t LockOrderProperty::ownership(const KernelObject& object) {
+  if (!object.isLock()) return 0;
   thread_local OwnerList list;  // 32 owners: too big to build afresh for every object of every step
-  for (const auto& object : execution.objects()) {
-    if (!object->isLock()) continue;
-    list.clear();
-    object->owners(list);
-    for (const Owner& owner : list) owners[object->id()] |= std::uint64_t{1} << owner.thread;
-  }
+  list.clear();
+  object.owners(list);
+  std::uint64_t threads = 0;
+  for (const Owner& owner : list) threads |= std::uint64_t{1} << owner.thread;
+  return threads;
 }
 
 void LockOrderProperty::beginExecution(Execution& execution) {
   edges_.clear();
   reported_ = false;
-  ownership(execution, held_);
+  held_.clear();
+  for (const auto& object : execution.objects()) held_.push_back(ownership(*object));
+  now_ = held_;
 }
 
 bool LockOrderProperty::path(ObjectId from, ObjectId to, std::vector<const Edge*>& out,
@@ -38,47 +39,67 @@ bool LockOrderProperty::path(ObjectId from, ObjectId to, std::vector<const Edge*
 
 void LockOrderProperty::afterStep(Execution& execution, const Choice& choice) {
   (void)choice;  // a hand-off gives a waiter ownership during another thread's step
-  ownership(execution, now_);
-  held_.resize(now_.size(), 0);
-  for (std::size_t x = 0; x < now_.size(); ++x) {
-    std::uint64_t gained = now_[x] & ~held_[x];
-    while (gained != 0 && !reported_) {
-      const auto thread = static_cast<ThreadId>(__builtin_ctzll(gained));
-      gained &= gained - 1;
-      const std::uint64_t bit = std::uint64_t{1} << thread;
-      for (std::size_t y = 0; y < now_.size() && !reported_; ++y) {
-        if (y == x || (held_[y] & now_[y] & bit) == 0) continue;
-        const Edge edge{static_cast<ObjectId>(y), static_cast<ObjectId>(x), thread};
-        const bool known = std::any_of(edges_.begin(), edges_.end(), [&](const Edge& e) {
-          return e.before == edge.before && e.after == edge.after;
-        });
-        if (known) continue;
-        // The new edge y -> x closes a cycle if x already reaches y.
-        std::vector<const Edge*> back;
-        std::vector<bool> seen(now_.size(), false);
-        edges_.push_back(edge);
-        if (!path(edge.after, edge.before, back, seen)) continue;
-        auto describe = [&](const Edge& e) {
-          return execution.thread(e.thread).name() + " takes " + execution.object(e.after).name() +
-                 " while holding " + execution.object(e.before).name();
-        };
-        std::string message = "lock-order cycle: " + describe(edges_.back());
-        Violation violation{.kind = ViolationKind::LockOrder, .rule = "LockOrderCycle", .code = 0x1001};
-        violation.objects.push_back(edge.before);
-        violation.threads.push_back(edge.thread);
-        for (const Edge* e : back) {
-          message += "; " + describe(*e);
-          violation.objects.push_back(e->before);
-          violation.threads.push_back(e->thread);
-        }
-        violation.message = message + ". Run concurrently, these paths deadlock";
-        violation.thread = thread;
-        reported_ = true;
-        execution.report(std::move(violation));
+  const auto objects = execution.objects();
+  // Objects created during the step (a work item's) start unowned.
+  if (held_.size() != objects.size()) {
+    held_.resize(objects.size(), 0);
+    now_.resize(objects.size(), 0);
+  }
+  changed_.clear();
+  const Footprint& footprint = execution.stepFootprint();
+  if (scan_ == Scan::All || footprint.global()) {
+    for (std::size_t x = 0; x < objects.size(); ++x) changed_.push_back(static_cast<ObjectId>(x));
+  } else {
+    // Ownership changes only on an object the step touches (the footprint over-approximates).
+    footprint.forEachObject([&](ObjectId x, bool written) {
+      if (written && x < objects.size()) changed_.push_back(x);
+    });
+    std::sort(changed_.begin(), changed_.end());  // edges in object order, as a full scan finds them
+  }
+  if (changed_.empty()) return;
+  for (ObjectId x : changed_) now_[x] = ownership(*objects[x]);
+  for (ObjectId x : changed_)
+    if (const std::uint64_t gain = now_[x] & ~held_[x]; gain != 0 && !reported_) gained(execution, x, gain);
+  for (ObjectId x : changed_) held_[x] = now_[x];
+}
+
+// `threads` came to own x in this step: each lock they held before and still hold precedes x.
+void LockOrderProperty::gained(Execution& execution, ObjectId x, std::uint64_t threads) {
+  while (threads != 0 && !reported_) {
+    const auto thread = static_cast<ThreadId>(__builtin_ctzll(threads));
+    threads &= threads - 1;
+    const std::uint64_t bit = std::uint64_t{1} << thread;
+    for (std::size_t y = 0; y < now_.size() && !reported_; ++y) {
+      if (y == x || (held_[y] & now_[y] & bit) == 0) continue;
+      const Edge edge{static_cast<ObjectId>(y), x, thread};
+      const bool known = std::any_of(edges_.begin(), edges_.end(), [&](const Edge& e) {
+        return e.before == edge.before && e.after == edge.after;
+      });
+      if (known) continue;
+      // The new edge y -> x closes a cycle if x already reaches y.
+      std::vector<const Edge*> back;
+      std::vector<bool> seen(now_.size(), false);
+      edges_.push_back(edge);
+      if (!path(edge.after, edge.before, back, seen)) continue;
+      auto describe = [&](const Edge& e) {
+        return execution.thread(e.thread).name() + " takes " + execution.object(e.after).name() +
+               " while holding " + execution.object(e.before).name();
+      };
+      std::string message = "lock-order cycle: " + describe(edges_.back());
+      Violation violation{.kind = ViolationKind::LockOrder, .rule = "LockOrderCycle", .code = 0x1001};
+      violation.objects.push_back(edge.before);
+      violation.threads.push_back(edge.thread);
+      for (const Edge* e : back) {
+        message += "; " + describe(*e);
+        violation.objects.push_back(e->before);
+        violation.threads.push_back(e->thread);
       }
+      violation.message = message + ". Run concurrently, these paths deadlock";
+      violation.thread = thread;
+      reported_ = true;
+      execution.report(std::move(violation));
     }
   }
-  held_.swap(now_);
 }
 
 }  // namespace interlock

@@ -86,20 +86,25 @@ Thread& Execution::currentThread() {
 }
 
 void Execution::addThread(ThreadSpec spec) {
-  checkName(spec.name, "thread");
-  for (const auto& t : threads_)
-    if (t->name() == spec.name) throw ScenarioError("two threads are named '" + spec.name + "'");
+  if (checkNames_) {
+    checkName(spec.name, "thread");
+    for (const auto& t : threads_)
+      if (t->name() == spec.name) throw ScenarioError("two threads are named '" + spec.name + "'");
+  }
   if (!spec.body) throw ScenarioError("thread '" + spec.name + "' has no body");
   if (threads_.size() >= 64) throw ScenarioError("a scenario may have at most 64 threads");
   auto id = static_cast<ThreadId>(threads_.size());
+  suspendable_ += spec.suspendable ? 1 : 0;
   threads_.push_back(std::make_unique<Thread>(id, std::move(spec)));
 }
 
 void Execution::addApc(std::string name, const std::string& target, ApcKind kind,
                        std::function<void()> routine) {
-  checkName(name, "APC");
-  for (const ApcSpec& apc : apcs_)
-    if (apc.name == name) throw ScenarioError("two APCs are named '" + name + "'");
+  if (checkNames_) {
+    checkName(name, "APC");
+    for (const ApcSpec& apc : apcs_)
+      if (apc.name == name) throw ScenarioError("two APCs are named '" + name + "'");
+  }
   if (!routine) throw ScenarioError("APC '" + name + "' has no routine");
   if (apcs_.size() >= 16) throw ScenarioError("a scenario may declare at most 16 APCs");
   for (const auto& thread : threads_) {
@@ -132,9 +137,11 @@ ThreadId Execution::spawnThread(ThreadSpec spec) {
 }
 
 void Execution::addObject(std::unique_ptr<KernelObject> object, std::string name) {
-  checkName(name, "object");
-  for (const auto& o : objects_)
-    if (o->name() == name) throw ScenarioError("two objects are named '" + name + "'");
+  if (checkNames_) {
+    checkName(name, "object");
+    for (const auto& o : objects_)
+      if (o->name() == name) throw ScenarioError("two objects are named '" + name + "'");
+  }
   if (objects_.size() >= kThreadObjectBase) throw ScenarioError("too many objects");
   object->attach(static_cast<ObjectId>(objects_.size()), std::move(name));
   objects_.push_back(std::move(object));
@@ -171,7 +178,15 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
 
   Setup setup(*this, &scenario.parameters);
   if (!scenario.setup) throw ScenarioError("scenario '" + scenario.name + "' has no setup");
+  // Setup is deterministic: names checked once per scenario hold for its later runs (quadratic
+  // in the objects, it cost more than the steps of a 128-object program).
+  checkNames_ = &scenario != namesChecked_ || scenario.name != namesCheckedFor_;
   scenario.setup(setup);
+  if (checkNames_) {
+    namesChecked_ = &scenario;
+    namesCheckedFor_ = scenario.name;
+  }
+  checkNames_ = true;  // threads spawned while it runs are checked as they come
   startThreads();
   for (Monitor* monitor : monitors_) monitor->beginExecution(*this);
 
@@ -190,6 +205,7 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
     const Choice choice = options_[index];
     result_.schedule.push_back(choice);
     ++result_.choicePoints;
+    stepFootprint_ = footprintOf(choice);
     apply(choice);
     ++result_.steps;
     for (Monitor* monitor : monitors_) {
@@ -237,6 +253,7 @@ void Execution::collectOptions() {
   options_.clear();
   for (const auto& thread : threads_)
     if (thread->runnable()) options_.push_back(Choice{ChoiceKind::Run, thread->id()});
+  if (apcs_.empty() && suspendable_ == 0) return;  // no adversary: only threads move
   // The environment's own APCs (I/O completion) always happen eventually: progress choices.
   for (std::size_t i = 0; i < apcs_.size(); ++i)
     if (apcs_[i].environment && !apcQueued_[i] && !threads_[apcs_[i].target]->terminated())
@@ -585,6 +602,7 @@ void Execution::teardown() {
     current_ = nullptr;
   }
   threads_.clear();
+  suspendable_ = 0;
   objects_.clear();
   apcs_.clear();
   apcQueued_.clear();

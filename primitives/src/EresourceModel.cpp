@@ -15,6 +15,7 @@ bool ERESOURCE::exclusivelyOwned() const noexcept {
 
 void ERESOURCE::owners(OwnerList& out) const {
   if (exclusiveOwner != kNoThread) out.add(Owner{exclusiveOwner, true, exclusiveCount});
+  if (sharedOwners == 0) return;  // no shared entry, so no thread's count is set
   // Four threads at a time: checkers read owners after every step, and most counts are zero.
   static_assert(kMaxThreads % 4 == 0);
   for (std::size_t base = 0; base < sharedCount.size(); base += 4) {

@@ -10,6 +10,7 @@ namespace interlock::wdm {
 
 void EX_PUSH_LOCK::owners(OwnerList& out) const {
   if (exclusiveOwner != kNoThread) out.add(Owner{exclusiveOwner, true, 1});
+  if (sharedOwners == 0) return;  // read after every step: skip the table when it is empty
   for (std::size_t t = 0; t < sharedCount.size(); ++t)
     if (sharedCount[t] != 0) out.add(Owner{static_cast<ThreadId>(t), false, sharedCount[t]});
 }

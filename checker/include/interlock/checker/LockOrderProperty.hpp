@@ -14,6 +14,13 @@ namespace interlock {
 
 class LockOrderProperty final : public Monitor {
  public:
+  // Which objects' owners are read again after a step.
+  enum class Scan : std::uint8_t {
+    Touched,  // those the step's footprint names (Execution::stepFootprint): the fast default
+    All,      // every object, every step: the reference the fast scan is tested against
+  };
+  explicit LockOrderProperty(Scan scan = Scan::Touched) : scan_(scan) {}
+
   void beginExecution(Execution& execution) override;
   void afterStep(Execution& execution, const Choice& choice) override;
 
@@ -23,13 +30,17 @@ class LockOrderProperty final : public Monitor {
     ObjectId after;
     ThreadId thread;
   };
-  void ownership(const Execution& execution, std::vector<std::uint64_t>& owners) const;
+  // Bit t set when thread t owns `object` (0 for objects that are not locks).
+  [[nodiscard]] static std::uint64_t ownership(const KernelObject& object);
+  void gained(Execution& execution, ObjectId x, std::uint64_t threads);
   // A path after -> ... -> before through recorded edges, as the edges taken.
   [[nodiscard]] bool path(ObjectId from, ObjectId to, std::vector<const Edge*>& out,
                           std::vector<bool>& seen) const;
 
-  std::vector<std::uint64_t> held_;  // per object: bit t set when thread t owns it
-  std::vector<std::uint64_t> now_;
+  Scan scan_;
+  std::vector<std::uint64_t> held_;  // per object, before the step
+  std::vector<std::uint64_t> now_;   // per object, after it (equal to held_ between steps)
+  std::vector<ObjectId> changed_;    // objects re-read this step
   std::vector<Edge> edges_;
   bool reported_ = false;
 };

@@ -91,6 +91,8 @@ class Execution {
   // Whether runs keep their events (the story a counterexample tells). A search does not need
   // them: it replays the schedule it reports, events on, at the end.
   void recordEvents(bool on) noexcept { recordEvents_ = on; }
+  // Whether record() keeps anything now: callers skip building events nobody reads.
+  [[nodiscard]] bool recordsEvents() const noexcept { return recordEvents_ && !tearingDown_; }
 
   // --- for primitives, on the current thread's fiber ---
   [[nodiscard]] static Execution& current();
@@ -125,6 +127,9 @@ class Execution {
   [[nodiscard]] const ExecutionResult& result() const noexcept { return result_; }
   // What taking `choice` now may touch (partial-order reduction's dependency relation).
   [[nodiscard]] Footprint footprintOf(const Choice& choice) const;
+  // footprintOf the step just taken, as it was before the step: in Monitor::afterStep, the
+  // only objects whose state (ownership included) the step can have changed.
+  [[nodiscard]] const Footprint& stepFootprint() const noexcept { return stepFootprint_; }
 
   // --- views for properties ---
   [[nodiscard]] std::span<const std::unique_ptr<Thread>> threads() const noexcept { return threads_; }
@@ -166,16 +171,21 @@ class Execution {
   std::vector<bool> apcQueued_;
   std::uint32_t apcsUsed_ = 0;
   std::vector<Choice> options_;
+  Footprint stepFootprint_;
   ExecutionResult result_;
   const Bounds* bounds_ = nullptr;
   ChoiceSource* chooser_ = nullptr;
   std::span<Monitor* const> monitors_;
   Thread* current_ = nullptr;
   std::uint32_t suspensions_ = 0;
+  std::uint32_t suspendable_ = 0;  // threads the adversary may suspend
   bool terminal_ = false;
   bool tearingDown_ = false;
   bool recordEvents_ = true;
   std::string fiberError_;  // a scenario thread threw: reported after the execution
+  bool checkNames_ = true;
+  const Scenario* namesChecked_ = nullptr;  // whose setup passed the name checks last
+  std::string namesCheckedFor_;
 };
 
 }  // namespace interlock

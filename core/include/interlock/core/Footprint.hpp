@@ -27,6 +27,12 @@ class Footprint {
   [[nodiscard]] bool touches(ObjectId object) const noexcept;
   // Dependent: a common object that at least one of the two writes (reads commute).
   [[nodiscard]] bool conflictsWith(const Footprint& other) const noexcept;
+  // Calls f(object, written) for each real object (thread pseudo-objects left out).
+  template <class F>
+  void forEachObject(F&& f) const {
+    for (std::uint8_t i = 0; i < size_; ++i)
+      if (entries_[i].object < kThreadObjectBase) f(entries_[i].object, entries_[i].write);
+  }
 
  private:
   struct Entry {
