@@ -18,8 +18,8 @@ std::uint64_t LockOrderProperty::ownership(const KernelObject& object) {
 void LockOrderProperty::beginExecution(Execution& execution) {
   edges_.clear();
   reported_ = false;
-  held_.clear();
-  for (const auto& object : execution.objects()) held_.push_back(ownership(*object));
+  held_.assign(execution.objects().size(), 0);
+  for (ObjectId lock : execution.locks()) held_[lock] = ownership(execution.object(lock));
   now_ = held_;
 }
 

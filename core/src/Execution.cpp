@@ -144,6 +144,7 @@ void Execution::addObject(std::unique_ptr<KernelObject> object, std::string name
   }
   if (objects_.size() >= kThreadObjectBase) throw ScenarioError("too many objects");
   object->attach(static_cast<ObjectId>(objects_.size()), std::move(name));
+  if (object->isLock()) locks_.push_back(object->id());
   objects_.push_back(std::move(object));
 }
 
@@ -450,8 +451,8 @@ void Execution::stopCurrentThread() {
 void Execution::exitChecks(Thread& thread) {
   current_ = &thread;
   // Mutexes are run down before the region checks (ReactOS PspExitThread: KeRundownThread first).
-  for (const auto& object : objects_)
-    if (auto stop = object->heldAtExit(thread)) report(std::move(*stop));
+  for (ObjectId lock : locks_)
+    if (auto stop = objects_[lock]->heldAtExit(thread)) report(std::move(*stop));
   const bool userReturn = thread.spec().kind == ThreadKind::SystemCall;
   const bool worker = thread.spec().kind == ThreadKind::Worker;
   if (worker && thread.irql != kPassiveLevel) {
@@ -486,9 +487,9 @@ void Execution::exitChecks(Thread& thread) {
       report(Violation{.kind = ViolationKind::BugCheck, .rule = "KERNEL_APC_PENDING_DURING_EXIT",
                        .code = 0x20, .message = "system thread exited with " + counts});
   }
-  OwnerList owners;
-  for (const auto& object : objects_) {
-    if (!object->isLock()) continue;
+  OwnerList& owners = exitOwners_;
+  for (ObjectId lock : locks_) {
+    const KernelObject* object = objects_[lock].get();
     owners.clear();
     object->owners(owners);
     if (!owners.contains(thread.id())) continue;
@@ -604,6 +605,7 @@ void Execution::teardown() {
   threads_.clear();
   suspendable_ = 0;
   objects_.clear();
+  locks_.clear();
   apcs_.clear();
   apcQueued_.clear();
 }

@@ -4,7 +4,9 @@
 #include "interlock/primitives/wdm.hpp"
 #include "interlock/scenarios/Bench.hpp"
 
+#include <charconv>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,7 +29,15 @@ int sizeParam(const Setup& s, const char* name, std::int64_t min, std::int64_t m
   return static_cast<int>(value);
 }
 
-std::string indexed(const char* base, int i) { return std::string(base) + "." + std::to_string(i); }
+// "base.i", built in one piece: a setup runs once per execution, for every object.
+std::string indexed(const char* base, int i) {
+  char digits[16];
+  const auto end = std::to_chars(digits, digits + sizeof digits, i).ptr;
+  std::string name(base);
+  name += '.';
+  name.append(digits, end);
+  return name;
+}
 
 template <typename T>
 std::vector<T*> makeArray(Setup& s, const char* base, int count) {
@@ -35,6 +45,12 @@ std::vector<T*> makeArray(Setup& s, const char* base, int count) {
   array.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) array.push_back(&s.make<T>(indexed(base, i)));
   return array;
+}
+
+// Shared by every thread of one execution: each captures a pointer, not a copy of the array.
+template <typename T>
+std::shared_ptr<const std::vector<T*>> makeSharedArray(Setup& s, const char* base, int count) {
+  return std::make_shared<const std::vector<T*>>(makeArray<T>(s, base, count));
 }
 
 std::vector<ERESOURCE*> makeResources(Setup& s, const char* base, int count) {
@@ -99,15 +115,15 @@ Scenario lastZero() {
       kBenchBounds,
       [](Setup& s) {
         const int n = sizeParam(s, "n", 1, 1000);
-        const std::vector<Shared<int>*> array = makeArray<Shared<int>>(s, "array", n + 1);
+        const auto array = makeSharedArray<Shared<int>>(s, "array", n + 1);
         s.systemThread("reader", [array, n] {
           // array[0] is never written, so the scan stops at 0 at the latest.
-          for (int i = n; array[static_cast<std::size_t>(i)]->load() != 0; --i) {
+          for (int i = n; (*array)[static_cast<std::size_t>(i)]->load() != 0; --i) {
           }
         });
         for (int j = 1; j <= n; ++j)
           s.systemThread(indexed("writer", j), [array, j] {
-            const auto at = [&array](int k) { return array[static_cast<std::size_t>(k)]; };
+            const auto at = [&array](int k) { return (*array)[static_cast<std::size_t>(k)]; };
             at(j)->store(at(j - 1)->load() + 1);
           });
       },
@@ -161,9 +177,10 @@ Scenario indexer() {
       kBenchBounds,
       [](Setup& s) {
         const int n = sizeParam(s, "n", 1, 256);
-        const std::vector<Shared<LONG>*> table = makeArray<Shared<LONG>>(s, "table", kIndexerSize);
+        const auto shared = makeSharedArray<Shared<LONG>>(s, "table", kIndexerSize);
         for (int tid = 0; tid < n; ++tid)
-          s.systemThread(indexed("t", tid), [table, tid] {
+          s.systemThread(indexed("t", tid), [shared, tid] {
+            const std::vector<Shared<LONG>*>& table = *shared;
             for (int m = 1; m <= kIndexerMessages; ++m) {
               const LONG w = m * 11 + tid;
               auto h = static_cast<std::size_t>((w * 7) % kIndexerSize);
@@ -196,12 +213,19 @@ Scenario fileSystem() {
       kBenchBounds,
       [](Setup& s) {
         const int n = sizeParam(s, "n", 1, 256);
-        const std::vector<ERESOURCE*> inodeLocks = makeResources(s, "locki", kInodes);
-        const std::vector<Shared<int>*> inode = makeArray<Shared<int>>(s, "inode", kInodes);
-        const std::vector<ERESOURCE*> blockLocks = makeResources(s, "lockb", kBlocks);
-        const std::vector<Shared<int>*> busy = makeArray<Shared<int>>(s, "busy", kBlocks);
+        struct Disk {
+          std::vector<ERESOURCE*> inodeLocks;
+          std::vector<Shared<int>*> inode;
+          std::vector<ERESOURCE*> blockLocks;
+          std::vector<Shared<int>*> busy;
+        };
+        auto disk = std::make_shared<const Disk>(Disk{makeResources(s, "locki", kInodes),
+                                                      makeArray<Shared<int>>(s, "inode", kInodes),
+                                                      makeResources(s, "lockb", kBlocks),
+                                                      makeArray<Shared<int>>(s, "busy", kBlocks)});
         for (int tid = 0; tid < n; ++tid)
-          s.systemThread(indexed("t", tid), [=] {
+          s.systemThread(indexed("t", tid), [disk, tid] {
+            const auto& [inodeLocks, inode, blockLocks, busy] = *disk;
             const auto i = static_cast<std::size_t>(tid % kInodes);
             KeEnterCriticalRegion();
             acquire(inodeLocks[i]);

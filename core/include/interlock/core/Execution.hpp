@@ -138,6 +138,8 @@ class Execution {
   }
   [[nodiscard]] const Thread& thread(ThreadId id) const { return *threads_.at(id); }
   [[nodiscard]] const KernelObject& object(ObjectId id) const { return *objects_.at(id); }
+  // The objects that are locks (KernelObject::isLock), in id order.
+  [[nodiscard]] std::span<const ObjectId> locks() const noexcept { return locks_; }
   [[nodiscard]] const std::deque<ApcSpec>& apcs() const noexcept { return apcs_; }
   [[nodiscard]] std::uint32_t step() const noexcept { return result_.steps; }
   [[nodiscard]] bool ended() const noexcept { return terminal_; }
@@ -167,6 +169,8 @@ class Execution {
   StackPool& stacks_;
   std::vector<std::unique_ptr<Thread>> threads_;
   std::vector<std::unique_ptr<KernelObject>> objects_;
+  std::vector<ObjectId> locks_;
+  OwnerList exitOwners_;  // scratch for exitChecks: 32 owners are too many to clear per exit
   std::deque<ApcSpec> apcs_;  // stable: an APC routine may add one (I/O it issues)
   std::vector<bool> apcQueued_;
   std::uint32_t apcsUsed_ = 0;

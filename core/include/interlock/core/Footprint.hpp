@@ -39,7 +39,7 @@ class Footprint {
     ObjectId object;
     bool write;
   };
-  std::array<Entry, kCapacity> entries_{};
+  std::array<Entry, kCapacity> entries_;  // only [0, size_) is read: no need to clear it
   std::uint8_t size_ = 0;
   bool global_ = false;
 };
