@@ -3,6 +3,7 @@
 // reports.
 #include "CliSupport.hpp"
 #include "interlock/checker/Explorer.hpp"
+#include "interlock/checker/PartitionedStrategy.hpp"
 #include "interlock/cli/Cli.hpp"
 
 #include <doctest/doctest.h>
@@ -71,6 +72,32 @@ TEST_CASE("the shards of a search together run exactly its executions") {
       if (count <= 3) CHECK(nonEmpty == count);  // the cut makes enough subtrees to share
     }
   }
+}
+
+TEST_CASE("shards running different numbers of jobs still cover the search exactly once") {
+  const Catalogue catalogue = cli::builtinCatalogue();
+  const Scenario scenario = withParameters(*catalogue.find("bench/locked-counter"), {{"rounds", "2"}});
+  for (const std::string strategy : {"naive", "dpor"}) {
+    CAPTURE(strategy);
+    const Exploration whole = search(scenario, strategy, 1);
+    std::uint64_t executions = 0;
+    for (std::uint32_t index = 0; index < 3; ++index) {
+      const Exploration part = search(scenario, strategy, index + 1, Shard{index, 3});  // 1, 2, 3 jobs
+      CHECK(part.verdict.result == Result::Pass);
+      executions += part.stats.executions;
+    }
+    CHECK(executions == whole.stats.executions);
+  }
+}
+
+TEST_CASE("the jobs of one process share its subtrees out as they reach them") {
+  SubtreeClaims claims;
+  // Two jobs walk the same subtrees in order; whoever reaches one first takes it.
+  CHECK(claims.claim(0));       // job A takes subtree 0
+  CHECK_FALSE(claims.claim(0)); // job B arrives at 0: taken, it moves on
+  CHECK(claims.claim(1));       // B takes 1 while A still works on 0
+  CHECK_FALSE(claims.claim(1)); // A, done with 0, finds 1 taken
+  CHECK(claims.claim(2));
 }
 
 TEST_CASE("a split search reports the counterexample the unsplit search finds first") {

@@ -13,8 +13,8 @@ constexpr std::uint32_t kApcKey = 0x20000;
 
 }  // namespace
 
-DporStrategy::DporStrategy(Mode mode, std::uint32_t expandedBranchings)
-    : mode_(mode), expandedBranchings_(expandedBranchings) {
+DporStrategy::DporStrategy(Mode mode, std::uint64_t expandedProduct)
+    : mode_(mode), expandedProduct_(expandedProduct) {
   nodes_.reserve(256);
   spawnEvent_.assign(64, -1);
 }
@@ -65,10 +65,11 @@ DporStrategy::Node& DporStrategy::newNode(std::span<const Choice> options) {
   Node& node = nodes_[size_++];
   ++depth_;
   node.branch = options.front().kind == ChoiceKind::Branch;
-  node.branchingsBefore = 0;
+  node.productBefore = 1;
   if (size_ >= 2) {
     const Node& above = nodes_[size_ - 2];
-    node.branchingsBefore = above.branchingsBefore + (above.options.size() >= 2 ? 1 : 0);
+    constexpr std::uint64_t kCap = std::uint64_t{1} << 40;  // past any cut: stop multiplying
+    node.productBefore = std::min(kCap, above.productBefore * std::max<std::uint64_t>(1, above.options.size()));
   }
   node.chosen = 0;
   node.options.clear();
@@ -89,7 +90,7 @@ DporStrategy::Node& DporStrategy::newNode(std::span<const Choice> options) {
   inheritSleep(node);
   // Adversary and completion events are optional: every node tries all of them. Above a
   // split search's cut every option is tried, so races need not reach there.
-  const bool expanded = node.branchingsBefore < expandedBranchings_;
+  const bool expanded = node.productBefore < expandedProduct_;
   for (Option& option : node.options)
     if (mode_ == Mode::SleepSetsOnly || expanded || option.choice.kind != ChoiceKind::Run)
       option.status = kBacktrack;

@@ -60,20 +60,25 @@ struct PartResult {
 // What the parts of one search share.
 struct SharedState {
   std::chrono::steady_clock::time_point start;
-  std::atomic<std::uint64_t> executions{0};
-  std::atomic<std::uint64_t> firstFound{std::numeric_limits<std::uint64_t>::max()};
+  // On a cache line of its own: the parts add to it while they read the flags below.
+  alignas(64) std::atomic<std::uint64_t> executions{0};
+  alignas(64) std::atomic<std::uint64_t> firstFound{std::numeric_limits<std::uint64_t>::max()};
   std::atomic<bool> stop{false};  // the budget or the time limit ran out
+  SubtreeClaims claims;           // this shard's subtrees, shared out among its jobs
 };
 
 bool samples(const Settings& settings) { return settings.strategy == "random" || settings.strategy == "pct"; }
 
 void searchPart(const Scenario& scenario, const Settings& settings, SharedState& shared,
-                std::uint64_t index, std::uint64_t count, bool reportsProgress, PartResult& part) {
+                bool reportsProgress, PartResult& part) {
+  const std::uint64_t count = static_cast<std::uint64_t>(settings.shard.count) * settings.jobs;
   std::unique_ptr<Strategy> strategy =
-      makeStrategy(settings, count > 1 ? PartitionedStrategy::kSplitDepth : 0);
+      makeStrategy(settings, count > 1 ? PartitionedStrategy::kCutProduct : 0);
   PartitionedStrategy* partition = nullptr;
   if (count > 1) {
-    auto split = std::make_unique<PartitionedStrategy>(std::move(strategy), index, count);
+    auto split = std::make_unique<PartitionedStrategy>(std::move(strategy), settings.shard.index,
+                                                       settings.shard.count,
+                                                       settings.jobs > 1 ? &shared.claims : nullptr);
     partition = split.get();
     strategy = std::move(split);
   }
@@ -83,6 +88,9 @@ void searchPart(const Scenario& scenario, const Settings& settings, SharedState&
   DefaultProperties properties;
   Stats& stats = part.stats;
   auto lastProgress = shared.start;
+  // Parts publish their count every 64 executions (one part: every one, so budgets are exact).
+  const std::uint64_t publishEvery = settings.jobs > 1 ? 64 : 1;
+  std::uint64_t unpublished = 0;
   auto elapsed = [&](auto now) { return std::chrono::duration<double>(now - shared.start).count(); };
   do {
     if (shared.stop.load(std::memory_order_relaxed)) break;
@@ -96,7 +104,10 @@ void searchPart(const Scenario& scenario, const Settings& settings, SharedState&
     // An execution cut by its sleep set repeats an earlier one: counted apart.
     if (result.ending != Ending::Abandoned) {
       ++stats.executions;
-      shared.executions.fetch_add(1, std::memory_order_relaxed);
+      if (++unpublished == publishEvery) {
+        shared.executions.fetch_add(unpublished, std::memory_order_relaxed);
+        unpublished = 0;
+      }
     } else {
       ++stats.sleepSetBlocked;
     }
@@ -149,6 +160,7 @@ void searchPart(const Scenario& scenario, const Settings& settings, SharedState&
       }
     }
   } while (strategy->nextExecution());
+  shared.executions.fetch_add(unpublished, std::memory_order_relaxed);
   const Reduction reduction = strategy->reduction();
   // Split searches count the choice points above the cut once per part.
   stats.alternativesSkipped = reduction.alternativesSkipped;
@@ -183,9 +195,8 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
   SharedState shared;
   shared.start = std::chrono::steady_clock::now();
   std::vector<PartResult> parts(settings.jobs);
-  const std::uint64_t first = static_cast<std::uint64_t>(settings.shard.index) * settings.jobs;
   if (settings.jobs == 1) {
-    searchPart(scenario, settings, shared, first, count, true, parts[0]);
+    searchPart(scenario, settings, shared, true, parts[0]);
   } else {
     // std::async carries a worker's exception to get(); the others stop at their next execution.
     std::vector<std::future<void>> workers;
@@ -193,7 +204,7 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
     for (unsigned job = 0; job < settings.jobs; ++job)
       workers.push_back(std::async(std::launch::async, [&, job] {
         try {
-          searchPart(scenario, settings, shared, first + job, count, job == 0, parts[job]);
+          searchPart(scenario, settings, shared, job == 0, parts[job]);
         } catch (const std::exception&) {
           shared.stop = true;
           throw;

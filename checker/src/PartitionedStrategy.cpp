@@ -2,15 +2,16 @@
 
 namespace interlock {
 
-PartitionedStrategy::PartitionedStrategy(std::unique_ptr<Strategy> inner, std::uint64_t index,
-                                         std::uint64_t count, std::uint32_t splitDepth)
-    : inner_(std::move(inner)), index_(index), count_(count), splitDepth_(splitDepth) {
-  prefix_.reserve(splitDepth);
-  previous_.reserve(splitDepth);
+PartitionedStrategy::PartitionedStrategy(std::unique_ptr<Strategy> inner, std::uint64_t shard,
+                                         std::uint64_t shards, SubtreeClaims* claims,
+                                         std::uint64_t cutProduct)
+    : inner_(std::move(inner)), shard_(shard), shards_(shards), claims_(claims), cutProduct_(cutProduct) {
+  prefix_.reserve(64);
+  previous_.reserve(64);
 }
 
 void PartitionedStrategy::beginExecution(const Execution& execution) {
-  branchings_ = 0;
+  product_ = 1;
   prefix_.clear();
   decided_ = false;
   owned_ = true;
@@ -23,21 +24,24 @@ void PartitionedStrategy::enterSubtree() {
   if (subtree_ == 0 || prefix_ != previous_) {
     ++subtree_;
     previous_ = prefix_;
+    const std::uint64_t k = subtree_ - 1;
+    subtreeOwned_ = k % shards_ == shard_ && (claims_ == nullptr || claims_->claim(k / shards_));
   }
-  owned_ = (subtree_ - 1) % count_ == index_;
+  owned_ = subtreeOwned_;
 }
 
 std::size_t PartitionedStrategy::choose(std::span<const Choice> options) {
   const std::size_t index = inner_->choose(options);
   if (decided_ || options.size() < 2 || index == kAbandon) return index;
   prefix_.push_back(static_cast<std::uint32_t>(index));
-  if (++branchings_ < splitDepth_) return index;
+  product_ *= options.size();  // options.size() <= 64 + APCs, so below cutProduct it cannot overflow
+  if (product_ < cutProduct_) return index;
   enterSubtree();
   return owned_ ? index : kAbandon;
 }
 
 bool PartitionedStrategy::ownsLastExecution() {
-  // A short execution (fewer branching points than the cut) is a subtree of its own.
+  // A short execution (its product never reached the cut) is a subtree of its own.
   if (!decided_) {
     prefix_.push_back(0xFFFFFFFF);
     enterSubtree();

@@ -18,10 +18,10 @@ constexpr std::array<std::string_view, 6> kStrategies{"dpor", "dfs", "naive", "p
 
 std::span<const std::string_view> strategyNames() noexcept { return kStrategies; }
 
-std::unique_ptr<Strategy> makeStrategy(const Settings& settings, std::uint32_t splitDepth) {
+std::unique_ptr<Strategy> makeStrategy(const Settings& settings, std::uint64_t cutProduct) {
   const std::string& name = settings.strategy;
   if (name == "naive") return std::make_unique<DfsStrategy>();
-  if (name == "dpor") return std::make_unique<DporStrategy>(DporStrategy::Mode::SourceDpor, splitDepth);
+  if (name == "dpor") return std::make_unique<DporStrategy>(DporStrategy::Mode::SourceDpor, cutProduct);
   if (name == "dfs") return std::make_unique<DporStrategy>(DporStrategy::Mode::SleepSetsOnly);
   if (name == "pb") return std::make_unique<PreemptionBoundedStrategy>(settings.preemptions);
   if (name == "random") return std::make_unique<RandomStrategy>(settings.seed, settings.maxExecutions);

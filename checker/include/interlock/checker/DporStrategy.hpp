@@ -18,10 +18,10 @@ namespace interlock {
 class DporStrategy final : public Strategy {
  public:
   enum class Mode : std::uint8_t { SourceDpor, SleepSetsOnly };
-  // `expandedBranchings` > 0: the first that many branching choice points of every path try
-  // every option (no reduction there), so the upper tree does not depend on what the subtrees
-  // find and a split search (PartitionedStrategy with the same cut) can share it out.
-  explicit DporStrategy(Mode mode, std::uint32_t expandedBranchings = 0);
+  // `expandedProduct` > 0: choice points above the cut (where the product of the option counts
+  // along the path reaches it) try every option, so the upper tree does not depend on what the
+  // subtrees find and a split search (PartitionedStrategy with the same cut) can share it out.
+  explicit DporStrategy(Mode mode, std::uint64_t expandedProduct = 0);
 
   void beginExecution(const Execution& execution) override;
   [[nodiscard]] std::size_t choose(std::span<const Choice> options) override;
@@ -46,7 +46,7 @@ class DporStrategy final : public Strategy {
   };
   struct Node {
     bool branch = false;        // a model-internal alternative inside the running step
-    std::uint32_t branchingsBefore = 0;  // nodes above it with two or more options
+    std::uint64_t productBefore = 1;  // of the option counts of the nodes above it (capped)
     std::uint32_t chosen = 0;
     std::vector<Option> options;
     std::vector<Sleeper> sleep;  // threads asleep on entry (schedule nodes only)
@@ -61,7 +61,7 @@ class DporStrategy final : public Strategy {
   [[nodiscard]] std::uint32_t procOf(const Choice& choice) const noexcept;
 
   Mode mode_;
-  std::uint32_t expandedBranchings_;
+  std::uint64_t expandedProduct_;
   const Execution* execution_ = nullptr;
   std::vector<Node> nodes_;  // reused: nodes past size_ keep their capacity
   std::size_t size_ = 0;     // nodes on the current path

@@ -1,23 +1,45 @@
 #pragma once
-// A deterministic part of a tree search, for --jobs and --shard: the search tree is cut at
-// its first `splitDepth` branching choice points; the k-th distinct prefix (in the inner
-// strategy's order) belongs to part k mod count. Executions below other parts' prefixes are
-// abandoned at the cut, so no part runs them. Needs an inner strategy whose tree does not
-// depend on what other parts found (naive and sleep-set dfs; not dpor, whose backtrack sets do).
+// A deterministic part of a tree search, for --jobs and --shard. Every path is cut where the
+// product of the option counts of its choice points first reaches `cutProduct`; the choices
+// made up to there name its subtree. Subtrees are numbered in the inner strategy's order
+// (every part walks the same upper tree) and the k-th belongs to shard k mod shards. Within a
+// shard, the jobs of one process share its subtrees out as they reach them (SubtreeClaims): a
+// job that finishes a big subtree early takes the next one, so the jobs stay busy. Executions
+// below other parts' subtrees are abandoned at the cut. Needs an inner strategy whose upper
+// tree does not depend on what other parts find (naive, sleep-set dfs, and dpor built with the
+// same cut: DporStrategy's expandedProduct).
 #include "interlock/checker/Strategy.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
 namespace interlock {
 
+// The subtrees of one shard, claimed in order by the jobs that share them.
+class SubtreeClaims {
+ public:
+  // True for the one job that reaches the shard's n-th subtree first. Every job walks the
+  // subtrees in the same order and tries each, so n is never past the next unclaimed one.
+  [[nodiscard]] bool claim(std::uint64_t n) noexcept {
+    std::uint64_t expected = n;
+    return next_.compare_exchange_strong(expected, n + 1, std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<std::uint64_t> next_{0};
+};
+
 class PartitionedStrategy final : public Strategy {
  public:
-  static constexpr std::uint32_t kSplitDepth = 8;
+  // About a thousand subtrees: enough to share out evenly, few enough that walking the
+  // others' costs little (each part runs every upper path once, up to its cut).
+  static constexpr std::uint64_t kCutProduct = 1024;
 
-  PartitionedStrategy(std::unique_ptr<Strategy> inner, std::uint64_t index, std::uint64_t count,
-                      std::uint32_t splitDepth = kSplitDepth);
+  // `claims` nullptr: this part alone runs its shard's subtrees.
+  PartitionedStrategy(std::unique_ptr<Strategy> inner, std::uint64_t shard, std::uint64_t shards,
+                      SubtreeClaims* claims = nullptr, std::uint64_t cutProduct = kCutProduct);
 
   void beginExecution(const Execution& execution) override;
   [[nodiscard]] std::size_t choose(std::span<const Choice> options) override;
@@ -27,20 +49,22 @@ class PartitionedStrategy final : public Strategy {
   [[nodiscard]] Reduction reduction() const override { return inner_->reduction(); }
   [[nodiscard]] double estimatedExecutions() const override { return inner_->estimatedExecutions(); }
   [[nodiscard]] bool ownsLastExecution() override;
-  // The prefix number of the execution run last (for choosing the first counterexample).
+  // The subtree number of the execution run last (for choosing the first counterexample).
   [[nodiscard]] std::uint64_t subtree() const noexcept { return subtree_ - 1; }
 
  private:
   void enterSubtree();
 
   std::unique_ptr<Strategy> inner_;
-  std::uint64_t index_;
-  std::uint64_t count_;
-  std::uint32_t splitDepth_;
-  std::uint32_t branchings_ = 0;   // branching choice points in the running execution
-  std::vector<std::uint32_t> prefix_;    // its choices at them, up to the cut
+  std::uint64_t shard_;
+  std::uint64_t shards_;
+  SubtreeClaims* claims_;
+  std::uint64_t cutProduct_;
+  std::uint64_t product_ = 1;      // of the option counts so far in the running execution
+  std::vector<std::uint32_t> prefix_;    // its choices at branching points, up to the cut
   std::vector<std::uint32_t> previous_;  // the previous subtree's prefix
   std::uint64_t subtree_ = 0;      // subtrees entered so far
+  bool subtreeOwned_ = false;      // whether the current subtree is this part's
   bool decided_ = false;
   bool owned_ = true;
 };

@@ -9,9 +9,10 @@
 namespace interlock {
 
 // Throws std::invalid_argument naming the accepted strategies for an unknown name.
-// `splitDepth` > 0 builds it for one part of a search split at that many branching points
-// (dpor then tries every option above the cut, so every part sees the same upper tree).
+// `cutProduct` > 0 builds it for one part of a search split where the product of the option
+// counts along a path reaches it (dpor then tries every option above the cut, so every part
+// sees the same upper tree).
 [[nodiscard]] std::unique_ptr<Strategy> makeStrategy(const Settings& settings,
-                                                     std::uint32_t splitDepth = 0);
+                                                     std::uint64_t cutProduct = 0);
 
 }  // namespace interlock
