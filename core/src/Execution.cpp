@@ -11,12 +11,13 @@ namespace interlock {
 
 namespace {
 
-thread_local Execution* tlsCurrent = nullptr;
 
 class CurrentScope {
  public:
-  explicit CurrentScope(Execution* execution) : previous_(tlsCurrent) { tlsCurrent = execution; }
-  ~CurrentScope() { tlsCurrent = previous_; }
+  explicit CurrentScope(Execution* execution) : previous_(detail::currentExecution) {
+    detail::currentExecution = execution;
+  }
+  ~CurrentScope() { detail::currentExecution = previous_; }
   CurrentScope(const CurrentScope&) = delete;
   CurrentScope& operator=(const CurrentScope&) = delete;
 
@@ -71,13 +72,11 @@ Execution::Execution(StackPool& stacks) : stacks_(stacks) {
 
 Execution::~Execution() { teardown(); }
 
-Execution& Execution::current() {
-  if (tlsCurrent == nullptr)
-    throw std::logic_error("a modelled kernel API was called outside an Interlock execution");
-  return *tlsCurrent;
-}
+constinit thread_local Execution* detail::currentExecution = nullptr;
 
-Execution* Execution::currentOrNull() noexcept { return tlsCurrent; }
+void Execution::throwOutside() {
+  throw std::logic_error("a modelled kernel API was called outside an Interlock execution");
+}
 
 Thread& Execution::currentThread() {
   if (current_ == nullptr)
@@ -95,7 +94,13 @@ void Execution::addThread(ThreadSpec spec) {
   if (threads_.size() >= 64) throw ScenarioError("a scenario may have at most 64 threads");
   auto id = static_cast<ThreadId>(threads_.size());
   suspendable_ += spec.suspendable ? 1 : 0;
-  threads_.push_back(std::make_unique<Thread>(id, std::move(spec)));
+  if (threadPool_.empty()) {
+    threads_.push_back(std::make_unique<Thread>(id, std::move(spec)));
+    return;
+  }
+  threads_.push_back(std::move(threadPool_.back()));
+  threadPool_.pop_back();
+  threads_.back()->reuse(id, std::move(spec));
 }
 
 void Execution::addApc(std::string name, const std::string& target, ApcKind kind,
@@ -132,7 +137,7 @@ ThreadId Execution::spawnThread(ThreadSpec spec) {
   Thread& thread = *threads_.back();
   result_.spawns.push_back(Spawn{thread.id(), result_.steps});
   thread.pending = Op{"start"};
-  thread.fiber = std::make_unique<Fiber>(stacks_, &Execution::threadEntry, &thread);
+  startFiber(thread);
   return thread.id();
 }
 
@@ -244,7 +249,7 @@ void Execution::threadEntry(void* argument) {
 void Execution::startThreads() {
   // Each thread runs its thread-local code up to its first visible operation.
   for (auto& thread : threads_) {
-    thread->fiber = std::make_unique<Fiber>(stacks_, &Execution::threadEntry, thread.get());
+    startFiber(*thread);
     resumeFiber(*thread);
     if (terminal_) return;
   }
@@ -303,6 +308,13 @@ void Execution::queueEnvironmentApcNow(std::uint16_t index) {
   queueApc(index);
 }
 
+void Execution::startFiber(Thread& thread) {
+  if (thread.fiber == nullptr)
+    thread.fiber = std::make_unique<Fiber>(stacks_, &Execution::threadEntry, &thread);
+  else
+    thread.fiber->restart(&Execution::threadEntry, &thread);
+}
+
 void Execution::resumeFiber(Thread& thread) {
   current_ = &thread;
   thread.fiber->resume();
@@ -316,7 +328,7 @@ void Execution::visible(const Op& op) {
     thread.pending = op;
     thread.state = ThreadState::Ready;
     thread.fiber->suspend();
-  } while (deliverApcs(thread));  // an APC interrupted us: stop again before our operation
+  } while (thread.apcPending() && deliverApcs(thread));  // an APC ran: stop again before our op
 }
 
 void Execution::wait(const char* api) {
@@ -601,6 +613,11 @@ void Execution::teardown() {
     current_ = thread.get();
     thread->fiber->abort();  // unwinds the scenario's frames; their API calls are ignored
     current_ = nullptr;
+  }
+  // Kept for the next execution: its threads reuse these objects and their fibers.
+  for (auto& thread : threads_) {
+    thread->retire();
+    threadPool_.push_back(std::move(thread));
   }
   threads_.clear();
   suspendable_ = 0;

@@ -29,6 +29,17 @@ Fiber::Fiber(StackPool& pool, Entry entry, void* argument)
                      [this](ctx::fiber&& caller) { return run(std::move(caller)); });
 }
 
+void Fiber::restart(Entry entry, void* argument) {
+  abort();  // a fiber that never finished unwinds first; its stack returns to the pool
+  entry_ = entry;
+  argument_ = argument;
+  started_ = false;
+  finished_ = false;
+  aborting_ = false;
+  self_ = ctx::fiber(std::allocator_arg, RecordingAllocator{&pool_, this},
+                     [this](ctx::fiber&& caller) { return run(std::move(caller)); });
+}
+
 Fiber::~Fiber() {
   abort();  // a never-started fiber runs once to exit cleanly, with annotated switches
 }

@@ -34,6 +34,31 @@ void Thread::dequeueApc(std::uint16_t apc) noexcept {
   --apcCount_;
 }
 
+void Thread::reuse(ThreadId id, ThreadSpec spec) {
+  id_ = id;
+  spec_ = std::move(spec);
+  irql = kPassiveLevel;
+  kernelApcDisable = 0;
+  specialApcDisable = 0;
+  kernelApcInProgress = false;
+  suspendCount = 0;
+  suspendApcQueued = false;
+  suspendApcRunning = false;
+  state = ThreadState::Ready;
+  pending = Op{};
+  apcDepth = 0;
+  // A wait reads only its first block until beginWait() initializes the others.
+  for (WaitSet& set : waits_) {
+    set.count = 1;
+    set.type = WaitType::Any;
+    set.timed = false;
+    set.satisfiedBy = WaitSet::kNoBlock;
+    set.resumed = nullptr;
+    set.blocks[0] = WaitBlock{};
+  }
+  apcCount_ = 0;
+}
+
 bool WaitSet::satisfied() const noexcept {
   const auto inUse = used();
   auto done = [](const WaitBlock& block) { return block.satisfied; };

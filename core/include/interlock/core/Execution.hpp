@@ -25,6 +25,12 @@ namespace interlock {
 
 class Execution;
 
+namespace detail {
+// The execution running on this OS thread (each search job has its own). Inline readers:
+// every modelled call asks for it.
+extern constinit thread_local Execution* currentExecution;
+}  // namespace detail
+
 // Who decides: a strategy while exploring, a recorded schedule while replaying.
 class ChoiceSource {
  public:
@@ -95,8 +101,11 @@ class Execution {
   [[nodiscard]] bool recordsEvents() const noexcept { return recordEvents_ && !tearingDown_; }
 
   // --- for primitives, on the current thread's fiber ---
-  [[nodiscard]] static Execution& current();
-  [[nodiscard]] static Execution* currentOrNull() noexcept;
+  [[nodiscard]] static Execution& current() {
+    if (detail::currentExecution == nullptr) throwOutside();
+    return *detail::currentExecution;
+  }
+  [[nodiscard]] static Execution* currentOrNull() noexcept { return detail::currentExecution; }
   [[nodiscard]] Thread& currentThread();
   [[nodiscard]] Thread* currentThreadOrNull() noexcept { return current_; }
 
@@ -151,6 +160,7 @@ class Execution {
   void addApc(std::string name, const std::string& target, ApcKind kind, std::function<void()> routine);
 
  private:
+  [[noreturn]] static void throwOutside();
   static void threadEntry(void* argument);
   void startThreads();
   void collectOptions();
@@ -161,6 +171,7 @@ class Execution {
   bool deliverApcs(Thread& thread);
   void runApc(Thread& thread, std::uint16_t apc);
   void exitChecks(Thread& thread);
+  void startFiber(Thread& thread);
   void resumeFiber(Thread& thread);
   void stopCurrentThread();
   void captureSnapshot();
@@ -168,6 +179,7 @@ class Execution {
 
   StackPool& stacks_;
   std::vector<std::unique_ptr<Thread>> threads_;
+  std::vector<std::unique_ptr<Thread>> threadPool_;  // retired threads, reused by the next run
   std::vector<std::unique_ptr<KernelObject>> objects_;
   std::vector<ObjectId> locks_;
   OwnerList exitOwners_;  // scratch for exitChecks: 32 owners are too many to clear per exit

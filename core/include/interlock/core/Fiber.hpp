@@ -29,6 +29,9 @@ class Fiber {
   void suspend();
   // From the scheduler: unwind an unfinished fiber's stack (destructors run).
   void abort();
+  // A finished fiber starts over with a new entry on a pooled stack (a thread object reused
+  // by the next execution keeps its fiber: no allocation).
+  void restart(Entry entry, void* argument);
 
   [[nodiscard]] bool finished() const noexcept { return finished_; }
 

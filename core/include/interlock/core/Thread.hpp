@@ -87,6 +87,11 @@ enum class ThreadState : std::uint8_t {
 class Thread {
  public:
   Thread(ThreadId id, ThreadSpec spec) : id_(id), spec_(std::move(spec)) {}
+  // The state of a new thread with this id and spec, keeping the fiber object (Execution
+  // reuses thread objects between executions instead of allocating them).
+  void reuse(ThreadId id, ThreadSpec spec);
+  // Drops the spec (the body's captures) once the execution that ran it is over.
+  void retire() { spec_ = ThreadSpec{}; }
 
   [[nodiscard]] ThreadId id() const noexcept { return id_; }
   [[nodiscard]] const ThreadSpec& spec() const noexcept { return spec_; }
@@ -144,6 +149,8 @@ class Thread {
   void queueApc(std::uint16_t apc, ApcKind kind) noexcept;
   // The first queued APC §2.2 lets run now, or kNoApc.
   [[nodiscard]] std::uint16_t deliverableApc() const noexcept;
+  // Whether any APC (the suspend APC included) waits for delivery: the common answer is no.
+  [[nodiscard]] bool apcPending() const noexcept { return apcCount_ != 0 || suspendApcQueued; }
   void dequeueApc(std::uint16_t apc) noexcept;
 
   Irql irql = kPassiveLevel;
