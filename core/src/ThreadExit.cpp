@@ -1,0 +1,68 @@
+// What Windows checks when a thread ends (kernel-semantics.md §3.1, §3.11): mutexes run down,
+// IRQL and APC-disable counts at a system call's return, a work item's return or thread exit,
+// and locks still owned. Part of Execution; its own file because it is its own concern.
+#include "interlock/core/Execution.hpp"
+
+#include <string>
+
+namespace interlock {
+
+void Execution::exitChecks(Thread& thread) {
+  current_ = &thread;
+  // Mutexes are run down before the region checks (ReactOS PspExitThread: KeRundownThread first).
+  for (ObjectId lock : locks_)
+    if (auto stop = objects_[lock]->heldAtExit(thread)) report(std::move(*stop));
+  const bool userReturn = thread.spec().kind == ThreadKind::SystemCall;
+  const bool worker = thread.spec().kind == ThreadKind::Worker;
+  if (worker && thread.irql != kPassiveLevel) {
+    // §3.11 and §6: any IRQL above PASSIVE at a work item's return is reported as 0xE1.
+    report(Violation{.kind = ViolationKind::BugCheck, .rule = "WORKER_THREAD_RETURNED_AT_BAD_IRQL",
+                     .code = 0xE1,
+                     .message = "work item routine returned at IRQL " + std::to_string(thread.irql)});
+  } else if (worker && thread.combinedApcDisable() != 0) {
+    report(Violation{.kind = ViolationKind::BugCheck, .rule = "APC_INDEX_MISMATCH", .code = 0x1,
+                     .message = "work item routine returned with KernelApcDisable " +
+                                std::to_string(thread.kernelApcDisable) + ", SpecialApcDisable " +
+                                std::to_string(thread.specialApcDisable) +
+                                " (parameter 3 = CombinedApcDisable " +
+                                std::to_string(thread.combinedApcDisable()) +
+                                ", parameter 4 = 1: worker routine)"});
+  } else if (userReturn && thread.irql != kPassiveLevel) {
+    report(Violation{.kind = ViolationKind::BugCheck, .rule = "IRQL_GT_ZERO_AT_SYSTEM_SERVICE",
+                     .code = 0x4A,
+                     .message = "system call returned to user mode at IRQL " +
+                                std::to_string(thread.irql)});
+  } else if (thread.combinedApcDisable() != 0) {
+    // §3.1: return to user mode checks the counters (0x1, p4 = 0); thread exit gives 0x20.
+    const std::string counts = "KernelApcDisable " + std::to_string(thread.kernelApcDisable) +
+                               ", SpecialApcDisable " + std::to_string(thread.specialApcDisable);
+    if (userReturn)
+      report(Violation{.kind = ViolationKind::BugCheck, .rule = "APC_INDEX_MISMATCH", .code = 0x1,
+                       .message = "system call returned to user mode with " + counts +
+                                  " (parameter 3 = CombinedApcDisable " +
+                                  std::to_string(thread.combinedApcDisable()) +
+                                  ", parameter 4 = 0: system call)"});
+    else
+      report(Violation{.kind = ViolationKind::BugCheck, .rule = "KERNEL_APC_PENDING_DURING_EXIT",
+                       .code = 0x20, .message = "system thread exited with " + counts});
+  }
+  OwnerList& owners = exitOwners_;
+  for (ObjectId lock : locks_) {
+    const KernelObject* object = objects_[lock].get();
+    owners.clear();
+    object->owners(owners);
+    if (!owners.contains(thread.id())) continue;
+    report(Violation{.kind = ViolationKind::ContractViolation, .rule = "LockHeldAtExit",
+                     .message = std::string(userReturn ? "returned to user mode" : "exited") +
+                                " still owning " + object->typeName() + " " + object->name(),
+                     .objects = {object->id()}});
+  }
+  thread.state = ThreadState::Terminated;
+  record(Event{.kind = EventKind::Exit, .thread = thread.id(),
+               .api = userReturn ? "return to user mode"
+                                 : worker ? "work item returns" : "PsTerminateSystemThread"});
+  // Back in user mode a queued suspend APC is delivered: the thread stops there.
+  if (userReturn && thread.suspendApcQueued) deliverSuspendApc(thread);
+}
+
+}  // namespace interlock
