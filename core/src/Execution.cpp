@@ -11,7 +11,6 @@ namespace interlock {
 
 namespace {
 
-
 class CurrentScope {
  public:
   explicit CurrentScope(Execution* execution) : previous_(detail::currentExecution) {
