@@ -68,7 +68,7 @@ TEST_CASE("check exits 3 when an expected pass is cut short by its step bound") 
   const auto r = runCli({"check", "--strategy", "naive"}, catalogue);
   CHECK(r.status == 3);
   CHECK(contains(r.out, "<-- INCOMPLETE"));
-  CHECK(contains(r.out, "test/cut: expected pass, got incomplete (step bound) (raise the scenario's bounds)"));
+  CHECK(contains(r.out, "test/cut: expected pass, got incomplete (step bound) (to finish: raise --max-steps)"));
 }
 
 TEST_CASE("a mismatch outranks an incomplete pass: check exits 1") {

@@ -204,7 +204,8 @@ TEST_CASE("--time-limit ends a long search with verdict incomplete and says how 
   const auto r = runParameterized({"run", "test/counter", "--strategy", "naive", "--param", "threads=3", "--param",
                                    "rounds=2", "--time-limit", "0.001"});
   CHECK(r.status == 3);
-  CHECK(contains(r.out, "verdict   incomplete (time limit hit)\n"));
+  CHECK(contains(r.out, "verdict   incomplete (time limit)\n"
+                        "          to finish: raise --time-limit or split the search with --jobs or --shard\n"));
   CHECK(contains(r.out, "; time limit 0.001 s\n"));
   CHECK(contains(r.out, "stats     "));
 }

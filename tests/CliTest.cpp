@@ -27,7 +27,7 @@ TEST_CASE("run exits 1 on a violation and 0 on a pass") {
 TEST_CASE("run exits 3 when the step bound cuts the search") {
   const auto r = runCli({"run", "eresource/critical-region", "--strategy", "naive", "--max-steps", "3"});
   CHECK(r.status == 3);
-  CHECK(r.out.find("incomplete (step bound hit)") != std::string::npos);
+  CHECK(r.out.find("incomplete (step bound)\n          to finish: raise --max-steps") != std::string::npos);
 }
 
 TEST_CASE("run --json prints the verdict and statistics as one object") {

@@ -61,13 +61,14 @@ std::string failureText(const CheckOutcome& outcome) {
       if (cause.message != verdict.violation->message)
         text += "cause: " + violationLine(cause, outcome.names());
   } else if (verdict.result == Result::Incomplete) {
-    text += "The " + verdict.incompleteReason +
-            " cut the search short, so the pass is not proved; raise the scenario's bounds.\n";
+    text += "The " + verdict.incompleteReason + " cut the search short, so the pass is not proved; " +
+            verdict.remedy() + ".\n";
   } else {
     text += "No explored schedule shows the expected violation: the bug is gone, or the "
             "expectation is out of date.\n";
   }
-  return text + "\nreproduce: interlock run " + outcome.scenario + "\n";
+  return text + "\nreproduce: interlock run " + outcome.scenario + " --strategy " +
+         outcome.settings.strategy + "\n";
 }
 
 std::string testcase(const CheckOutcome& outcome) {

@@ -29,7 +29,8 @@ std::string violationLine(const Violation& v, const Snapshot& names) {
 
 std::string verdictText(const Verdict& verdict, const Snapshot& names) {
   std::string text = "verdict   " + std::string(to_string(verdict.result));
-  if (verdict.result == Result::Incomplete) text += " (" + verdict.incompleteReason + " hit)";
+  if (verdict.result == Result::Incomplete)
+    text += " (" + verdict.incompleteReason + ")\n          to finish: " + verdict.remedy();
   text += "\n";
   if (verdict.violation) text += "          " + violationLine(*verdict.violation, names) + "\n";
   for (const Violation& cause : verdict.causes)

@@ -1,5 +1,7 @@
 #include "interlock/checker/Verdict.hpp"
 
+#include <string_view>
+
 namespace interlock {
 
 std::string_view to_string(Result result) noexcept {
@@ -15,6 +17,30 @@ bool Verdict::meets(const Expectation& expected) const {
   if (!expected.kind) return result == Result::Pass;
   if (result != Result::Violation || violation->kind != *expected.kind) return false;
   return expected.rule.empty() || violation->rule == expected.rule;
+}
+
+std::string Verdict::remedy() const {
+  // One remedy per cause: a bound of the scenario, a budget of the run, or a strategy that
+  // does not cover the tree by design.
+  struct Cause {
+    std::string_view prefix;
+    const char* remedy;
+  };
+  static constexpr Cause kCauses[] = {
+      {"step bound", "raise --max-steps"},
+      {"suspension bound", "raise --max-suspensions"},
+      {"APC bound", "raise the scenario's APC bound"},
+      {"execution budget", "raise --max-executions"},
+      {"time limit", "raise --time-limit or split the search with --jobs or --shard"},
+      {"random sampling", "prove it with an exhaustive strategy (dpor)"},
+      {"preemption bound", "raise --preemptions or prove it with dpor"},
+  };
+  std::string text;
+  for (const Cause& cause : kCauses) {
+    if (incompleteReason.find(cause.prefix) == std::string::npos) continue;
+    text += (text.empty() ? "" : "; ") + std::string(cause.remedy);
+  }
+  return text;
 }
 
 std::string Verdict::summary() const {

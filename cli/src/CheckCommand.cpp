@@ -99,7 +99,7 @@ void printFooter(const std::vector<CheckOutcome>& outcomes, int status, const Ch
       if (o.met()) continue;
       std::cout << "  " << o.scenario << ": expected " << o.expected.describe() << ", got "
                 << o.verdict().summary()
-                << (o.incompletePass() ? " (raise the scenario's bounds)" : "") << "\n"
+                << (o.incompletePass() ? " (to finish: " + o.verdict().remedy() + ")" : std::string()) << "\n"
                 << "    reproduce: interlock run " << o.scenario << " --strategy " << o.settings.strategy
                 << "\n";
     }

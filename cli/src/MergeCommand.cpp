@@ -19,6 +19,15 @@ using nlohmann::json;
 
 namespace {
 
+// The verdict line of an incomplete merge, with what would let the search finish.
+std::string incompleteLine(const std::string& reason) {
+  Verdict verdict;
+  verdict.result = Result::Incomplete;
+  verdict.incompleteReason = reason;
+  return "verdict   incomplete (" + reason + ")\n          to finish: " + verdict.remedy() + "\n";
+}
+
+
 struct ShardResult {
   std::string path;
   json document;
@@ -285,7 +294,7 @@ int mergeCommand(const MergeOptions& options) {
   std::string summary = "scenario  " + chosen["scenario"].get<std::string>() + "\n";
   if (!counterexample.is_object()) summary += "          " + bounds + "\n";
   summary += result == "violation" ? verdictLine(result, summaryOf(verdict), style)
-             : result == "incomplete" ? "verdict   incomplete (" + verdict.value("reason", "") + " hit)\n"
+             : result == "incomplete" ? incompleteLine(verdict.value("reason", ""))
                                       : "verdict   pass\n";
   if (count > 1 && worst->severity > 0) summary += "          from shard " + to_string(worst->shard) + "\n";
   summary += "expected  " + describe(chosen["expected"]) + " " +

@@ -25,6 +25,9 @@ struct Verdict {
   // Whether this verdict is the one the scenario states it should get.
   [[nodiscard]] bool meets(const Expectation& expected) const;
   [[nodiscard]] std::string summary() const;  // "pass", "SuspendedOwnerDoS (SuspendedOwner)"
+  // Result::Incomplete only: what would let the search finish, for each cause of
+  // incompleteReason ("raise --time-limit or split the search with --jobs or --shard").
+  [[nodiscard]] std::string remedy() const;
 };
 
 // The verdict one execution shows by itself: its consequence, else its first cause.
