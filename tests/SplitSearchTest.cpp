@@ -140,3 +140,10 @@ TEST_CASE("a scenario error in one job ends the split search with that error") {
                         }};
   CHECK_THROWS_AS((void)search(broken, "naive", 2), ScenarioError);
 }
+
+TEST_CASE("a split cuts where the product of a path's option counts reaches the cut") {
+  CHECK(cutProductAfter(1, 1) == 1);          // a forced step does not move the cut
+  CHECK(cutProductAfter(6, 6) == 36);         // six threads: 36 prefixes after two choices
+  CHECK(cutProductAfter(512, 2) == PartitionedStrategy::kCutProduct);
+  CHECK(cutProductAfter(std::uint64_t{1} << 40, 64) == std::uint64_t{1} << 40);  // capped, never overflows
+}

@@ -1,5 +1,7 @@
 #include "interlock/checker/DporStrategy.hpp"
 
+#include "interlock/checker/PartitionedStrategy.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -68,8 +70,7 @@ DporStrategy::Node& DporStrategy::newNode(std::span<const Choice> options) {
   node.productBefore = 1;
   if (size_ >= 2) {
     const Node& above = nodes_[size_ - 2];
-    constexpr std::uint64_t kCap = std::uint64_t{1} << 40;  // past any cut: stop multiplying
-    node.productBefore = std::min(kCap, above.productBefore * std::max<std::uint64_t>(1, above.options.size()));
+    node.productBefore = cutProductAfter(above.productBefore, above.options.size());
   }
   node.chosen = 0;
   node.options.clear();

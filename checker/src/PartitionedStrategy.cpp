@@ -34,7 +34,7 @@ std::size_t PartitionedStrategy::choose(std::span<const Choice> options) {
   const std::size_t index = inner_->choose(options);
   if (decided_ || options.size() < 2 || index == kAbandon) return index;
   prefix_.push_back(static_cast<std::uint32_t>(index));
-  product_ *= options.size();  // options.size() <= 64 + APCs, so below cutProduct it cannot overflow
+  product_ = cutProductAfter(product_, options.size());
   if (product_ < cutProduct_) return index;
   enterSubtree();
   return owned_ ? index : kAbandon;

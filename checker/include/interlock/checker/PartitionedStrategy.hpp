@@ -11,6 +11,7 @@
 #include "interlock/checker/Strategy.hpp"
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -30,6 +31,15 @@ class SubtreeClaims {
  private:
   std::atomic<std::uint64_t> next_{0};
 };
+
+// The product of the option counts along a path after a choice point with `options` options,
+// capped far above any cut. The one rule for where a split cuts: PartitionedStrategy cuts with
+// it and DporStrategy expands above the same cut with it.
+[[nodiscard]] constexpr std::uint64_t cutProductAfter(std::uint64_t product, std::size_t options) noexcept {
+  constexpr std::uint64_t kCap = std::uint64_t{1} << 40;
+  const std::uint64_t next = product * (options == 0 ? 1 : options);
+  return next < kCap ? next : kCap;
+}
 
 class PartitionedStrategy final : public Strategy {
  public:
