@@ -28,7 +28,8 @@ for entry in "locked-counter 3x1|bench/locked-counter|threads=3 rounds=1" "lastz
   for p in $params; do args+=(--param "$p"); done
   valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$interlock" "${args[@]}" >"$tmp/out.json" 2>/dev/null || true
   # The search loop's inclusive cost: process start-up and output are left out.
-  ir=$(callgrind_annotate --inclusive=yes "$tmp/cg" 2>/dev/null | grep -m1 'searchPart' | awk '{gsub(",", "", $1); print $1}')
+  # awk reads to the end: grep -m1 would close the pipe early and pipefail end the script.
+  ir=$(callgrind_annotate --inclusive=yes "$tmp/cg" 2>/dev/null | awk '/searchPart/ && !done {gsub(",", "", $1); print $1; done = 1}')
   python3 - "$tmp/out.json" "$label" "$ir" <<'PY'
 import json, sys
 stats = json.load(open(sys.argv[1]))["stats"]

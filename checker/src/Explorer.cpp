@@ -69,8 +69,9 @@ struct SharedState {
 
 bool samples(const Settings& settings) { return settings.strategy == "random" || settings.strategy == "pct"; }
 
+// `join`, when given, starts the other jobs once the search has run jobsJoinAfterSeconds.
 void searchPart(const Scenario& scenario, const Settings& settings, SharedState& shared,
-                bool reportsProgress, PartResult& part) {
+                bool reportsProgress, PartResult& part, const std::function<void()>* join = nullptr) {
   const std::uint64_t count = static_cast<std::uint64_t>(settings.shard.count) * settings.jobs;
   std::unique_ptr<Strategy> strategy =
       makeStrategy(settings, count > 1 ? PartitionedStrategy::kCutProduct : 0);
@@ -97,6 +98,10 @@ void searchPart(const Scenario& scenario, const Settings& settings, SharedState&
     strategy->beginExecution(execution);
     const ExecutionResult& result =
         execution.run(scenario, settings.bounds, *strategy, properties.monitors());
+    if (join != nullptr && elapsed(std::chrono::steady_clock::now()) >= settings.jobsJoinAfterSeconds) {
+      (*join)();
+      join = nullptr;
+    }
     if (!strategy->ownsLastExecution()) continue;
     const std::uint64_t subtree = partition != nullptr ? partition->subtree() : 0;
     // A lower subtree already showed a consequence: nothing from here on would be reported.
@@ -201,15 +206,27 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
     // std::async carries a worker's exception to get(); the others stop at their next execution.
     std::vector<std::future<void>> workers;
     workers.reserve(settings.jobs);
-    for (unsigned job = 0; job < settings.jobs; ++job)
-      workers.push_back(std::async(std::launch::async, [&, job] {
-        try {
-          searchPart(scenario, settings, shared, job == 0, parts[job]);
-        } catch (const std::exception&) {
-          shared.stop = true;
-          throw;
-        }
-      }));
+    const std::function<void()> join = [&] {
+      for (unsigned job = 1; job < settings.jobs; ++job)
+        workers.push_back(std::async(std::launch::async, [&, job] {
+          try {
+            searchPart(scenario, settings, shared, false, parts[job]);
+          } catch (const std::exception&) {
+            shared.stop = true;
+            throw;
+          }
+        }));
+    };
+    const bool deferred = settings.jobsJoinAfterSeconds > 0;
+    if (!deferred) join();
+    // Job 0 runs here, so a search that ends before the others would join starts no thread.
+    try {
+      searchPart(scenario, settings, shared, true, parts[0], deferred ? &join : nullptr);
+    } catch (const std::exception&) {
+      shared.stop = true;
+      for (std::future<void>& worker : workers) worker.wait();
+      throw;
+    }
     for (std::future<void>& worker : workers) worker.wait();
     for (std::future<void>& worker : workers) worker.get();
   }

@@ -89,12 +89,20 @@ bool WaitForGraph::search(ThreadId thread, Goal& goal, WaitChain& path, ThreadSe
 }
 
 std::optional<WaitChain> WaitForGraph::cycleThrough(ThreadId start) const {
-  WaitChain path;
-  ThreadSet visited = 0;
+  thread_local WaitChain path;  // scratch kept between calls: most blocking steps close no cycle
   auto closesCycle = [start](ThreadId owner) { return owner == start; };
-  if (!search(start, closesCycle, path, stuck(), visited)) return std::nullopt;
-  path.threads.pop_back();  // the cycle's last owner is `start` again
-  return path;
+  auto found = [&](ThreadSet allowed) {
+    path.threads.clear();
+    path.objects.clear();
+    ThreadSet visited = 0;
+    return search(start, closesCycle, path, allowed, visited);
+  };
+  // Stuck threads are blocked ones: without a cycle through blocked threads there is none
+  // through stuck ones, and the fixed point (every thread, every owner) is not needed.
+  if (!found(~ThreadSet{0}) || !found(stuck())) return std::nullopt;
+  WaitChain cycle = path;
+  cycle.threads.pop_back();  // the cycle's last owner is `start` again
+  return cycle;
 }
 
 std::optional<WaitChain> WaitForGraph::chainToSuspendedOwner(ThreadId start) const {

@@ -48,6 +48,8 @@ void requireSplittable(const Settings& settings, const char* option) {
 void applySearchOptions(Settings& settings, const SearchOptions& search) {
   if (search.strategy) settings.strategy = *search.strategy;
   settings.jobs = search.jobs;
+  // About ten thread starts: a search of milliseconds finishes alone, a long one barely waits.
+  settings.jobsJoinAfterSeconds = 0.01;
   settings.timeLimitSeconds = search.timeLimitSeconds;
   if (settings.jobs > 1) requireSplittable(settings, "--jobs");
 }

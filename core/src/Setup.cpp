@@ -54,13 +54,14 @@ std::string acceptedKeys(const Parameters& parameters) {
 
 }  // namespace
 
-std::int64_t Setup::intParam(const std::string& name) const {
-  if (parameters_ == nullptr || !parameters_->contains(name))
-    throw ScenarioError("the scenario reads parameter '" + name + "' but does not declare it");
-  const std::string& text = parameters_->at(name);
-  const auto value = parseParameter(text);
+std::int64_t Setup::intParam(std::string_view name) const {
+  const auto found = parameters_ == nullptr ? Parameters::const_iterator{} : parameters_->find(name);
+  if (parameters_ == nullptr || found == parameters_->end())
+    throw ScenarioError("the scenario reads parameter '" + std::string(name) + "' but does not declare it");
+  const auto value = parseParameter(found->second);
   if (!value)
-    throw ScenarioError("parameter '" + name + "' must be a non-negative integer, not '" + text + "'");
+    throw ScenarioError("parameter '" + std::string(name) + "' must be a non-negative integer, not '" +
+                        found->second + "'");
   return *value;
 }
 

@@ -46,6 +46,9 @@ struct Settings {
   std::uint64_t maxExecutions = 0;  // 0: no limit (random and pct then run 10000)
   double timeLimitSeconds = 0;      // 0: no limit
   unsigned jobs = 1;                // worker threads
+  // With jobs > 1, the other jobs join only once the search has run this long (0: all start
+  // at once): a search shorter than a thread start runs alone instead of paying for threads.
+  double jobsJoinAfterSeconds = 0;
   Shard shard;
   bool minimize = true;             // shrink a counterexample to the fewest preemptions, ...
   std::function<void(const Progress&)> progress;  // called from the exploring thread

@@ -32,7 +32,7 @@ struct Bounds {
 };
 
 // Named integer knobs of a parameterized scenario (bench/*: threads, rounds, n), as text.
-using Parameters = std::map<std::string, std::string>;
+using Parameters = std::map<std::string, std::string, std::less<>>;  // looked up by string_view
 
 struct Scenario {
   std::string name;         // stable, e.g. "eresource/suspended-owner"

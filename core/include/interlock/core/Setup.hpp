@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace interlock {
@@ -21,7 +22,7 @@ class Setup {
 
   // The value of one of the scenario's parameters (Scenario::parameters, maybe overridden).
   // Throws ScenarioError when the scenario does not declare it.
-  [[nodiscard]] std::int64_t intParam(const std::string& name) const;
+  [[nodiscard]] std::int64_t intParam(std::string_view name) const;
 
   // An object owned by this execution, named as traces will show it.
   template <typename T, typename... Args>
