@@ -5,6 +5,8 @@ namespace interlock {
 void Footprint::add(ObjectId object, Access access) noexcept {
   if (object == kNoObject) return;
   const bool write = access != Access::Read;
+  touched_ |= maskOf(object);
+  if (write) written_ |= maskOf(object);
   for (std::uint8_t i = 0; i < size_; ++i) {
     if (entries_[i].object != object) continue;
     entries_[i].write = entries_[i].write || write;
@@ -23,8 +25,7 @@ bool Footprint::touches(ObjectId object) const noexcept {
   return false;
 }
 
-bool Footprint::conflictsWith(const Footprint& other) const noexcept {
-  if (global_ || other.global_) return true;
+bool Footprint::sharesWrittenObject(const Footprint& other) const noexcept {
   for (std::uint8_t i = 0; i < size_; ++i)
     for (std::uint8_t j = 0; j < other.size_; ++j)
       if (entries_[i].object == other.entries_[j].object &&

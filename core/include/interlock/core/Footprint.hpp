@@ -25,8 +25,13 @@ class Footprint {
   void makeGlobal() noexcept { global_ = true; }
   [[nodiscard]] bool global() const noexcept { return global_; }
   [[nodiscard]] bool touches(ObjectId object) const noexcept;
-  // Dependent: a common object that at least one of the two writes (reads commute).
-  [[nodiscard]] bool conflictsWith(const Footprint& other) const noexcept;
+  // Dependent: a common object that at least one of the two writes (reads commute). DPOR asks
+  // it for every pair of steps of an execution: disjoint masks answer most without a scan.
+  [[nodiscard]] bool conflictsWith(const Footprint& other) const noexcept {
+    if (global_ || other.global_) return true;
+    if (((written_ & other.touched_) | (touched_ & other.written_)) == 0) return false;
+    return sharesWrittenObject(other);
+  }
   // Calls f(object, written) for each real object (thread pseudo-objects left out).
   template <class F>
   void forEachObject(F&& f) const {
@@ -39,7 +44,15 @@ class Footprint {
     ObjectId object;
     bool write;
   };
+  // One bit per object, objects from the low end and thread pseudo-objects from the high end:
+  // distinct for up to 64 of them, and a shared bit only costs the exact scan.
+  [[nodiscard]] static constexpr std::uint64_t maskOf(ObjectId object) noexcept {
+    return std::uint64_t{1} << (object >= kThreadObjectBase ? 63 - (object & 63) : object & 63);
+  }
+  [[nodiscard]] bool sharesWrittenObject(const Footprint& other) const noexcept;
   std::array<Entry, kCapacity> entries_;  // only [0, size_) is read: no need to clear it
+  std::uint64_t touched_ = 0;  // maskOf every entry
+  std::uint64_t written_ = 0;  // maskOf the written ones
   std::uint8_t size_ = 0;
   bool global_ = false;
 };
