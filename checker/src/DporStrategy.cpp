@@ -86,8 +86,7 @@ DporStrategy::Node& DporStrategy::newNode(std::span<const Choice> options) {
   }
   if (node.branch) {
     for (Option& option : node.options) option.status = kBacktrack;
-    node.wakeup.clear();  // a followed wakeup subtree passes on to the next schedule node
-    return node;
+    return node;  // a followed wakeup subtree passes on to the next schedule node
   }
   inheritSleep(node);
   // Adversary and completion events are optional: every node tries all of them. Above a
@@ -101,8 +100,7 @@ DporStrategy::Node& DporStrategy::newNode(std::span<const Choice> options) {
       planWakeup(node);
       return node;
     }
-    node.wakeup.clear();
-    pending_.clear();
+    handDown(WakeupTree::kNone);
   }
   if (mode_ == Mode::SourceDpor) {
     for (Option& option : node.options) {
@@ -163,12 +161,14 @@ bool DporStrategy::nextExecution() {
   ++estimateCount_;
   while (size_ > 0) {
     Node& node = nodes_[size_ - 1];
-    pending_.clear();  // a branch node's other alternatives start without a wakeup subtree
+    handDown(WakeupTree::kNone);  // a branch node's other alternatives start without one
     if (pickNext(node)) {
       firstNew_ = size_ - 1;
       return true;
     }
     for (const Option& option : node.options) reduction_.alternativesSkipped += option.status != kDone;
+    wakeups_.release(node.wakeup);
+    node.wakeup = WakeupTree::kNone;
     --size_;
   }
   return false;
@@ -291,41 +291,47 @@ std::size_t DporStrategy::optionOf(const Node& node, std::uint32_t proc) const n
 }
 
 void DporStrategy::markWakeup(Node& node) const {
-  node.wakeup.forEachFirst([&](const WakeupEvent& event) {
+  wakeups_.forEachFirst(node.wakeup, [&](const WakeupEvent& event) {
     const std::size_t i = optionOf(node, event.proc);
     if (i < node.options.size() && node.options[i].status == kUntried) node.options[i].status = kBacktrack;
   });
 }
 
 // Every thread not yet explored here and not asleep gets a branch of its own.
-void DporStrategy::tryEveryThread(Node& node) const {
+void DporStrategy::tryEveryThread(Node& node) {
   for (const Option& option : node.options) {
     if (option.choice.kind != ChoiceKind::Run || option.status == kDone || node.asleep(option.choice.thread))
       continue;
-    if (!node.wakeup.startsWith(procOf(option.choice))) node.wakeup.addLeaf(eventOf(option));
+    if (!wakeups_.startsWith(node.wakeup, procOf(option.choice))) wakeups_.addLeaf(node.wakeup, eventOf(option));
   }
   markWakeup(node);
+}
+
+// The tree the next schedule node follows; the one it replaces is dropped.
+void DporStrategy::handDown(WakeupTree::Root tree) {
+  wakeups_.release(pending_);
+  pending_ = tree;
 }
 
 // A new node below the cut follows the wakeup subtree handed down and tries at least one
 // thread: with none handed down, the first that is not asleep. Its adversary options (already
 // kBacktrack: optional, no other execution covers the ones without them) come after the tree.
 void DporStrategy::planWakeup(Node& node) {
-  node.wakeup.swap(pending_);
-  pending_.clear();
+  node.wakeup = pending_ != WakeupTree::kNone ? pending_ : wakeups_.newTree();
+  pending_ = WakeupTree::kNone;
   // A followed sequence names a step this prefix does not offer, or a sleeping thread: the
   // footprints over-approximated what was reordered. Trying every thread here is sound.
-  const bool fallback = node.wakeup.dropFirstIf([&](const WakeupEvent& event) {
+  const bool fallback = wakeups_.dropFirstIf(node.wakeup, [&](const WakeupEvent& event) {
     const std::size_t i = optionOf(node, event.proc);
     return i == node.options.size() || (event.choice.kind == ChoiceKind::Run && node.asleep(event.choice.thread));
   });
   if (fallback) tryEveryThread(node);
   bool thread = false;
-  node.wakeup.forEachFirst([&](const WakeupEvent& event) { thread = thread || !event.optional(); });
+  wakeups_.forEachFirst(node.wakeup, [&](const WakeupEvent& event) { thread = thread || !event.optional(); });
   for (const Option& option : node.options) {
     if (thread) break;
     if (option.choice.kind != ChoiceKind::Run || node.asleep(option.choice.thread)) continue;
-    node.wakeup.addLeaf(eventOf(option));
+    wakeups_.addLeaf(node.wakeup, eventOf(option));
     thread = true;
   }
   markWakeup(node);
@@ -334,11 +340,11 @@ void DporStrategy::planWakeup(Node& node) {
 // The leftmost branch goes next, its subtree handed to the node after this one; once the
 // tree is done, the adversary options not taken yet, with nothing handed down.
 bool DporStrategy::pickWakeup(Node& node) {
-  while (!node.wakeup.empty()) {
-    const std::size_t i = optionOf(node, node.wakeup.front().proc);
-    node.wakeup.popFront(pending_);
+  while (!wakeups_.empty(node.wakeup)) {
+    const std::size_t i = optionOf(node, wakeups_.front(node.wakeup).proc);
+    handDown(wakeups_.popFront(node.wakeup));
     if (i == node.options.size()) {  // not offered here (never inserted so): try every thread
-      pending_.clear();
+      handDown(WakeupTree::kNone);
       tryEveryThread(node);
       continue;
     }
@@ -346,7 +352,7 @@ bool DporStrategy::pickWakeup(Node& node) {
     node.chosen = static_cast<std::uint32_t>(i);
     return true;
   }
-  pending_.clear();
+  handDown(WakeupTree::kNone);
   for (std::size_t i = 0; i < node.options.size(); ++i) {
     Option& option = node.options[i];
     if (option.status != kBacktrack || option.choice.kind == ChoiceKind::Run) continue;
@@ -409,7 +415,7 @@ void DporStrategy::addWakeup(std::size_t k, std::size_t j) {
   }
   const auto begin = sequence_.begin();
   std::rotate(begin, begin + static_cast<std::ptrdiff_t>(first), begin + static_cast<std::ptrdiff_t>(first) + 1);
-  if (nodeK.wakeup.insert(sequence_)) markWakeup(nodeK);
+  if (wakeups_.insert(nodeK.wakeup, sequence_)) markWakeup(nodeK);
 }
 
 }  // namespace interlock

@@ -1,7 +1,5 @@
 #include "interlock/checker/WakeupTree.hpp"
 
-#include <utility>
-
 namespace interlock {
 
 namespace {
@@ -32,68 +30,68 @@ bool weakInitial(std::span<const WakeupEvent> sequence, std::uint32_t proc, cons
   return true;
 }
 
-WakeupTree::WakeupTree() { nodes_.emplace_back(); }
-
-void WakeupTree::clear() noexcept {
-  nodes_.resize(1);
-  nodes_.front().firstChild = -1;
-  nodes_.front().lastChild = -1;
+std::int32_t WakeupTree::allocate(const WakeupEvent& event) {
+  if (free_.empty()) {
+    nodes_.push_back(Node{event});
+    return static_cast<std::int32_t>(nodes_.size() - 1);
+  }
+  const std::int32_t index = free_.back();
+  free_.pop_back();
+  at(index) = Node{event};
+  return index;
 }
 
-void WakeupTree::swap(WakeupTree& other) noexcept {
-  nodes_.swap(other.nodes_);
-  taken_.swap(other.taken_);
-  copy_.swap(other.copy_);
+WakeupTree::Root WakeupTree::newTree() { return allocate(WakeupEvent{}); }
+
+void WakeupTree::release(Root root) {
+  if (root == kNone) return;
+  stack_.clear();
+  stack_.push_back(root);
+  while (!stack_.empty()) {
+    const std::int32_t index = stack_.back();
+    stack_.pop_back();
+    for (std::int32_t child = at(index).firstChild; child >= 0; child = at(child).next) stack_.push_back(child);
+    free_.push_back(index);
+  }
 }
 
 std::int32_t WakeupTree::append(std::int32_t parent, const WakeupEvent& event) {
-  const auto index = static_cast<std::int32_t>(nodes_.size());
-  nodes_.push_back(Node{event});
-  Node& above = nodes_[static_cast<std::size_t>(parent)];
+  const std::int32_t index = allocate(event);
+  Node& above = at(parent);
   if (above.lastChild < 0)
     above.firstChild = index;
   else
-    nodes_[static_cast<std::size_t>(above.lastChild)].next = index;
+    at(above.lastChild).next = index;
   above.lastChild = index;
   return index;
 }
 
-void WakeupTree::popFront(WakeupTree& below) {
-  below.clear();
-  const std::int32_t first = nodes_.front().firstChild;
-  // Copy breadth first: each pair is (node here, its copy in `below`).
-  copy_.clear();
-  copy_.emplace_back(first, 0);
-  for (std::size_t i = 0; i < copy_.size(); ++i) {
-    const auto [from, to] = copy_[i];
-    for (std::int32_t child = nodes_[static_cast<std::size_t>(from)].firstChild; child >= 0;
-         child = nodes_[static_cast<std::size_t>(child)].next)
-      copy_.emplace_back(child, below.append(to, nodes_[static_cast<std::size_t>(child)].event));
-  }
-  Node& root = nodes_.front();
-  root.firstChild = nodes_[static_cast<std::size_t>(first)].next;
-  if (root.firstChild < 0) clear();  // nothing left: reclaim the dropped branches
+WakeupTree::Root WakeupTree::popFront(Root root) noexcept {
+  Node& node = at(root);
+  const std::int32_t first = node.firstChild;
+  node.firstChild = at(first).next;
+  if (node.firstChild < 0) node.lastChild = -1;
+  at(first).next = -1;
+  return first;
 }
 
-bool WakeupTree::startsWith(std::uint32_t proc) const noexcept {
-  for (std::int32_t child = nodes_.front().firstChild; child >= 0; child = nodes_[static_cast<std::size_t>(child)].next)
-    if (nodes_[static_cast<std::size_t>(child)].event.proc == proc) return true;
+bool WakeupTree::startsWith(Root root, std::uint32_t proc) const noexcept {
+  for (std::int32_t child = at(root).firstChild; child >= 0; child = at(child).next)
+    if (at(child).event.proc == proc) return true;
   return false;
 }
 
-void WakeupTree::addLeaf(const WakeupEvent& event) { (void)append(0, event); }
+void WakeupTree::addLeaf(Root root, const WakeupEvent& event) { (void)append(root, event); }
 
-bool WakeupTree::insert(std::span<const WakeupEvent> sequence) {
+bool WakeupTree::insert(Root root, std::span<const WakeupEvent> sequence) {
   taken_.assign(sequence.size(), 0);
   std::size_t left = sequence.size();
-  std::int32_t at = 0;
+  std::int32_t node = root;
   for (;;) {
-    const Node& node = nodes_[static_cast<std::size_t>(at)];
-    if (left == 0 || (at != 0 && node.firstChild < 0)) return false;  // covered
+    if (left == 0 || (node != root && at(node).firstChild < 0)) return false;  // covered
     std::int32_t fit = -1;
-    for (std::int32_t child = node.firstChild; child >= 0 && fit < 0;
-         child = nodes_[static_cast<std::size_t>(child)].next) {
-      const WakeupEvent& event = nodes_[static_cast<std::size_t>(child)].event;
+    for (std::int32_t child = at(node).firstChild; child >= 0 && fit < 0; child = at(child).next) {
+      const WakeupEvent& event = at(child).event;
       if (!weakInitial(sequence, event.proc, event.footprint, event.optional(), taken_)) continue;
       fit = child;
       for (std::size_t i = 0; i < sequence.size(); ++i)
@@ -104,10 +102,10 @@ bool WakeupTree::insert(std::span<const WakeupEvent> sequence) {
         }
     }
     if (fit < 0) break;
-    at = fit;
+    node = fit;
   }
   for (std::size_t i = 0; i < sequence.size(); ++i)
-    if (taken_[i] == 0) at = append(at, sequence[i]);
+    if (taken_[i] == 0) node = append(node, sequence[i]);
   return true;
 }
 

@@ -53,7 +53,7 @@ class DporStrategy final : public Strategy {
     std::uint32_t chosen = 0;
     std::vector<Option> options;
     std::vector<Sleeper> sleep;  // threads asleep on entry (schedule nodes only)
-    WakeupTree wakeup;           // odpor, below a split's cut: what is left to explore here
+    WakeupTree::Root wakeup = WakeupTree::kNone;  // odpor, below a split's cut: what is left here
     [[nodiscard]] bool asleep(ThreadId thread) const noexcept;
   };
 
@@ -64,10 +64,11 @@ class DporStrategy final : public Strategy {
   void addBacktrack(std::size_t k, std::size_t j);
   // odpor: wakeup trees
   void planWakeup(Node& node);
+  void handDown(WakeupTree::Root tree);
   [[nodiscard]] bool pickWakeup(Node& node);
   void addWakeup(std::size_t k, std::size_t j);
   [[nodiscard]] bool sleeperIsWeakInitial(const Node& node) const;
-  void tryEveryThread(Node& node) const;
+  void tryEveryThread(Node& node);
   void markWakeup(Node& node) const;
   [[nodiscard]] WakeupEvent eventOf(const Option& option) const noexcept;
   [[nodiscard]] std::size_t optionOf(const Node& node, std::uint32_t proc) const noexcept;
@@ -83,7 +84,8 @@ class DporStrategy final : public Strategy {
   std::size_t firstNew_ = 0; // first node this execution created (races before it are known)
   bool blocked_ = false;
   Reduction reduction_;
-  WakeupTree pending_;  // the subtree the next schedule node follows (odpor)
+  WakeupTree wakeups_;  // odpor: the wakeup trees of the nodes on the path
+  WakeupTree::Root pending_ = WakeupTree::kNone;  // the tree the next schedule node follows
   double estimateSum_ = 0;
   std::uint64_t estimateCount_ = 0;
 

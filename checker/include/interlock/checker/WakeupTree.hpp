@@ -1,9 +1,11 @@
 #pragma once
-// Optimal DPOR's wakeup tree (Abdulla, Aronis, Jonsson, Sagonas, "Optimal dynamic partial
-// order reduction", POPL 2014, section 6; JACM 2017 "Source sets"): at one choice point, the
-// ordered tree of event sequences that are still to be explored from there. Exploration takes
-// the leftmost branch first and follows its subtree below; a race inserts the sequence that
-// reverses it unless a branch already covers it (a leaf that is a weak prefix of it).
+// Optimal DPOR's wakeup trees (Abdulla, Aronis, Jonsson, Sagonas, "Optimal dynamic partial
+// order reduction", POPL 2014, section 6; JACM 2017 "Source sets"): at each choice point of the
+// search path, the ordered tree of event sequences still to be explored from there. Exploration
+// takes the leftmost branch first and follows its subtree below; a race inserts the sequence
+// that reverses it unless a branch already covers it (a leaf that is a weak prefix of it).
+// The trees of one search share one store, and a tree is named by its root: taking the
+// leftmost branch makes its first node the root of the next choice point's tree, copying nothing.
 #include "interlock/core/Choice.hpp"
 #include "interlock/core/Footprint.hpp"
 
@@ -34,46 +36,50 @@ struct WakeupEvent {
 
 class WakeupTree {
  public:
-  WakeupTree();
+  using Root = std::int32_t;
+  static constexpr Root kNone = -1;
 
-  void clear() noexcept;
-  void swap(WakeupTree& other) noexcept;
-  [[nodiscard]] bool empty() const noexcept { return nodes_.front().firstChild < 0; }
+  [[nodiscard]] Root newTree();
+  // Frees the tree (kNone: nothing to free).
+  void release(Root root);
+  [[nodiscard]] bool empty(Root root) const noexcept { return at(root).firstChild < 0; }
   // The first event of the leftmost branch; the tree must not be empty.
-  [[nodiscard]] const WakeupEvent& front() const noexcept { return nodes_[nodes_.front().firstChild].event; }
-  // Drops the leftmost branch; what lay below its first event goes to `below`.
-  void popFront(WakeupTree& below);
-  [[nodiscard]] bool startsWith(std::uint32_t proc) const noexcept;
+  [[nodiscard]] const WakeupEvent& front(Root root) const noexcept { return at(at(root).firstChild).event; }
+  // Detaches the leftmost branch and returns the tree below its first event (to release too).
+  [[nodiscard]] Root popFront(Root root) noexcept;
+  [[nodiscard]] bool startsWith(Root root, std::uint32_t proc) const noexcept;
   // Appends a branch of one event.
-  void addLeaf(const WakeupEvent& event);
+  void addLeaf(Root root, const WakeupEvent& event);
   // Calls f(event) for the first event of each branch, in order.
   template <class F>
-  void forEachFirst(F&& f) const {
-    for (std::int32_t child = nodes_.front().firstChild; child >= 0; child = nodes_[child].next)
-      f(nodes_[child].event);
+  void forEachFirst(Root root, F&& f) const {
+    for (std::int32_t child = at(root).firstChild; child >= 0; child = at(child).next) f(at(child).event);
   }
   // Drops every branch whose first event `drop` accepts; true if one was dropped.
   template <class Drop>
-  bool dropFirstIf(Drop&& drop) {
+  bool dropFirstIf(Root root, Drop&& drop) {
     bool dropped = false;
-    std::int32_t* link = &nodes_.front().firstChild;
-    nodes_.front().lastChild = -1;
-    while (*link >= 0) {
-      if (drop(nodes_[*link].event)) {
-        *link = nodes_[*link].next;
+    std::int32_t last = -1;
+    for (std::int32_t child = at(root).firstChild; child >= 0;) {
+      const std::int32_t next = at(child).next;
+      if (drop(at(child).event)) {
+        (last < 0 ? at(root).firstChild : at(last).next) = next;
+        at(child).next = -1;
+        release(child);
         dropped = true;
-        continue;
+      } else {
+        last = child;
       }
-      nodes_.front().lastChild = *link;
-      link = &nodes_[*link].next;
+      child = next;
     }
+    at(root).lastChild = last;
     return dropped;
   }
   // insert_[E](v, tree): follow, from the root, the leftmost child whose event is a weak initial
   // of what is left of v (removing its event from v when v has one); reaching a leaf, or using
   // up v, means a branch already covers v; where no child fits, the rest of v becomes a new
   // rightmost branch. True if the tree grew.
-  bool insert(std::span<const WakeupEvent> sequence);
+  bool insert(Root root, std::span<const WakeupEvent> sequence);
 
  private:
   struct Node {
@@ -82,11 +88,15 @@ class WakeupTree {
     std::int32_t lastChild = -1;
     std::int32_t next = -1;  // the next sibling
   };
+  [[nodiscard]] Node& at(std::int32_t index) noexcept { return nodes_[static_cast<std::size_t>(index)]; }
+  [[nodiscard]] const Node& at(std::int32_t index) const noexcept { return nodes_[static_cast<std::size_t>(index)]; }
+  std::int32_t allocate(const WakeupEvent& event);
   std::int32_t append(std::int32_t parent, const WakeupEvent& event);
 
-  std::vector<Node> nodes_;  // [0] is the root; dropped branches stay until the tree empties
-  std::vector<std::uint8_t> taken_;                           // insert's scratch
-  std::vector<std::pair<std::int32_t, std::int32_t>> copy_;  // popFront's scratch
+  std::vector<Node> nodes_;           // every tree's nodes
+  std::vector<std::int32_t> free_;    // nodes to reuse
+  std::vector<std::int32_t> stack_;   // release's scratch
+  std::vector<std::uint8_t> taken_;   // insert's scratch
 };
 
 }  // namespace interlock
