@@ -147,3 +147,18 @@ TEST_CASE("a split cuts where the product of a path's option counts reaches the 
   CHECK(cutProductAfter(512, 2) == PartitionedStrategy::kCutProduct);
   CHECK(cutProductAfter(std::uint64_t{1} << 40, 64) == std::uint64_t{1} << 40);  // capped, never overflows
 }
+
+TEST_CASE("split dpor and odpor run lastzero(5)'s 64 traces, as one search does") {
+  // Deep enough that the cut falls inside races: odpor's subtrees cannot rely on wakeup
+  // sequences inserted above the cut, so split it runs source-DPOR there.
+  const Catalogue catalogue = cli::builtinCatalogue();
+  const Scenario scenario = withParameters(*catalogue.find("bench/lastzero"), {{"n", "5"}});
+  for (const std::string strategy : {"dpor", "odpor"}) {
+    CAPTURE(strategy);
+    CHECK(search(scenario, strategy, 2).stats.executions == 64);
+    std::uint64_t executions = 0;
+    for (std::uint32_t index = 0; index < 3; ++index)
+      executions += search(scenario, strategy, 1, Shard{index, 3}).stats.executions;
+    CHECK(executions == 64);
+  }
+}

@@ -16,7 +16,8 @@ constexpr std::uint32_t kApcKey = 0x20000;
 }  // namespace
 
 DporStrategy::DporStrategy(Mode mode, std::uint64_t expandedProduct)
-    : mode_(mode), expandedProduct_(expandedProduct) {
+    : mode_(mode), expandedProduct_(expandedProduct),
+      wakeupTrees_(mode == Mode::OptimalDpor && expandedProduct == 0) {
   nodes_.reserve(256);
   spawnEvent_.assign(64, -1);
 }
@@ -91,18 +92,15 @@ DporStrategy::Node& DporStrategy::newNode(std::span<const Choice> options) {
   inheritSleep(node);
   // Adversary and completion events are optional: every node tries all of them. Above a
   // split search's cut every option is tried, so races need not reach there.
-  const bool tryAll = expanded(node);
+  const bool tryAll = node.productBefore < expandedProduct_;
   for (Option& option : node.options)
     if (mode_ == Mode::SleepSetsOnly || tryAll || option.choice.kind != ChoiceKind::Run)
       option.status = kBacktrack;
-  if (mode_ == Mode::OptimalDpor) {
-    if (!tryAll) {
-      planWakeup(node);
-      return node;
-    }
-    handDown(WakeupTree::kNone);
+  if (wakeupTrees_) {
+    planWakeup(node);
+    return node;
   }
-  if (mode_ == Mode::SourceDpor) {
+  if (mode_ != Mode::SleepSetsOnly) {
     for (Option& option : node.options) {
       if (option.choice.kind != ChoiceKind::Run || node.asleep(option.choice.thread)) continue;
       option.status = kBacktrack;
@@ -136,7 +134,7 @@ void DporStrategy::inheritSleep(Node& node) const {
 }
 
 bool DporStrategy::pickNext(Node& node) {
-  if (!node.branch && mode_ == Mode::OptimalDpor && !expanded(node)) return pickWakeup(node);
+  if (!node.branch && wakeupTrees_) return pickWakeup(node);
   for (std::size_t i = 0; i < node.options.size(); ++i) {
     Option& option = node.options[i];
     if (option.status != kBacktrack) continue;
@@ -222,7 +220,7 @@ void DporStrategy::analyseRaces() {
       if (!nodeK.options[nodeK.chosen].footprint.conflictsWith(eventJ.footprint)) continue;
       const bool ordered = clockJ[procK] >= k + 1;
       if (!ordered && j >= firstNewEvent && eventJ.choice.kind == ChoiceKind::Run)
-        mode_ == Mode::OptimalDpor ? addWakeup(k, j) : addBacktrack(k, j);
+        wakeupTrees_ ? addWakeup(k, j) : addBacktrack(k, j);
       const std::uint32_t* clockK = &clocks_[k * procs_];
       for (std::size_t p = 0; p < procs_; ++p) clockJ[p] = std::max(clockJ[p], clockK[p]);
     }
@@ -313,7 +311,7 @@ void DporStrategy::handDown(WakeupTree::Root tree) {
   pending_ = tree;
 }
 
-// A new node below the cut follows the wakeup subtree handed down and tries at least one
+// A new node follows the wakeup subtree handed down and tries at least one
 // thread: with none handed down, the first that is not asleep. Its adversary options (already
 // kBacktrack: optional, no other execution covers the ones without them) come after the tree.
 void DporStrategy::planWakeup(Node& node) {
@@ -381,7 +379,6 @@ bool DporStrategy::sleeperIsWeakInitial(const Node& node) const {
 // k and then j, into the wakeup tree of k's node (Algorithm 2), unless a sleeper covers it.
 void DporStrategy::addWakeup(std::size_t k, std::size_t j) {
   Node& nodeK = nodes_[events_[k]];
-  if (expanded(nodeK)) return;  // every option is tried there
   const std::uint32_t procK = eventProc_[k];
   sequence_.clear();
   if (position_.size() <= j) position_.resize(j + 1, -1);

@@ -4,6 +4,7 @@
 //   Algorithm 1, races found after each execution with vector clocks);
 // - "odpor": optimal DPOR (the same paper, Algorithm 2): the same races, each reversed by
 //   inserting a whole sequence into the wakeup tree of the race's choice point (WakeupTree);
+//   split (`expandedProduct` > 0) it runs as "dpor" below the cut;
 // - "dfs": exhaustive DFS whose only reduction is sleep sets (Godefroid 1996).
 // Dependency is Execution::footprintOf: steps conflict on an object one of them writes, or on
 // the thread an adversary event targets. Adversary events (suspensions, APC injections, I/O
@@ -53,7 +54,7 @@ class DporStrategy final : public Strategy {
     std::uint32_t chosen = 0;
     std::vector<Option> options;
     std::vector<Sleeper> sleep;  // threads asleep on entry (schedule nodes only)
-    WakeupTree::Root wakeup = WakeupTree::kNone;  // odpor, below a split's cut: what is left here
+    WakeupTree::Root wakeup = WakeupTree::kNone;  // odpor: what is left to explore here
     [[nodiscard]] bool asleep(ThreadId thread) const noexcept;
   };
 
@@ -72,11 +73,13 @@ class DporStrategy final : public Strategy {
   void markWakeup(Node& node) const;
   [[nodiscard]] WakeupEvent eventOf(const Option& option) const noexcept;
   [[nodiscard]] std::size_t optionOf(const Node& node, std::uint32_t proc) const noexcept;
-  [[nodiscard]] bool expanded(const Node& node) const noexcept { return node.productBefore < expandedProduct_; }
   [[nodiscard]] std::uint32_t procOf(const Choice& choice) const noexcept;
 
   Mode mode_;
   std::uint64_t expandedProduct_;
+  // odpor unsplit. Split, odpor runs source-DPOR: optimal DPOR's subtrees rely on the sequences
+  // races insert at the choice points above them, which a split explores without them.
+  bool wakeupTrees_;
   const Execution* execution_ = nullptr;
   std::vector<Node> nodes_;  // reused: nodes past size_ keep their capacity
   std::size_t size_ = 0;     // nodes on the current path
