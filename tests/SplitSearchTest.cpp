@@ -1,4 +1,4 @@
-// --jobs and --shard: the trees of naive, dfs and dpor cut into parts by prefix; the parts
+// --jobs and --shard: the trees of naive, dfs, dpor and odpor cut into parts by prefix; the parts
 // together explore exactly the complete executions one search explores, and report what it
 // reports.
 #include "CliSupport.hpp"
@@ -27,7 +27,7 @@ Exploration search(const Scenario& scenario, const std::string& strategy, unsign
 TEST_CASE("two jobs give every passing catalogue scenario the verdict and execution count of one") {
   const Catalogue catalogue = cli::builtinCatalogue();
   for (const Scenario& scenario : catalogue.all()) {
-    for (const std::string strategy : {"naive", "dfs", "dpor"}) {
+    for (const std::string strategy : {"naive", "dfs", "dpor", "odpor"}) {
       CAPTURE(scenario.name);
       CAPTURE(strategy);
       const Exploration one = search(scenario, strategy, 1);
@@ -36,12 +36,12 @@ TEST_CASE("two jobs give every passing catalogue scenario the verdict and execut
       // A search that stops at a violation stops its parts at different moments.
       if (one.verdict.result == Result::Violation) continue;
       CHECK(two.stats.executions == one.stats.executions);
-      if (strategy != "dpor") {
+      if (strategy != "dpor" && strategy != "odpor") {
         CHECK(two.stats.sleepSetBlocked == one.stats.sleepSetBlocked);
         continue;
       }
-      // Split dpor tries every option above the cut: more executions end asleep there, but
-      // the complete ones (one per Mazurkiewicz trace under sleep sets) are the same, and
+      // Split dpor and odpor try every option above the cut: more executions end asleep there,
+      // but the complete ones (one per Mazurkiewicz trace under sleep sets) are the same, and
       // every split of that one tree runs the same executions.
       CHECK(two.stats.sleepSetBlocked >= one.stats.sleepSetBlocked);
       const Exploration three = search(scenario, strategy, 3);
@@ -54,7 +54,7 @@ TEST_CASE("two jobs give every passing catalogue scenario the verdict and execut
 TEST_CASE("the shards of a search together run exactly its executions") {
   const Catalogue catalogue = cli::builtinCatalogue();
   const Scenario scenario = withParameters(*catalogue.find("bench/locked-counter"), {{"rounds", "2"}});
-  for (const std::string strategy : {"naive", "dfs", "dpor"}) {
+  for (const std::string strategy : {"naive", "dfs", "dpor", "odpor"}) {
     CAPTURE(strategy);
     const Exploration whole = search(scenario, strategy, 1);
     REQUIRE(whole.verdict.result == Result::Pass);
@@ -77,7 +77,7 @@ TEST_CASE("the shards of a search together run exactly its executions") {
 TEST_CASE("shards running different numbers of jobs still cover the search exactly once") {
   const Catalogue catalogue = cli::builtinCatalogue();
   const Scenario scenario = withParameters(*catalogue.find("bench/locked-counter"), {{"rounds", "2"}});
-  for (const std::string strategy : {"naive", "dpor"}) {
+  for (const std::string strategy : {"naive", "dpor", "odpor"}) {
     CAPTURE(strategy);
     const Exploration whole = search(scenario, strategy, 1);
     std::uint64_t executions = 0;
@@ -146,4 +146,19 @@ TEST_CASE("a split cuts where the product of a path's option counts reaches the 
   CHECK(cutProductAfter(6, 6) == 36);         // six threads: 36 prefixes after two choices
   CHECK(cutProductAfter(512, 2) == PartitionedStrategy::kCutProduct);
   CHECK(cutProductAfter(std::uint64_t{1} << 40, 64) == std::uint64_t{1} << 40);  // capped, never overflows
+}
+
+TEST_CASE("split dpor and odpor run lastzero(5)'s 64 traces, as one search does") {
+  // Deep enough that the cut falls inside races: odpor's subtrees cannot rely on wakeup
+  // sequences inserted above the cut, so split it runs source-DPOR there.
+  const Catalogue catalogue = cli::builtinCatalogue();
+  const Scenario scenario = withParameters(*catalogue.find("bench/lastzero"), {{"n", "5"}});
+  for (const std::string strategy : {"dpor", "odpor"}) {
+    CAPTURE(strategy);
+    CHECK(search(scenario, strategy, 2).stats.executions == 64);
+    std::uint64_t executions = 0;
+    for (std::uint32_t index = 0; index < 3; ++index)
+      executions += search(scenario, strategy, 1, Shard{index, 3}).stats.executions;
+    CHECK(executions == 64);
+  }
 }

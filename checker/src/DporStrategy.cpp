@@ -16,7 +16,8 @@ constexpr std::uint32_t kApcKey = 0x20000;
 }  // namespace
 
 DporStrategy::DporStrategy(Mode mode, std::uint64_t expandedProduct)
-    : mode_(mode), expandedProduct_(expandedProduct) {
+    : mode_(mode), expandedProduct_(expandedProduct),
+      wakeupTrees_(mode == Mode::OptimalDpor && expandedProduct == 0) {
   nodes_.reserve(256);
   spawnEvent_.assign(64, -1);
 }
@@ -86,16 +87,20 @@ DporStrategy::Node& DporStrategy::newNode(std::span<const Choice> options) {
   }
   if (node.branch) {
     for (Option& option : node.options) option.status = kBacktrack;
-    return node;
+    return node;  // a followed wakeup subtree passes on to the next schedule node
   }
   inheritSleep(node);
   // Adversary and completion events are optional: every node tries all of them. Above a
   // split search's cut every option is tried, so races need not reach there.
-  const bool expanded = node.productBefore < expandedProduct_;
+  const bool tryAll = node.productBefore < expandedProduct_;
   for (Option& option : node.options)
-    if (mode_ == Mode::SleepSetsOnly || expanded || option.choice.kind != ChoiceKind::Run)
+    if (mode_ == Mode::SleepSetsOnly || tryAll || option.choice.kind != ChoiceKind::Run)
       option.status = kBacktrack;
-  if (mode_ == Mode::SourceDpor) {
+  if (wakeupTrees_) {
+    planWakeup(node);
+    return node;
+  }
+  if (mode_ != Mode::SleepSetsOnly) {
     for (Option& option : node.options) {
       if (option.choice.kind != ChoiceKind::Run || node.asleep(option.choice.thread)) continue;
       option.status = kBacktrack;
@@ -129,6 +134,7 @@ void DporStrategy::inheritSleep(Node& node) const {
 }
 
 bool DporStrategy::pickNext(Node& node) {
+  if (!node.branch && wakeupTrees_) return pickWakeup(node);
   for (std::size_t i = 0; i < node.options.size(); ++i) {
     Option& option = node.options[i];
     if (option.status != kBacktrack) continue;
@@ -142,7 +148,7 @@ bool DporStrategy::pickNext(Node& node) {
 }
 
 bool DporStrategy::nextExecution() {
-  if (mode_ == Mode::SourceDpor) analyseRaces();
+  if (mode_ != Mode::SleepSetsOnly) analyseRaces();
   double paths = 1;
   for (std::size_t i = 0; i < size_; ++i) {
     std::size_t taken = 0;
@@ -153,11 +159,14 @@ bool DporStrategy::nextExecution() {
   ++estimateCount_;
   while (size_ > 0) {
     Node& node = nodes_[size_ - 1];
+    handDown(WakeupTree::kNone);  // a branch node's other alternatives start without one
     if (pickNext(node)) {
       firstNew_ = size_ - 1;
       return true;
     }
     for (const Option& option : node.options) reduction_.alternativesSkipped += option.status != kDone;
+    wakeups_.release(node.wakeup);
+    node.wakeup = WakeupTree::kNone;
     --size_;
   }
   return false;
@@ -211,7 +220,7 @@ void DporStrategy::analyseRaces() {
       if (!nodeK.options[nodeK.chosen].footprint.conflictsWith(eventJ.footprint)) continue;
       const bool ordered = clockJ[procK] >= k + 1;
       if (!ordered && j >= firstNewEvent && eventJ.choice.kind == ChoiceKind::Run)
-        addBacktrack(k, j);
+        wakeupTrees_ ? addWakeup(k, j) : addBacktrack(k, j);
       const std::uint32_t* clockK = &clocks_[k * procs_];
       for (std::size_t p = 0; p < procs_; ++p) clockJ[p] = std::max(clockJ[p], clockK[p]);
     }
@@ -265,6 +274,145 @@ void DporStrategy::addBacktrack(std::size_t k, std::size_t j) {
   // No initial can go first at k's node: try every thread there.
   for (Option& option : nodeK.options)
     if (option.status == kUntried) option.status = kBacktrack;
+}
+
+// --- odpor: wakeup trees (Abdulla et al., POPL 2014, Algorithm 2) ---
+
+WakeupEvent DporStrategy::eventOf(const Option& option) const noexcept {
+  return WakeupEvent{option.choice, option.footprint, procOf(option.choice)};
+}
+
+std::size_t DporStrategy::optionOf(const Node& node, std::uint32_t proc) const noexcept {
+  std::size_t i = 0;
+  while (i < node.options.size() && procOf(node.options[i].choice) != proc) ++i;
+  return i;
+}
+
+void DporStrategy::markWakeup(Node& node) const {
+  wakeups_.forEachFirst(node.wakeup, [&](const WakeupEvent& event) {
+    const std::size_t i = optionOf(node, event.proc);
+    if (i < node.options.size() && node.options[i].status == kUntried) node.options[i].status = kBacktrack;
+  });
+}
+
+// Every thread not yet explored here and not asleep gets a branch of its own.
+void DporStrategy::tryEveryThread(Node& node) {
+  for (const Option& option : node.options) {
+    if (option.choice.kind != ChoiceKind::Run || option.status == kDone || node.asleep(option.choice.thread))
+      continue;
+    if (!wakeups_.startsWith(node.wakeup, procOf(option.choice))) wakeups_.addLeaf(node.wakeup, eventOf(option));
+  }
+  markWakeup(node);
+}
+
+// The tree the next schedule node follows; the one it replaces is dropped.
+void DporStrategy::handDown(WakeupTree::Root tree) {
+  wakeups_.release(pending_);
+  pending_ = tree;
+}
+
+// A new node follows the wakeup subtree handed down and tries at least one
+// thread: with none handed down, the first that is not asleep. Its adversary options (already
+// kBacktrack: optional, no other execution covers the ones without them) come after the tree.
+void DporStrategy::planWakeup(Node& node) {
+  node.wakeup = pending_ != WakeupTree::kNone ? pending_ : wakeups_.newTree();
+  pending_ = WakeupTree::kNone;
+  // A followed sequence names a step this prefix does not offer, or a sleeping thread: the
+  // footprints over-approximated what was reordered. Trying every thread here is sound.
+  const bool fallback = wakeups_.dropFirstIf(node.wakeup, [&](const WakeupEvent& event) {
+    const std::size_t i = optionOf(node, event.proc);
+    return i == node.options.size() || (event.choice.kind == ChoiceKind::Run && node.asleep(event.choice.thread));
+  });
+  if (fallback) tryEveryThread(node);
+  bool thread = false;
+  wakeups_.forEachFirst(node.wakeup, [&](const WakeupEvent& event) { thread = thread || !event.optional(); });
+  for (const Option& option : node.options) {
+    if (thread) break;
+    if (option.choice.kind != ChoiceKind::Run || node.asleep(option.choice.thread)) continue;
+    wakeups_.addLeaf(node.wakeup, eventOf(option));
+    thread = true;
+  }
+  markWakeup(node);
+}
+
+// The leftmost branch goes next, its subtree handed to the node after this one; once the
+// tree is done, the adversary options not taken yet, with nothing handed down.
+bool DporStrategy::pickWakeup(Node& node) {
+  while (!wakeups_.empty(node.wakeup)) {
+    const std::size_t i = optionOf(node, wakeups_.front(node.wakeup).proc);
+    handDown(wakeups_.popFront(node.wakeup));
+    if (i == node.options.size()) {  // not offered here (never inserted so): try every thread
+      handDown(WakeupTree::kNone);
+      tryEveryThread(node);
+      continue;
+    }
+    node.options[i].status = kDone;
+    node.chosen = static_cast<std::uint32_t>(i);
+    return true;
+  }
+  handDown(WakeupTree::kNone);
+  for (std::size_t i = 0; i < node.options.size(); ++i) {
+    Option& option = node.options[i];
+    if (option.status != kBacktrack || option.choice.kind == ChoiceKind::Run) continue;
+    option.status = kDone;
+    node.chosen = static_cast<std::uint32_t>(i);
+    return true;
+  }
+  return false;
+}
+
+// An explored or sleeping thread of `node` that is a weak initial of sequence_ already covers it.
+bool DporStrategy::sleeperIsWeakInitial(const Node& node) const {
+  for (const Sleeper& sleeper : node.sleep)
+    if (weakInitial(sequence_, sleeper.thread, sleeper.footprint, false)) return true;
+  for (std::size_t i = 0; i < node.options.size(); ++i) {
+    const Option& option = node.options[i];
+    if (i == node.chosen || option.status != kDone) continue;
+    // An explored adversary event covers only the sequences that contain it.
+    if (weakInitial(sequence_, procOf(option.choice), option.footprint, option.choice.kind != ChoiceKind::Run))
+      return true;
+  }
+  return false;
+}
+
+// The race (k, j): insert v = notdep(k).j, the events between k and j that do not happen after
+// k and then j, into the wakeup tree of k's node (Algorithm 2), unless a sleeper covers it.
+void DporStrategy::addWakeup(std::size_t k, std::size_t j) {
+  Node& nodeK = nodes_[events_[k]];
+  const std::uint32_t procK = eventProc_[k];
+  sequence_.clear();
+  if (position_.size() <= j) position_.resize(j + 1, -1);
+  for (std::size_t x = k + 1; x <= j; ++x) {
+    if (x < j && clocks_[x * procs_ + procK] >= k + 1) continue;
+    const Node& node = nodes_[events_[x]];
+    position_[x] = static_cast<std::int32_t>(sequence_.size());
+    sequence_.push_back(eventOf(node.options[node.chosen]));
+  }
+  // A thread created inside v starts after the step that created it.
+  for (const Spawn& spawn : execution_->result().spawns)
+    if (spawn.step <= j && position_[spawn.step] >= 0)
+      sequence_[static_cast<std::size_t>(position_[spawn.step])].footprint.add(threadObject(spawn.thread),
+                                                                                Access::Write);
+  for (std::size_t x = k + 1; x <= j; ++x) position_[x] = -1;
+  const Node& nodeJ = nodes_[events_[j]];
+  const std::size_t last = sequence_.size() - 1;
+  // j returns from a wait that k satisfied: j could not go first.
+  if (nodeJ.options[nodeJ.chosen].waitReturn && optionOf(nodeK, sequence_[last].proc) == nodeK.options.size() &&
+      initialAt(sequence_, last))
+    return;
+  if (sleeperIsWeakInitial(nodeK)) return;
+  // An equivalent v that starts with an initial offered at k's node.
+  std::size_t first = 0;
+  while (first < sequence_.size() &&
+         !(optionOf(nodeK, sequence_[first].proc) < nodeK.options.size() && initialAt(sequence_, first)))
+    ++first;
+  if (first == sequence_.size()) {  // no initial can go first at k's node: try every thread there
+    tryEveryThread(nodeK);
+    return;
+  }
+  const auto begin = sequence_.begin();
+  std::rotate(begin, begin + static_cast<std::ptrdiff_t>(first), begin + static_cast<std::ptrdiff_t>(first) + 1);
+  if (wakeups_.insert(nodeK.wakeup, sequence_)) markWakeup(nodeK);
 }
 
 }  // namespace interlock

@@ -185,7 +185,7 @@ const PartResult::Finding* earliest(const std::vector<PartResult>& parts,
 }  // namespace
 
 bool splittable(std::string_view strategy) noexcept {
-  return strategy == "naive" || strategy == "dfs" || strategy == "dpor";
+  return strategy == "naive" || strategy == "dfs" || strategy == "dpor" || strategy == "odpor";
 }
 
 Exploration explore(const Scenario& scenario, const Settings& settings) {

@@ -13,7 +13,7 @@
 namespace interlock {
 
 namespace {
-constexpr std::array<std::string_view, 6> kStrategies{"dpor", "dfs", "naive", "pb", "random", "pct"};
+constexpr std::array<std::string_view, 7> kStrategies{"dpor", "dfs", "naive", "pb", "random", "pct", "odpor"};
 }  // namespace
 
 std::span<const std::string_view> strategyNames() noexcept { return kStrategies; }
@@ -22,6 +22,7 @@ std::unique_ptr<Strategy> makeStrategy(const Settings& settings, std::uint64_t c
   const std::string& name = settings.strategy;
   if (name == "naive") return std::make_unique<DfsStrategy>();
   if (name == "dpor") return std::make_unique<DporStrategy>(DporStrategy::Mode::SourceDpor, cutProduct);
+  if (name == "odpor") return std::make_unique<DporStrategy>(DporStrategy::Mode::OptimalDpor, cutProduct);
   if (name == "dfs") return std::make_unique<DporStrategy>(DporStrategy::Mode::SleepSetsOnly);
   if (name == "pb") return std::make_unique<PreemptionBoundedStrategy>(settings.preemptions);
   if (name == "random") return std::make_unique<RandomStrategy>(settings.seed, settings.maxExecutions);

@@ -34,9 +34,9 @@ struct Progress {
 };
 
 // Strategy names --strategy accepts: "dpor" (source-set DPOR with sleep sets, the default),
-// "dfs" (exhaustive DFS with sleep sets), "naive" (exhaustive DFS, no reduction), "pb"
-// (iterative preemption bounding up to `preemptions`), "random" (seeded random walk),
-// "pct" (probabilistic concurrency testing with depth `pctDepth`).
+// "odpor" (optimal DPOR with wakeup trees), "dfs" (exhaustive DFS with sleep sets), "naive"
+// (exhaustive DFS, no reduction), "pb" (iterative preemption bounding up to `preemptions`),
+// "random" (seeded random walk), "pct" (probabilistic concurrency testing with depth `pctDepth`).
 struct Settings {
   Bounds bounds;
   std::string strategy = "dpor";
