@@ -194,7 +194,7 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
     throw std::invalid_argument("shard index must be below the shard count");
   const std::uint64_t count = static_cast<std::uint64_t>(settings.shard.count) * settings.jobs;
   if (count > 1 && !splittable(settings.strategy))
-    throw std::invalid_argument("--jobs and --shard split the search tree of strategies naive, dfs and dpor; "
+    throw std::invalid_argument("--jobs and --shard split the search tree of strategies naive, dfs, dpor and odpor; "
                                 "strategy '" + settings.strategy + "' cannot be split");
   (void)makeStrategy(settings);  // an unknown name fails before any thread starts
   SharedState shared;

@@ -39,8 +39,8 @@ namespace {
 void requireSplittable(const Settings& settings, const char* option) {
   if (splittable(settings.strategy)) return;
   throw InputError(std::string(option) + ": strategy " + settings.strategy +
-                   " cannot be split (only the exhaustive searches dpor, dfs and naive divide "
-                   "their tree); use one of those with --jobs and --shard");
+                   " cannot be split (only the exhaustive searches dpor, odpor, dfs and naive "
+                   "divide their tree); use one of those with --jobs and --shard");
 }
 
 }  // namespace
