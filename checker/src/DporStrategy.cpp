@@ -169,6 +169,8 @@ bool DporStrategy::nextExecution() {
     node.wakeup = WakeupTree::kNone;
     --size_;
   }
+  validEvents_ = 0;  // the search is over: nothing is shared with what might come next
+  firstNew_ = 0;
   return false;
 }
 
@@ -191,9 +193,6 @@ void DporStrategy::analyseRaces() {
     if (proc == procKeys_.size()) procKeys_.push_back(key);
     eventProc_.push_back(static_cast<std::uint32_t>(proc));
   }
-  procs_ = procKeys_.size();
-  clocks_.assign(count * procs_, 0);
-  lastOfProc_.assign(procs_, -1);
   std::fill(spawnEvent_.begin(), spawnEvent_.end(), -1);
   for (const Spawn& spawn : execution_->result().spawns)
     if (spawn.thread < spawnEvent_.size() && spawn.step < count)
@@ -202,7 +201,17 @@ void DporStrategy::analyseRaces() {
   std::size_t firstNewEvent = 0;
   while (firstNewEvent < count && events_[firstNewEvent] < firstNew_) ++firstNewEvent;
 
-  for (std::size_t j = 0; j < count; ++j) {
+  // The events before the new choice are the previous execution's, with the same clocks (a
+  // clock depends only on earlier events): with as many processes, only the rest is computed.
+  const std::size_t start = procKeys_.size() == procs_ ? std::min(validEvents_, firstNewEvent) : 0;
+  procs_ = procKeys_.size();
+  clocks_.resize(count * procs_);
+  std::fill(clocks_.begin() + static_cast<std::ptrdiff_t>(start * procs_), clocks_.end(), 0);
+  lastOfProc_.assign(procs_, -1);
+  for (std::size_t x = 0; x < start; ++x) lastOfProc_[eventProc_[x]] = static_cast<std::int32_t>(x);
+  validEvents_ = count;
+
+  for (std::size_t j = start; j < count; ++j) {
     const Node& nodeJ = nodes_[events_[j]];
     const Option& eventJ = nodeJ.options[nodeJ.chosen];
     const std::uint32_t procJ = eventProc_[j];

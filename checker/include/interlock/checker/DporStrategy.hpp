@@ -101,6 +101,9 @@ class DporStrategy final : public Strategy {
   std::vector<std::int32_t> spawnEvent_;  // per thread id: the event that spawned it, -1
   std::vector<std::uint32_t> firstAfter_; // per process: first event after the race's first
   std::size_t procs_ = 0;
+  // The clocks of the first validEvents_ events, laid out with procs_ columns, still hold for
+  // the current path: an execution shares its prefix with the one before it.
+  std::size_t validEvents_ = 0;
   std::vector<WakeupEvent> sequence_;   // odpor: the sequence that reverses a race
   std::vector<std::int32_t> position_;  // odpor: event -> its place in sequence_, -1 if absent
 };
