@@ -1,6 +1,8 @@
 // The hot path (fiber switch, choice, op and event recording) allocates nothing: an
 // execution of 2000 steps allocates exactly as much as one of 20 steps.
 #include "Support.hpp"
+#include "interlock/checker/Properties.hpp"
+#include "interlock/checker/StrategyFactory.hpp"
 #include "interlock/core/Execution.hpp"
 
 #include <doctest/doctest.h>
@@ -77,4 +79,40 @@ TEST_CASE("allocations per execution do not grow with its number of steps") {
   const long shortCount = allocationsFor(execution, shortRun);
   CHECK(longCount == shortCount);
   CHECK(longCount < 40);  // setup only: threads, fibers, objects, names
+}
+
+namespace {
+
+// Allocations while a search's third execution runs (its strategy choosing every step and the
+// default monitors watching), after two that bring every buffer to its size.
+long searchAllocationsFor(const std::string& strategyName, const Scenario& scenario) {
+  Settings settings;
+  settings.strategy = strategyName;
+  const auto strategy = makeStrategy(settings);
+  StackPool stacks;
+  Execution execution(stacks);
+  execution.recordEvents(false);
+  DefaultProperties properties;
+  long during = 0;
+  for (int run = 0; run < 3; ++run) {
+    strategy->beginExecution(execution);
+    const long before = allocations.load();
+    (void)execution.run(scenario, scenario.bounds, *strategy, properties.monitors());
+    during = allocations.load() - before;
+    if (!strategy->nextExecution()) break;
+  }
+  return during;
+}
+
+}  // namespace
+
+TEST_CASE("every exhaustive strategy chooses and records steps without allocating") {
+  const Scenario longRun = writers(1000);
+  const Scenario shortRun = writers(10);
+  for (const std::string name : {"naive", "dfs", "dpor", "odpor"}) {
+    CAPTURE(name);
+    const long longCount = searchAllocationsFor(name, longRun);
+    CHECK(longCount == searchAllocationsFor(name, shortRun));
+    CHECK(longCount < 40);
+  }
 }
