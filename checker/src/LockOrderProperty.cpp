@@ -19,7 +19,11 @@ void LockOrderProperty::beginExecution(Execution& execution) {
   edges_.clear();
   reported_ = false;
   held_.assign(execution.objects().size(), 0);
-  for (ObjectId lock : execution.locks()) held_[lock] = ownership(execution.object(lock));
+  lock_.assign(execution.objects().size(), 0);
+  for (ObjectId lock : execution.locks()) {
+    held_[lock] = ownership(execution.object(lock));
+    lock_[lock] = 1;
+  }
   now_ = held_;
 }
 
@@ -42,8 +46,11 @@ void LockOrderProperty::afterStep(Execution& execution, const Choice& choice) {
   const auto objects = execution.objects();
   // Objects created during the step (a work item's) start unowned.
   if (held_.size() != objects.size()) {
+    const std::size_t known = lock_.size();
     held_.resize(objects.size(), 0);
     now_.resize(objects.size(), 0);
+    lock_.resize(objects.size(), 0);
+    for (std::size_t x = known; x < objects.size(); ++x) lock_[x] = objects[x]->isLock() ? 1 : 0;
   }
   changed_.clear();
   const Footprint& footprint = execution.stepFootprint();
@@ -51,10 +58,11 @@ void LockOrderProperty::afterStep(Execution& execution, const Choice& choice) {
     for (std::size_t x = 0; x < objects.size(); ++x) changed_.push_back(static_cast<ObjectId>(x));
   } else {
     // Ownership changes only on an object the step touches (the footprint over-approximates).
+    // Only locks have owners: a step on a variable re-reads nothing.
     footprint.forEachObject([&](ObjectId x, bool written) {
-      if (written && x < objects.size()) changed_.push_back(x);
+      if (written && x < objects.size() && lock_[x] != 0) changed_.push_back(x);
     });
-    std::sort(changed_.begin(), changed_.end());  // edges in object order, as a full scan finds them
+    if (changed_.size() > 1) std::sort(changed_.begin(), changed_.end());  // edges in object order, as a full scan finds them
   }
   if (changed_.empty()) return;
   for (ObjectId x : changed_) now_[x] = ownership(*objects[x]);
@@ -69,9 +77,10 @@ void LockOrderProperty::gained(Execution& execution, ObjectId x, std::uint64_t t
     const auto thread = static_cast<ThreadId>(__builtin_ctzll(threads));
     threads &= threads - 1;
     const std::uint64_t bit = std::uint64_t{1} << thread;
-    for (std::size_t y = 0; y < now_.size() && !reported_; ++y) {
+    for (const ObjectId y : execution.locks()) {
+      if (reported_) break;
       if (y == x || (held_[y] & now_[y] & bit) == 0) continue;
-      const Edge edge{static_cast<ObjectId>(y), x, thread};
+      const Edge edge{y, x, thread};
       const bool known = std::any_of(edges_.begin(), edges_.end(), [&](const Edge& e) {
         return e.before == edge.before && e.after == edge.after;
       });

@@ -2,16 +2,16 @@
 
 namespace interlock {
 
-void Footprint::add(ObjectId object, Access access) noexcept {
-  if (object == kNoObject) return;
-  const bool write = access != Access::Read;
-  touched_ |= maskOf(object);
-  if (write) written_ |= maskOf(object);
+bool Footprint::merge(ObjectId object, bool write) noexcept {
   for (std::uint8_t i = 0; i < size_; ++i) {
     if (entries_[i].object != object) continue;
     entries_[i].write = entries_[i].write || write;
-    return;
+    return true;
   }
+  return false;
+}
+
+void Footprint::append(ObjectId object, bool write) noexcept {
   if (size_ == kCapacity) {
     global_ = true;
     return;

@@ -40,6 +40,7 @@ class LockOrderProperty final : public Monitor {
   Scan scan_;
   std::vector<std::uint64_t> held_;  // per object, before the step
   std::vector<std::uint64_t> now_;   // per object, after it (equal to held_ between steps)
+  std::vector<std::uint8_t> lock_;   // per object, 1 for a lock (only locks have owners)
   std::vector<ObjectId> changed_;    // objects re-read this step
   std::vector<Edge> edges_;
   bool reported_ = false;

@@ -21,7 +21,15 @@ class Footprint {
   static constexpr std::size_t kCapacity = 24;
 
   // Adds an access; a full footprint turns global (dependent with everything).
-  void add(ObjectId object, Access access) noexcept;
+  void add(ObjectId object, Access access) noexcept {
+    if (object == kNoObject) return;
+    const bool write = access != Access::Read;
+    const std::uint64_t bit = maskOf(object);
+    // A clear bit proves the object new: only a set one needs the scan for a duplicate.
+    if ((touched_ & bit) == 0 || !merge(object, write)) append(object, write);
+    if (write) written_ |= bit;
+    touched_ |= bit;
+  }
   void makeGlobal() noexcept { global_ = true; }
   [[nodiscard]] bool global() const noexcept { return global_; }
   [[nodiscard]] bool touches(ObjectId object) const noexcept;
@@ -50,6 +58,9 @@ class Footprint {
     return std::uint64_t{1} << (object >= kThreadObjectBase ? 63 - (object & 63) : object & 63);
   }
   [[nodiscard]] bool sharesWrittenObject(const Footprint& other) const noexcept;
+  // Marks an entry of `object` written if `write`; false when there is none.
+  bool merge(ObjectId object, bool write) noexcept;
+  void append(ObjectId object, bool write) noexcept;
   std::array<Entry, kCapacity> entries_;  // only [0, size_) is read: no need to clear it
   std::uint64_t touched_ = 0;  // maskOf every entry
   std::uint64_t written_ = 0;  // maskOf the written ones
