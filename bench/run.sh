@@ -5,8 +5,9 @@
 # Release build in BUILD_DIR (default build-bench/), builds interlock, interlock_bench and the
 # Relacy programs (bench/relacy/), then prints one table: for each benchmark program, the
 # executions, seconds, executions/s and peak memory of Interlock's strategies (naive, dfs,
-# dpor, each split with --jobs 2 where it says) and of Relacy's exhaustive search (rl::sched_full) on the same
-# program, followed by the ratios issue 8 sets as aims.
+# dpor, odpor, split with --jobs 2 where it says) and of Relacy's exhaustive search
+# (rl::sched_full) on the same program; then dpor and odpor on programs only reduction
+# finishes; then the ratios issue 8 sets as aims.
 #
 # Environment: BENCH_TIME_LIMIT (seconds per run, default 60), BENCH_BUILD_JOBS (default 2),
 # BENCH_QUICK=1 (only the smallest sizes: a smoke test of the script itself).
@@ -105,7 +106,7 @@ run_interlock() {  # run_interlock SCENARIO STRATEGY JOBS [KEY=VALUE...] [-- EXT
     if [[ $1 == -- ]]; then shift; extra=("$@"); break; fi
     params+=("$1"); shift
   done
-  r_exec="" r_secs="" r_rss="" r_status=""
+  r_exec="" r_secs="" r_rss="" r_status="" r_blocked=""
   if strategy_in_cli "$strategy" && { ((njobs == 1)) || cli_has '--jobs'; }; then
     local args=(run "$scenario" --json)
     cli_has '--strategy' && args+=(--strategy "$strategy")
@@ -116,6 +117,7 @@ run_interlock() {  # run_interlock SCENARIO STRATEGY JOBS [KEY=VALUE...] [-- EXT
     measure "$interlock" "${args[@]}" "${extra[@]}" || rc=$?
     r_exec=$(json_field "$tmp/out" stats.executions)
     r_secs=$(json_field "$tmp/out" stats.elapsed_seconds)
+    r_blocked=$(json_field "$tmp/out" stats.sleep_set_blocked)
     local result
     result=$(json_field "$tmp/out" verdict.result)
     if ((rc == 124 || rc == 137)); then r_status=timeout
@@ -144,7 +146,7 @@ run_interlock() {  # run_interlock SCENARIO STRATEGY JOBS [KEY=VALUE...] [-- EXT
 run_relacy() {  # run_relacy PROGRAM SIZE...
   local program=$relacy_dir/relacy_$1
   shift
-  r_exec="" r_secs="" r_rss="" r_status=""
+  r_exec="" r_secs="" r_rss="" r_status="" r_blocked=""
   [[ -x $program ]] || { r_status="n/a: $program not built"; return; }
   local rc=0
   measure "$program" "$@" --time-limit "$limit" || rc=$?
@@ -157,17 +159,19 @@ run_relacy() {  # run_relacy PROGRAM SIZE...
 }
 
 # --- the table -------------------------------------------------------------------------------
-declare -A EXEC SECS RSS STATUS
+declare -A EXEC SECS RSS STATUS BLOCKED
 per_second() { python3 -c "import sys; e,s=float(sys.argv[1]),float(sys.argv[2]); print(f'{e/s:.0f}' if s>0 else '-')" "$1" "$2"; }
 
 row() {  # row BENCHMARK TOOL: prints the last run and records it
   local key="$1|$2"
-  EXEC[$key]=$r_exec SECS[$key]=$r_secs RSS[$key]=$r_rss STATUS[$key]=$r_status
+  EXEC[$key]=$r_exec SECS[$key]=$r_secs RSS[$key]=$r_rss STATUS[$key]=$r_status BLOCKED[$key]=$r_blocked
   local rate="-" note=""
+  # Executions cut by their sleep set are not counted as executions; they still cost time.
+  [[ ${r_blocked:-0} =~ ^[1-9][0-9]*$ ]] && note="+ $r_blocked sleep-set-blocked"
   case $r_status in
     finished) [[ -n $r_exec && -n $r_secs ]] && rate=$(per_second "$r_exec" "$r_secs") ;;
     timeout)
-      note="did not finish in ${limit}s, >= ${r_exec:-?} executions"
+      note="did not finish in ${limit}s, >= ${r_exec:-?} executions${note:+; $note}"
       [[ -n $r_exec && -n $r_secs ]] && rate=$(per_second "$r_exec" "$r_secs")
       r_exec=">=${r_exec:-?}" ;;
     stopped)
@@ -223,7 +227,25 @@ for entry in "${benchmarks[@]}"; do
   run_interlock "$scenario" dfs 1 "${kv[@]}"; row "$label" "interlock dfs"
   run_interlock "$scenario" dpor 1 "${kv[@]}"; row "$label" "interlock dpor"
   run_interlock "$scenario" dpor 2 "${kv[@]}"; row "$label" "interlock dpor j2"
+  run_interlock "$scenario" odpor 1 "${kv[@]}"; row "$label" "interlock odpor"
   run_relacy "${rl[@]}"; row "$label" "relacy sched_full"
+done
+
+# Programs only partial-order reduction finishes (naive and Relacy would run for hours):
+# source-DPOR against optimal DPOR, and each split with --jobs 2.
+large=(
+  "lastzero 10|bench/lastzero|n=10"
+  "indexer 15|bench/indexer|n=15"
+  "filesystem 18|bench/filesystem|n=18"
+)
+[[ ${BENCH_QUICK:-0} == 1 ]] && large=()
+for entry in "${large[@]}"; do
+  IFS='|' read -r label scenario params <<<"$entry"
+  read -ra kv <<<"$params"
+  for strategy in dpor odpor; do
+    run_interlock "$scenario" "$strategy" 1 "${kv[@]}"; row "$label" "interlock $strategy"
+    run_interlock "$scenario" "$strategy" 2 "${kv[@]}"; row "$label" "interlock $strategy j2"
+  done
 done
 
 # Memory flat in executions: the same search stopped after N and after 10 N executions.
@@ -292,12 +314,11 @@ for entry in "${benchmarks[@]}"; do
   [[ ${long:-} == long ]] || continue
   echo "   - $label: $(speedup "$label|interlock naive" "$label|interlock naive j2")"
 done
-echo "   Searches of milliseconds (dpor; a thread start and the shared upper tree cost more than the work):"
-for entry in "${benchmarks[@]}"; do
+echo "   Searches of milliseconds (dpor; the second job joins after 10 ms, so these run alone: what is left is the split's own cost, sleep-set-blocked executions above the cut):"
+for entry in "${benchmarks[@]}" "${large[@]}"; do
   IFS='|' read -r label _ <<<"$entry"
   echo "   - $label: $(speedup "$label|interlock dpor" "$label|interlock dpor j2")"
 done
-
 echo "4. Peak memory flat in executions: peak RSS after $((short_run * 10)) vs $short_run executions (aim ~1):"
 long_key="$mem_label|naive $((short_run * 10))" short_key="$mem_label|naive ${short_run}"
 if [[ -n ${RSS[$long_key]:-} && -n ${RSS[$short_key]:-} ]]; then
@@ -305,3 +326,12 @@ if [[ -n ${RSS[$long_key]:-} && -n ${RSS[$short_key]:-} ]]; then
 else
   echo "   n/a (${STATUS[$long_key]:-?} / ${STATUS[$short_key]:-?})"
 fi
+echo "5. Optimal DPOR (odpor) vs source-DPOR (dpor): executions + sleep-set-blocked, seconds:"
+for entry in "${benchmarks[@]}" "${large[@]}"; do
+  IFS='|' read -r label _ <<<"$entry"
+  for strategy in dpor odpor; do
+    key="$label|interlock $strategy"
+    [[ ${STATUS[$key]:-} == finished ]] || { echo "   - $label $strategy: ${STATUS[$key]:-n/a}"; continue; }
+    echo "   - $label $strategy: ${EXEC[$key]} + ${BLOCKED[$key]:-0} blocked, ${SECS[$key]} s"
+  done
+done
