@@ -155,7 +155,9 @@ TEST_CASE("dpor runs the published trace counts of the bench programs") {
                          Pin{"bench/indexer", {{"n", "13"}}, 64}}) {
     CAPTURE(pin.name);
     const Scenario scenario = withParameters(*catalogue.find(pin.name), pin.parameters);
-    const Exploration e = explore(scenario, defaultSettings(scenario));
+    Settings settings = defaultSettings(scenario);
+    settings.strategy = "dpor";
+    const Exploration e = explore(scenario, settings);
     CHECK(e.verdict.result == Result::Pass);
     CHECK(e.stats.executions == pin.executions);
   }
@@ -170,7 +172,9 @@ TEST_CASE("dpor runs 4^k traces of filesystem(13+k) where the paper counts 2^k: 
   for (const auto& [n, traces] : {std::pair{"14", 4u}, std::pair{"15", 16u}, std::pair{"16", 64u}}) {
     CAPTURE(n);
     const Scenario scenario = withParameters(*catalogue.find("bench/filesystem"), {{"n", n}});
-    const Exploration e = explore(scenario, defaultSettings(scenario));
+    Settings settings = defaultSettings(scenario);
+    settings.strategy = "dpor";
+    const Exploration e = explore(scenario, settings);
     CHECK(e.verdict.result == Result::Pass);
     CHECK(e.stats.executions == traces);
     CHECK(e.stats.sleepSetBlocked == 0);

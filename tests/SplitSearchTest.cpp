@@ -125,7 +125,7 @@ TEST_CASE("the sampling and bounded strategies refuse --jobs and --shard") {
   }
 }
 
-TEST_CASE("the default strategy, dpor, splits: --jobs 2 finds the violation one job finds") {
+TEST_CASE("the default strategy, odpor, splits: --jobs 2 finds the violation one job finds") {
   const auto one = test::runCli({"run", "lock-order/abba"});
   const auto two = test::runCli({"run", "lock-order/abba", "--jobs", "2"});
   CHECK(one.status == 1);

@@ -13,7 +13,7 @@
 namespace interlock {
 
 namespace {
-constexpr std::array<std::string_view, 7> kStrategies{"dpor", "odpor", "dfs", "naive", "pb", "random", "pct"};
+constexpr std::array<std::string_view, 7> kStrategies{"odpor", "dpor", "dfs", "naive", "pb", "random", "pct"};
 }  // namespace
 
 std::span<const std::string_view> strategyNames() noexcept { return kStrategies; }

@@ -33,13 +33,13 @@ struct Progress {
   bool overTimeLimit = false;      // the estimate says the search will not finish in time
 };
 
-// Strategy names --strategy accepts: "dpor" (source-set DPOR with sleep sets, the default),
-// "odpor" (optimal DPOR with wakeup trees), "dfs" (exhaustive DFS with sleep sets), "naive"
+// Strategy names --strategy accepts: "odpor" (optimal DPOR with wakeup trees, the default),
+// "dpor" (source-set DPOR with sleep sets), "dfs" (exhaustive DFS with sleep sets), "naive"
 // (exhaustive DFS, no reduction), "pb" (iterative preemption bounding up to `preemptions`),
 // "random" (seeded random walk), "pct" (probabilistic concurrency testing with depth `pctDepth`).
 struct Settings {
   Bounds bounds;
-  std::string strategy = "dpor";
+  std::string strategy = "odpor";
   std::uint32_t preemptions = 2;    // pb: the largest preemption bound tried
   std::uint64_t seed = 0;           // random, pct
   std::uint32_t pctDepth = 3;       // pct: bug depth d (d - 1 priority change points)
