@@ -149,14 +149,8 @@ bool DporStrategy::pickNext(Node& node) {
 
 bool DporStrategy::nextExecution() {
   if (mode_ != Mode::SleepSetsOnly) analyseRaces();
-  double paths = 1;
-  for (std::size_t i = 0; i < size_; ++i) {
-    std::size_t taken = 0;
-    for (const Option& option : nodes_[i].options) taken += option.status != kUntried;
-    paths *= static_cast<double>(taken == 0 ? 1 : taken);
-  }
-  estimateSum_ += paths;
-  ++estimateCount_;
+  if (!blocked_) ++complete_;
+  explored_ = exploredFraction();
   while (size_ > 0) {
     Node& node = nodes_[size_ - 1];
     handDown(WakeupTree::kNone);  // a branch node's other alternatives start without one
@@ -175,7 +169,32 @@ bool DporStrategy::nextExecution() {
 }
 
 double DporStrategy::estimatedExecutions() const {
-  return estimateCount_ == 0 ? 0 : estimateSum_ / static_cast<double>(estimateCount_);
+  return explored_ > 0 ? static_cast<double>(complete_) / explored_ : 0;
+}
+
+// The share of the tree behind the current path, the path's own leaf included, reading it as
+// an odometer: at each node the options finished before the current one, each weighing the
+// inverse of the options tried there times the weight of the node. Reduction adds options as
+// races appear, so this is a guess that improves; it is exactly 1 when the search ends.
+double DporStrategy::exploredFraction() const {
+  double fraction = 0;
+  double weight = 1;
+  for (std::size_t i = 0; i < size_; ++i) {
+    const Node& node = nodes_[i];
+    if (blocked_ && i + 1 == size_) break;  // cut by its sleep set: a leaf of the nodes above
+    std::size_t tried = 0;
+    std::size_t finished = 0;
+    for (const Option& option : node.options) {
+      const bool asleep = !node.branch && option.choice.kind == ChoiceKind::Run && node.asleep(option.choice.thread);
+      tried += option.status == kDone || (option.status == kBacktrack && !asleep);
+      finished += option.status == kDone;
+    }
+    if (tried == 0) break;
+    const double share = weight / static_cast<double>(tried);
+    fraction += share * static_cast<double>(finished - 1);  // the chosen option is still in progress
+    weight = share;
+  }
+  return fraction + weight;
 }
 
 void DporStrategy::analyseRaces() {

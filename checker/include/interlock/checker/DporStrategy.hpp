@@ -74,6 +74,7 @@ class DporStrategy final : public Strategy {
   [[nodiscard]] WakeupEvent eventOf(const Option& option) const noexcept;
   [[nodiscard]] std::size_t optionOf(const Node& node, std::uint32_t proc) const noexcept;
   [[nodiscard]] std::uint32_t procOf(const Choice& choice) const noexcept;
+  [[nodiscard]] double exploredFraction() const;
 
   Mode mode_;
   std::uint64_t expandedProduct_;
@@ -89,8 +90,8 @@ class DporStrategy final : public Strategy {
   Reduction reduction_;
   WakeupTree wakeups_;  // odpor: the wakeup trees of the nodes on the path
   WakeupTree::Root pending_ = WakeupTree::kNone;  // the tree the next schedule node follows
-  double estimateSum_ = 0;
-  std::uint64_t estimateCount_ = 0;
+  std::uint64_t complete_ = 0;  // executions not cut by their sleep set
+  double explored_ = 0;         // exploredFraction() after the last execution
 
   // Race analysis scratch, reused between executions.
   std::vector<std::uint32_t> events_;     // node index of each event (schedule nodes)
