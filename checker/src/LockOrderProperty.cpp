@@ -7,8 +7,7 @@ namespace interlock {
 
 std::uint64_t LockOrderProperty::ownership(const KernelObject& object) {
   if (!object.isLock()) return 0;
-  thread_local OwnerList list;  // 32 owners: too big to build afresh for every object of every step
-  list.clear();
+  OwnerList list;
   object.owners(list);
   std::uint64_t threads = 0;
   for (const Owner& owner : list) threads |= std::uint64_t{1} << owner.thread;
@@ -41,6 +40,31 @@ bool LockOrderProperty::path(ObjectId from, ObjectId to, std::vector<const Edge*
   return false;
 }
 
+void LockOrderProperty::beforeStep(Execution& execution, const Choice& choice) {
+  changed_.clear();
+  rescan_ = scan_ == Scan::All;
+  // Suspending a thread or queueing an APC changes no ownership; a thread's step changes only
+  // that of the objects its pending operation (or the wait it returns from) names. An APC
+  // that runs first may do anything: re-read everything then.
+  if (rescan_ || choice.kind != ChoiceKind::Run || execution.locks().empty()) return;
+  const Thread& thread = execution.thread(choice.thread);
+  if (thread.deliverableApc() != Thread::kNoApc) {
+    rescan_ = true;
+    return;
+  }
+  auto note = [&](ObjectId x) {
+    if (x < lock_.size() && lock_[x] != 0 &&
+        std::find(changed_.begin(), changed_.end(), x) == changed_.end())
+      changed_.push_back(x);
+  };
+  note(thread.pending.object);
+  for (ObjectId other : thread.pending.others) note(other);
+  if (thread.state == ThreadState::Waiting)
+    for (const WaitBlock& block : thread.waitSet().used())
+      if (block.object != nullptr) note(block.object->id());
+  if (changed_.size() > 1) std::sort(changed_.begin(), changed_.end());  // edges in object order, as a full scan finds them
+}
+
 void LockOrderProperty::afterStep(Execution& execution, const Choice& choice) {
   (void)choice;  // a hand-off gives a waiter ownership during another thread's step
   const auto objects = execution.objects();
@@ -52,17 +76,9 @@ void LockOrderProperty::afterStep(Execution& execution, const Choice& choice) {
     lock_.resize(objects.size(), 0);
     for (std::size_t x = known; x < objects.size(); ++x) lock_[x] = objects[x]->isLock() ? 1 : 0;
   }
-  changed_.clear();
-  const Footprint& footprint = execution.stepFootprint();
-  if (scan_ == Scan::All || footprint.global()) {
+  if (rescan_) {
+    changed_.clear();
     for (std::size_t x = 0; x < objects.size(); ++x) changed_.push_back(static_cast<ObjectId>(x));
-  } else {
-    // Ownership changes only on an object the step touches (the footprint over-approximates).
-    // Only locks have owners: a step on a variable re-reads nothing.
-    footprint.forEachObject([&](ObjectId x, bool written) {
-      if (written && x < objects.size() && lock_[x] != 0) changed_.push_back(x);
-    });
-    if (changed_.size() > 1) std::sort(changed_.begin(), changed_.end());  // edges in object order, as a full scan finds them
   }
   if (changed_.empty()) return;
   for (ObjectId x : changed_) now_[x] = ownership(*objects[x]);

@@ -34,12 +34,12 @@ const char* stateName(const Thread& thread) {
   return "?";
 }
 
-void checkName(const std::string& name, const char* what) {
+void checkName(std::string_view name, const char* what) {
   bool ok = !name.empty() && name.size() <= 64;
   for (char c : name)
     ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.');
   if (!ok)
-    throw ScenarioError(std::string(what) + " name '" + name +
+    throw ScenarioError(std::string(what) + " name '" + std::string(name) +
                         "' must be 1-64 characters of letters, digits, '_', '-' or '.'");
 }
 
@@ -84,22 +84,28 @@ Thread& Execution::currentThread() {
 }
 
 void Execution::addThread(ThreadSpec spec) {
+  addThread(spec.name, spec.requester, spec.kind, spec.suspendable, std::move(spec.body));
+}
+
+void Execution::addThread(std::string_view name, std::string_view requester, ThreadKind kind,
+                          bool suspendable, std::function<void()> body) {
   if (checkNames_) {
-    checkName(spec.name, "thread");
+    checkName(name, "thread");
     for (const auto& t : threads_)
-      if (t->name() == spec.name) throw ScenarioError("two threads are named '" + spec.name + "'");
+      if (t->name() == name) throw ScenarioError("two threads are named '" + std::string(name) + "'");
   }
-  if (!spec.body) throw ScenarioError("thread '" + spec.name + "' has no body");
+  if (!body) throw ScenarioError("thread '" + std::string(name) + "' has no body");
   if (threads_.size() >= 64) throw ScenarioError("a scenario may have at most 64 threads");
   auto id = static_cast<ThreadId>(threads_.size());
-  suspendable_ += spec.suspendable ? 1 : 0;
+  suspendable_ += suspendable ? 1 : 0;
   if (threadPool_.empty()) {
-    threads_.push_back(std::make_unique<Thread>(id, std::move(spec)));
+    threads_.push_back(std::make_unique<Thread>(
+        id, ThreadSpec{std::string(name), std::string(requester), kind, suspendable, std::move(body)}));
     return;
   }
   threads_.push_back(std::move(threadPool_.back()));
   threadPool_.pop_back();
-  threads_.back()->reuse(id, std::move(spec));
+  threads_.back()->reuse(id, name, requester, kind, suspendable, std::move(body));
 }
 
 void Execution::addApc(std::string name, const std::string& target, ApcKind kind,
@@ -141,6 +147,25 @@ ThreadId Execution::spawnThread(ThreadSpec spec) {
 }
 
 void Execution::addObject(std::unique_ptr<KernelObject> object, std::string name) {
+  attachObject(std::move(object), std::move(name));
+}
+
+KernelObject* Execution::reusableObject(const std::type_info& type) noexcept {
+  const std::size_t place = objects_.size();
+  if (place >= objectPool_.size() || objectPool_[place] == nullptr) return nullptr;
+  KernelObject* previous = objectPool_[place].get();
+  return typeid(*previous) == type ? previous : nullptr;
+}
+
+void Execution::addReusedObject(std::string name) {
+  attachObject(std::move(objectPool_[objects_.size()]), std::move(name));
+}
+
+void Execution::discardReusableObject() noexcept {
+  (void)objectPool_[objects_.size()].release();  // destroyed already; the caller frees it
+}
+
+void Execution::attachObject(std::unique_ptr<KernelObject> object, std::string name) {
   if (checkNames_) {
     checkName(name, "object");
     for (const auto& o : objects_)
@@ -210,7 +235,7 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
     const Choice choice = options_[index];
     result_.schedule.push_back(choice);
     ++result_.choicePoints;
-    stepFootprint_ = footprintOf(choice);
+    for (Monitor* monitor : monitors_) monitor->beforeStep(*this, choice);
     apply(choice);
     ++result_.steps;
     for (Monitor* monitor : monitors_) {
@@ -561,6 +586,10 @@ void Execution::teardown() {
   }
   threads_.clear();
   suspendable_ = 0;
+  // Kept too: the next setup rebuilds each object in the storage of the one made in its place.
+  if (objectPool_.size() < objects_.size()) objectPool_.resize(objects_.size());
+  for (std::size_t place = 0; place < objects_.size(); ++place)
+    objectPool_[place] = std::move(objects_[place]);
   objects_.clear();
   locks_.clear();
   apcs_.clear();

@@ -30,46 +30,52 @@ Fiber::Fiber(StackPool& pool, Entry entry, void* argument)
 }
 
 void Fiber::restart(Entry entry, void* argument) {
-  abort();  // a fiber that never finished unwinds first; its stack returns to the pool
+  abort();  // an unfinished entry unwinds first; the fiber then waits parked for the next
   entry_ = entry;
   argument_ = argument;
-  started_ = false;
   finished_ = false;
-  aborting_ = false;
-  self_ = ctx::fiber(std::allocator_arg, RecordingAllocator{&pool_, this},
-                     [this](ctx::fiber&& caller) { return run(std::move(caller)); });
 }
 
 Fiber::~Fiber() {
-  abort();  // a never-started fiber runs once to exit cleanly, with annotated switches
+  abort();
+  dying_ = true;
+  resume();  // a parked or never-started fiber returns from run(): its stack goes back to the pool
 }
 
 ctx::fiber Fiber::run(ctx::fiber&& caller) {
   sanitizer::finishSwitch(nullptr, &callerBottom_, &callerSize_);
   caller_ = std::move(caller);
-  try {
-    if (!aborting_) entry_(argument_);
-  } catch (const FiberAbort&) {
-    // The scheduler abandoned this fiber; its frames are now unwound.
+  // One entry after another on this stack: each restart() resumes the loop.
+  while (!dying_) {
+    try {
+      if (!aborting_) entry_(argument_);
+    } catch (const FiberAbort&) {
+      // The scheduler abandoned the entry; its frames are now unwound.
+    }
+    aborting_ = false;
+    finished_ = true;
+    switchOut();
   }
-  finished_ = true;
   sanitizer::startSwitch(nullptr, callerBottom_, callerSize_);  // nullptr: this stack dies
   return std::move(caller_);
 }
 
 void Fiber::resume() {
-  started_ = true;
   void* fakeStack = nullptr;
   sanitizer::startSwitch(&fakeStack, stackBottom_, stackSize_);
   self_ = std::move(self_).resume();
   sanitizer::finishSwitch(fakeStack, nullptr, nullptr);
 }
 
-void Fiber::suspend() {
+void Fiber::switchOut() {
   void* fakeStack = nullptr;
   sanitizer::startSwitch(&fakeStack, callerBottom_, callerSize_);
   caller_ = std::move(caller_).resume();
   sanitizer::finishSwitch(fakeStack, &callerBottom_, &callerSize_);
+}
+
+void Fiber::suspend() {
+  switchOut();
   if (aborting_) throw FiberAbort{};
 }
 

@@ -7,15 +7,29 @@
 
 namespace interlock {
 
-void Setup::adopt(std::unique_ptr<KernelObject> object, std::string name) {
-  execution_.addObject(std::move(object), std::move(name));
+void Setup::adopt(std::unique_ptr<KernelObject> object, std::string_view name) {
+  execution_.addObject(std::move(object), std::string(name));
+}
+
+KernelObject* Setup::reusable(const std::type_info& type) noexcept {
+  return execution_.reusableObject(type);
+}
+
+void Setup::adoptReused(std::string storage, std::string_view name) {
+  if (storage != name) storage.assign(name);
+  execution_.addReusedObject(std::move(storage));
+}
+
+void Setup::discardReusable(void* storage, Deallocate deallocate) noexcept {
+  execution_.discardReusableObject();
+  deallocate(storage);
 }
 
 void Setup::thread(ThreadSpec spec) { execution_.addThread(std::move(spec)); }
 
-void Setup::userThread(std::string name, std::function<void()> body, std::string requester) {
-  thread(ThreadSpec{std::move(name), std::move(requester), ThreadKind::SystemCall, true,
-                    std::move(body)});
+void Setup::userThread(std::string_view name, std::function<void()> body,
+                       std::string_view requester) {
+  execution_.addThread(name, requester, ThreadKind::SystemCall, true, std::move(body));
 }
 
 void Setup::apc(std::string name, std::string target, ApcKind kind,
@@ -23,8 +37,8 @@ void Setup::apc(std::string name, std::string target, ApcKind kind,
   execution_.addApc(std::move(name), target, kind, std::move(routine));
 }
 
-void Setup::systemThread(std::string name, std::function<void()> body) {
-  thread(ThreadSpec{std::move(name), "system", ThreadKind::System, false, std::move(body)});
+void Setup::systemThread(std::string_view name, std::function<void()> body) {
+  execution_.addThread(name, "system", ThreadKind::System, false, std::move(body));
 }
 
 }  // namespace interlock

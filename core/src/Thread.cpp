@@ -34,9 +34,14 @@ void Thread::dequeueApc(std::uint16_t apc) noexcept {
   --apcCount_;
 }
 
-void Thread::reuse(ThreadId id, ThreadSpec spec) {
+void Thread::reuse(ThreadId id, std::string_view name, std::string_view requester,
+                   ThreadKind kind, bool suspendable, std::function<void()>&& body) {
   id_ = id;
-  spec_ = std::move(spec);
+  spec_.name.assign(name);
+  spec_.requester.assign(requester);
+  spec_.kind = kind;
+  spec_.suspendable = suspendable;
+  spec_.body = std::move(body);
   irql = kPassiveLevel;
   kernelApcDisable = 0;
   specialApcDisable = 0;

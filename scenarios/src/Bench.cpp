@@ -4,10 +4,12 @@
 #include "interlock/primitives/wdm.hpp"
 #include "interlock/scenarios/Bench.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace interlock::scenarios {
@@ -29,15 +31,24 @@ int sizeParam(const Setup& s, const char* name, std::int64_t min, std::int64_t m
   return static_cast<int>(value);
 }
 
-// "base.i", built in one piece: a setup runs once per execution, for every object.
-std::string indexed(const char* base, int i) {
-  char digits[16];
-  const auto end = std::to_chars(digits, digits + sizeof digits, i).ptr;
-  std::string name(base);
-  name += '.';
-  name.append(digits, end);
-  return name;
-}
+// "base.i" on the stack: a setup runs once per execution, for every object, and make() and
+// systemThread() take the name as a view (copied only when it differs from last run's).
+class IndexedName {
+ public:
+  IndexedName(std::string_view base, int i) {
+    const std::size_t length = std::min(base.size(), sizeof text_ - 12);
+    base.copy(text_, length);
+    text_[length] = '.';
+    size_ = static_cast<std::size_t>(std::to_chars(text_ + length + 1, text_ + sizeof text_, i).ptr - text_);
+  }
+  operator std::string_view() const noexcept { return {text_, size_}; }
+
+ private:
+  char text_[64];
+  std::size_t size_ = 0;
+};
+
+IndexedName indexed(std::string_view base, int i) { return IndexedName(base, i); }
 
 template <typename T>
 std::vector<T*> makeArray(Setup& s, const char* base, int count) {

@@ -16,12 +16,13 @@ class LockOrderProperty final : public Monitor {
  public:
   // Which objects' owners are read again after a step.
   enum class Scan : std::uint8_t {
-    Touched,  // those the step's footprint names (Execution::stepFootprint): the fast default
+    Touched,  // those the step's operation names (its pending op, its wait): the fast default
     All,      // every object, every step: the reference the fast scan is tested against
   };
   explicit LockOrderProperty(Scan scan = Scan::Touched) : scan_(scan) {}
 
   void beginExecution(Execution& execution) override;
+  void beforeStep(Execution& execution, const Choice& choice) override;
   void afterStep(Execution& execution, const Choice& choice) override;
 
  private:
@@ -41,7 +42,8 @@ class LockOrderProperty final : public Monitor {
   std::vector<std::uint64_t> held_;  // per object, before the step
   std::vector<std::uint64_t> now_;   // per object, after it (equal to held_ between steps)
   std::vector<std::uint8_t> lock_;   // per object, 1 for a lock (only locks have owners)
-  std::vector<ObjectId> changed_;    // objects re-read this step
+  std::vector<ObjectId> changed_;    // locks re-read after this step
+  bool rescan_ = false;              // every object is re-read after this step
   std::vector<Edge> edges_;
   bool reported_ = false;
 };

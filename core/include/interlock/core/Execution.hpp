@@ -19,6 +19,8 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
+#include <typeinfo>
 #include <vector>
 
 namespace interlock {
@@ -46,6 +48,10 @@ class Monitor {
   virtual ~Monitor() = default;
   // Every thread has reached its first visible operation; no choice has been made yet.
   virtual void beginExecution(Execution& execution) { (void)execution; }
+  // The strategy chose `choice`; nothing of it has happened yet.
+  virtual void beforeStep(Execution& execution, const Choice& choice) {
+    (void)execution, (void)choice;
+  }
   virtual void afterStep(Execution& execution, const Choice& choice) {
     (void)execution, (void)choice;
   }
@@ -136,9 +142,6 @@ class Execution {
   [[nodiscard]] const ExecutionResult& result() const noexcept { return result_; }
   // What taking `choice` now may touch (partial-order reduction's dependency relation).
   [[nodiscard]] Footprint footprintOf(const Choice& choice) const;
-  // footprintOf the step just taken, as it was before the step: in Monitor::afterStep, the
-  // only objects whose state (ownership included) the step can have changed.
-  [[nodiscard]] const Footprint& stepFootprint() const noexcept { return stepFootprint_; }
 
   // --- views for properties ---
   [[nodiscard]] std::span<const std::unique_ptr<Thread>> threads() const noexcept { return threads_; }
@@ -156,7 +159,15 @@ class Execution {
 
   // --- for Setup ---
   void addThread(ThreadSpec spec);
+  void addThread(std::string_view name, std::string_view requester, ThreadKind kind,
+                 bool suspendable, std::function<void()> body);
   void addObject(std::unique_ptr<KernelObject> object, std::string name);
+  // The object the execution before made at the place the next one takes, if it has type
+  // `type`: Setup::make rebuilds it in place, then calls addReusedObject (or, if its
+  // constructor threw, discardReusableObject and frees the storage itself).
+  [[nodiscard]] KernelObject* reusableObject(const std::type_info& type) noexcept;
+  void addReusedObject(std::string name);
+  void discardReusableObject() noexcept;
   void addApc(std::string name, const std::string& target, ApcKind kind, std::function<void()> routine);
 
  private:
@@ -171,6 +182,7 @@ class Execution {
   bool deliverApcs(Thread& thread);
   void runApc(Thread& thread, std::uint16_t apc);
   void exitChecks(Thread& thread);
+  void attachObject(std::unique_ptr<KernelObject> object, std::string name);
   void startFiber(Thread& thread);
   void resumeFiber(Thread& thread);
   void stopCurrentThread();
@@ -181,13 +193,13 @@ class Execution {
   std::vector<std::unique_ptr<Thread>> threads_;
   std::vector<std::unique_ptr<Thread>> threadPool_;  // retired threads, reused by the next run
   std::vector<std::unique_ptr<KernelObject>> objects_;
+  std::vector<std::unique_ptr<KernelObject>> objectPool_;  // the last run's, by place, for reuse
   std::vector<ObjectId> locks_;
   OwnerList exitOwners_;  // scratch for exitChecks: 32 owners are too many to clear per exit
   std::deque<ApcSpec> apcs_;  // stable: an APC routine may add one (I/O it issues)
   std::vector<bool> apcQueued_;
   std::uint32_t apcsUsed_ = 0;
   std::vector<Choice> options_;
-  Footprint stepFootprint_;
   ExecutionResult result_;
   const Bounds* bounds_ = nullptr;
   ChoiceSource* chooser_ = nullptr;

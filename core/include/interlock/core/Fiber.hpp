@@ -1,7 +1,8 @@
 #pragma once
 // One cooperative fiber (Boost.Context) standing in for a kernel thread's stack.
-// resume() runs it until it calls suspend() or returns; every switch is annotated for
-// ASan. Switching allocates nothing.
+// resume() runs it until it calls suspend() or its entry returns; every switch is annotated
+// for ASan. Switching allocates nothing, and neither does starting over: a finished fiber
+// parks on its own stack and restart() hands it the next entry (Relacy's threads loop so).
 #include "interlock/core/StackPool.hpp"
 
 #include <boost/context/fiber.hpp>
@@ -29,8 +30,8 @@ class Fiber {
   void suspend();
   // From the scheduler: unwind an unfinished fiber's stack (destructors run).
   void abort();
-  // A finished fiber starts over with a new entry on a pooled stack (a thread object reused
-  // by the next execution keeps its fiber: no allocation).
+  // The fiber starts over with a new entry on the same stack, unwinding first if it has not
+  // finished (a thread object reused by the next execution keeps its fiber).
   void restart(Entry entry, void* argument);
 
   [[nodiscard]] bool finished() const noexcept { return finished_; }
@@ -38,6 +39,8 @@ class Fiber {
  private:
   struct RecordingAllocator;
   boost::context::fiber run(boost::context::fiber&& caller);
+  // Back to the scheduler from inside the fiber, whatever the abort flag says.
+  void switchOut();
 
   StackPool& pool_;
   Entry entry_;
@@ -48,9 +51,9 @@ class Fiber {
   std::size_t stackSize_ = 0;
   const void* callerBottom_ = nullptr;
   std::size_t callerSize_ = 0;
-  bool started_ = false;
   bool finished_ = false;
   bool aborting_ = false;
+  bool dying_ = false;  // the destructor ends the fiber's loop
 };
 
 }  // namespace interlock

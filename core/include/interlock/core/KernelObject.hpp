@@ -8,8 +8,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 namespace interlock {
 
@@ -19,25 +21,32 @@ struct Owner {
   std::uint32_t count = 1;  // recursion count
 };
 
-// Fixed capacity: reading the view allocates nothing.
+// Fixed capacity: reading the view allocates nothing. The storage is left uninitialized (only
+// [0, size) is read), so a list on the stack costs nothing to make: properties make one per
+// object they look at, every step.
 class OwnerList {
  public:
   static constexpr std::size_t kCapacity = 32;
+  OwnerList() noexcept {}  // NOLINT: the storage stays uninitialized on purpose
+  OwnerList(const OwnerList&) = delete;
+  OwnerList& operator=(const OwnerList&) = delete;
+
   void add(const Owner& owner) noexcept {
-    if (size_ < kCapacity) owners_[size_++] = owner;
+    if (size_ < kCapacity) ::new (static_cast<void*>(storage_ + size_++ * sizeof(Owner))) Owner(owner);
   }
-  [[nodiscard]] const Owner* begin() const noexcept { return owners_.data(); }
-  [[nodiscard]] const Owner* end() const noexcept { return owners_.data() + size_; }
+  [[nodiscard]] const Owner* begin() const noexcept { return reinterpret_cast<const Owner*>(storage_); }
+  [[nodiscard]] const Owner* end() const noexcept { return begin() + size_; }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
-  void clear() noexcept { size_ = 0; }  // keeps the storage: reuse costs nothing
+  void clear() noexcept { size_ = 0; }
   [[nodiscard]] bool contains(ThreadId thread) const noexcept {
     for (const Owner& owner : *this) if (owner.thread == thread) return true;
     return false;
   }
 
  private:
-  std::array<Owner, kCapacity> owners_{};
+  static_assert(std::is_trivially_copyable_v<Owner> && std::is_trivially_destructible_v<Owner>);
+  alignas(Owner) unsigned char storage_[kCapacity * sizeof(Owner)];
   std::size_t size_ = 0;
 };
 
@@ -76,6 +85,8 @@ class KernelObject {
     id_ = id;
     name_ = std::move(name);
   }
+  // The name's storage, taken before the object is rebuilt in place (Setup::make).
+  [[nodiscard]] std::string detachName() noexcept { return std::move(name_); }
 
  private:
   std::string name_;

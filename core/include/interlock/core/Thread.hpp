@@ -12,6 +12,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace interlock {
 
@@ -89,9 +90,11 @@ class Thread {
   Thread(ThreadId id, ThreadSpec spec) : id_(id), spec_(std::move(spec)) {}
   // The state of a new thread with this id and spec, keeping the fiber object (Execution
   // reuses thread objects between executions instead of allocating them).
-  void reuse(ThreadId id, ThreadSpec spec);
-  // Drops the spec (the body's captures) once the execution that ran it is over.
-  void retire() { spec_ = ThreadSpec{}; }
+  // Names are assigned into the strings already there: no allocation once they are long enough.
+  void reuse(ThreadId id, std::string_view name, std::string_view requester, ThreadKind kind,
+             bool suspendable, std::function<void()>&& body);
+  // Drops the body (its captures) once the execution that ran it is over.
+  void retire() { spec_.body = nullptr; }
 
   [[nodiscard]] ThreadId id() const noexcept { return id_; }
   [[nodiscard]] const ThreadSpec& spec() const noexcept { return spec_; }
