@@ -2,6 +2,7 @@
 
 #include "interlock/core/Setup.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <stdexcept>
 #include <string>
@@ -146,8 +147,8 @@ ThreadId Execution::spawnThread(ThreadSpec spec) {
   return thread.id();
 }
 
-void Execution::addObject(std::unique_ptr<KernelObject> object, std::string name) {
-  attachObject(std::move(object), std::move(name));
+void Execution::addObject(std::unique_ptr<KernelObject> object, std::string_view name) {
+  attachObject(std::move(object), name);
 }
 
 KernelObject* Execution::reusableObject(const std::type_info& type) noexcept {
@@ -157,24 +158,69 @@ KernelObject* Execution::reusableObject(const std::type_info& type) noexcept {
   return typeid(*previous) == type ? previous : nullptr;
 }
 
-void Execution::addReusedObject(std::string name) {
-  attachObject(std::move(objectPool_[objects_.size()]), std::move(name));
+void Execution::addReusedObject(std::string_view name) {
+  attachObject(std::move(objectPool_[objects_.size()]), name);
 }
 
 void Execution::discardReusableObject() noexcept {
   (void)objectPool_[objects_.size()].release();  // destroyed already; the caller frees it
 }
 
-void Execution::attachObject(std::unique_ptr<KernelObject> object, std::string name) {
+void Execution::attachObject(std::unique_ptr<KernelObject> object, std::string_view name) {
   if (checkNames_) {
     checkName(name, "object");
     for (const auto& o : objects_)
-      if (o->name() == name) throw ScenarioError("two objects are named '" + name + "'");
+      if (o->name() == name) throw ScenarioError("two objects are named '" + std::string(name) + "'");
   }
-  if (objects_.size() >= kThreadObjectBase) throw ScenarioError("too many objects");
-  object->attach(static_cast<ObjectId>(objects_.size()), std::move(name));
-  if (object->isLock()) locks_.push_back(object->id());
+  const std::size_t place = objects_.size();
+  if (place >= kThreadObjectBase) throw ScenarioError("too many objects");
+  if (place == objectNames_.size()) objectNames_.push_back(std::make_unique<std::string>(name));
+  else if (*objectNames_[place] != name) objectNames_[place]->assign(name);
+  object->attach(static_cast<ObjectId>(place), *objectNames_[place]);
+  const bool lock = object->isLock();
+  if (lock) locks_.push_back(object->id());
   objects_.push_back(std::move(object));
+  objectFlags_.push_back(lock ? kLockFlag : 0);
+}
+
+// Suspending a thread or queueing an APC changes no ownership; a thread's step changes only that
+// of the objects its pending operation (or the wait it returns from) names, unless an APC runs
+// first (it may do anything).
+void Execution::findStepLocks(const Choice& choice) {
+  stepLockCount_ = 0;
+  stepAllLocks_ = false;
+  if (choice.kind != ChoiceKind::Run || locks_.empty()) return;
+  const Thread& thread = *threads_[choice.thread];
+  if (thread.apcPending() && thread.deliverableApc() != Thread::kNoApc) {
+    stepAllLocks_ = true;
+    return;
+  }
+  addStepLock(thread.pending.object);
+  for (ObjectId other : thread.pending.others) addStepLock(other);
+  if (thread.state == ThreadState::Waiting)
+    for (const WaitBlock& block : thread.waitSet().used())
+      if (block.object != nullptr) addStepLock(block.object->id());
+}
+
+// Keeps stepLocks_ sorted and unique; too many for it make the step touch all locks.
+void Execution::addStepLock(ObjectId object) noexcept {
+  if (object >= objectFlags_.size() || (objectFlags_[object] & kLockFlag) == 0) return;
+  std::size_t at = stepLockCount_;
+  while (at > 0 && stepLocks_[at - 1] > object) --at;
+  if (at > 0 && stepLocks_[at - 1] == object) return;
+  if (stepLockCount_ == stepLocks_.size()) {
+    stepAllLocks_ = true;
+    return;
+  }
+  for (std::size_t i = stepLockCount_; i > at; --i) stepLocks_[i] = stepLocks_[i - 1];
+  stepLocks_[at] = object;
+  ++stepLockCount_;
+}
+
+void Execution::noteFirstNamed(ObjectId object) {
+  objectFlags_[object] |= kNamedFlag;
+  if ((objectFlags_[object] & kLockFlag) == 0) return;
+  namedLocks_.insert(std::upper_bound(namedLocks_.begin(), namedLocks_.end(), object), object);
 }
 
 const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bounds,
@@ -191,6 +237,8 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
   result_.suspensionBoundHit = false;
   result_.apcBoundHit = false;
   apcsUsed_ = 0;
+  stepLockCount_ = 0;
+  stepAllLocks_ = false;
   result_.snapshot = {};
   bounds_ = &bounds;
   chooser_ = &chooser;
@@ -218,7 +266,16 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
   }
   checkNames_ = true;  // threads spawned while it runs are checked as they come
   startThreads();
-  for (Monitor* monitor : monitors_) monitor->beginExecution(*this);
+  watcherCount_ = 0;
+  watched_ = 0;
+  for (Monitor* monitor : monitors_) {
+    monitor->beginExecution(*this);
+    const std::uint8_t watches = monitor->watches();
+    if (watches == 0) continue;
+    if (watcherCount_ == watchers_.size()) throw std::logic_error("more than 8 monitors watch steps");
+    watchers_[watcherCount_++] = Watcher{monitor, watches};
+    watched_ |= watches;
+  }
 
   while (!terminal_) {
     collectOptions();
@@ -235,13 +292,18 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
     const Choice choice = options_[index];
     result_.schedule.push_back(choice);
     ++result_.choicePoints;
-    for (Monitor* monitor : monitors_) monitor->beforeStep(*this, choice);
+    if ((watched_ & Monitor::kStepsNamingLocks) != 0) findStepLocks(choice);
     apply(choice);
     ++result_.steps;
-    for (Monitor* monitor : monitors_) {
-      if (terminal_) break;
-      monitor->afterStep(*this, choice);
-    }
+    // Which monitors this step concerns: a step that names no lock and blocks nobody goes to
+    // those that watch every step only.
+    std::uint8_t kinds = Monitor::kEveryStep;
+    if (stepLockCount_ != 0 || stepAllLocks_) kinds |= Monitor::kStepsNamingLocks;
+    if (choice.kind == ChoiceKind::Run && threads_[choice.thread]->state == ThreadState::Waiting)
+      kinds |= Monitor::kStepsThatBlock;
+    if ((kinds & watched_) == 0) continue;
+    for (std::size_t w = 0; w < watcherCount_ && !terminal_; ++w)
+      if ((watchers_[w].watches & kinds) != 0) watchers_[w].monitor->afterStep(*this, choice);
   }
   if (!terminal_ && result_.ending == Ending::Quiescent) {
     for (Monitor* monitor : monitors_) {
@@ -348,6 +410,8 @@ void Execution::resumeFiber(Thread& thread) {
 void Execution::visible(const Op& op) {
   if (tearingDown_) return;
   Thread& thread = currentThread();
+  noteNamed(op.object);
+  for (ObjectId other : op.others) noteNamed(other);
   do {
     thread.pending = op;
     thread.state = ThreadState::Ready;
@@ -592,6 +656,8 @@ void Execution::teardown() {
     objectPool_[place] = std::move(objects_[place]);
   objects_.clear();
   locks_.clear();
+  objectFlags_.clear();
+  namedLocks_.clear();
   apcs_.clear();
   apcQueued_.clear();
 }

@@ -8,17 +8,14 @@
 namespace interlock {
 
 void Setup::adopt(std::unique_ptr<KernelObject> object, std::string_view name) {
-  execution_.addObject(std::move(object), std::string(name));
+  execution_.addObject(std::move(object), name);
 }
 
 KernelObject* Setup::reusable(const std::type_info& type) noexcept {
   return execution_.reusableObject(type);
 }
 
-void Setup::adoptReused(std::string storage, std::string_view name) {
-  if (storage != name) storage.assign(name);
-  execution_.addReusedObject(std::move(storage));
-}
+void Setup::adoptReused(std::string_view name) { execution_.addReusedObject(name); }
 
 void Setup::discardReusable(void* storage, Deallocate deallocate) noexcept {
   execution_.discardReusableObject();

@@ -64,7 +64,7 @@ void Thread::reuse(ThreadId id, std::string_view name, std::string_view requeste
   apcCount_ = 0;
 }
 
-bool WaitSet::satisfied() const noexcept {
+bool WaitSet::satisfiedMany() const noexcept {
   const auto inUse = used();
   auto done = [](const WaitBlock& block) { return block.satisfied; };
   if (type == WaitType::All) return std::all_of(inUse.begin(), inUse.end(), done);

@@ -3,14 +3,25 @@
 // and locks still owned. Part of Execution; its own file because it is its own concern.
 #include "interlock/core/Execution.hpp"
 
+#include <cassert>
 #include <string>
 
 namespace interlock {
 
 void Execution::exitChecks(Thread& thread) {
   current_ = &thread;
+#ifndef NDEBUG
+  // Only a lock some operation named can be owned (what the loops below rely on): checked in
+  // debug builds, which the sanitizer tests use.
+  for (ObjectId lock : locks_) {
+    OwnerList& owners = exitOwners_;
+    owners.clear();
+    objects_[lock]->owners(owners);
+    assert((owners.empty() || (objectFlags_[lock] & kNamedFlag) != 0) && "a lock is owned but no operation named it");
+  }
+#endif
   // Mutexes are run down before the region checks (ReactOS PspExitThread: KeRundownThread first).
-  for (ObjectId lock : locks_)
+  for (ObjectId lock : namedLocks_)
     if (auto stop = objects_[lock]->heldAtExit(thread)) report(std::move(*stop));
   const bool userReturn = thread.spec().kind == ThreadKind::SystemCall;
   const bool worker = thread.spec().kind == ThreadKind::Worker;
@@ -47,7 +58,7 @@ void Execution::exitChecks(Thread& thread) {
                        .code = 0x20, .message = "system thread exited with " + counts});
   }
   OwnerList& owners = exitOwners_;
-  for (ObjectId lock : locks_) {
+  for (ObjectId lock : namedLocks_) {
     const KernelObject* object = objects_[lock].get();
     owners.clear();
     object->owners(owners);

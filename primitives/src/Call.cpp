@@ -10,8 +10,8 @@ Thread& visibleCall(const char* api, const KernelObject* object, Access access) 
 
 Thread& localCall() { return Execution::current().currentThread(); }
 
-void recordCall(const char* api, const KernelObject* object, const char* argument,
-                const char* result, EventKind kind) {
+void recordCallNow(const char* api, const KernelObject* object, const char* argument,
+                   const char* result, EventKind kind) {
   Execution* execution = Execution::currentOrNull();
   if (execution == nullptr || !execution->recordsEvents() || execution->currentThreadOrNull() == nullptr)
     return;

@@ -16,13 +16,15 @@ class LockOrderProperty final : public Monitor {
  public:
   // Which objects' owners are read again after a step.
   enum class Scan : std::uint8_t {
-    Touched,  // those the step's operation names (its pending op, its wait): the fast default
+    Touched,  // those the step's operation names (Execution::stepLocks): the fast default
     All,      // every object, every step: the reference the fast scan is tested against
   };
   explicit LockOrderProperty(Scan scan = Scan::Touched) : scan_(scan) {}
 
+  [[nodiscard]] std::uint8_t watches() const noexcept override {
+    return scan_ == Scan::All ? kEveryStep : kStepsNamingLocks;
+  }
   void beginExecution(Execution& execution) override;
-  void beforeStep(Execution& execution, const Choice& choice) override;
   void afterStep(Execution& execution, const Choice& choice) override;
 
  private:
@@ -34,6 +36,7 @@ class LockOrderProperty final : public Monitor {
   // Bit t set when thread t owns `object` (0 for objects that are not locks).
   [[nodiscard]] static std::uint64_t ownership(const KernelObject& object);
   void gained(Execution& execution, ObjectId x, std::uint64_t threads);
+  void track(const Execution& execution);
   // A path after -> ... -> before through recorded edges, as the edges taken.
   [[nodiscard]] bool path(ObjectId from, ObjectId to, std::vector<const Edge*>& out,
                           std::vector<bool>& seen) const;
@@ -42,9 +45,8 @@ class LockOrderProperty final : public Monitor {
   std::vector<std::uint64_t> held_;  // per object, before the step
   std::vector<std::uint64_t> now_;   // per object, after it (equal to held_ between steps)
   std::vector<std::uint8_t> lock_;   // per object, 1 for a lock (only locks have owners)
-  std::vector<ObjectId> changed_;    // locks re-read after this step
-  bool rescan_ = false;              // every object is re-read after this step
   std::vector<Edge> edges_;
+  std::vector<bool> seen_;           // scratch for path(), kept between calls
   bool reported_ = false;
 };
 

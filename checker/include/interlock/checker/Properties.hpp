@@ -12,6 +12,7 @@ namespace interlock {
 // which can move.
 class DeadlockProperty final : public Monitor {
  public:
+  [[nodiscard]] std::uint8_t watches() const noexcept override { return kStepsThatBlock; }
   void afterStep(Execution& execution, const Choice& choice) override;
   void atQuiescence(Execution& execution) override;
 };
@@ -20,6 +21,7 @@ class DeadlockProperty final : public Monitor {
 // owned by a thread the adversary suspended (and never resumes).
 class SuspendedOwnerProperty final : public Monitor {
  public:
+  [[nodiscard]] std::uint8_t watches() const noexcept override { return 0; }
   void atQuiescence(Execution& execution) override;
 };
 

@@ -13,6 +13,7 @@
 #include "interlock/core/Thread.hpp"
 #include "interlock/core/Violation.hpp"
 
+#include <array>
 #include <cstddef>
 #include <deque>
 #include <cstdint>
@@ -45,13 +46,17 @@ class ChoiceSource {
 // A property watching an execution. It reports through Execution::report.
 class Monitor {
  public:
+  // The steps afterStep is called for (a bit set): most properties care about few of them,
+  // and the execution skips the call for the others.
+  enum Watch : std::uint8_t {
+    kEveryStep = 1,
+    kStepsNamingLocks = 2,  // steps that can change a lock's ownership (Execution::stepLocks)
+    kStepsThatBlock = 4,    // steps after which the thread that ran waits
+  };
   virtual ~Monitor() = default;
+  [[nodiscard]] virtual std::uint8_t watches() const noexcept { return kEveryStep; }
   // Every thread has reached its first visible operation; no choice has been made yet.
   virtual void beginExecution(Execution& execution) { (void)execution; }
-  // The strategy chose `choice`; nothing of it has happened yet.
-  virtual void beforeStep(Execution& execution, const Choice& choice) {
-    (void)execution, (void)choice;
-  }
   virtual void afterStep(Execution& execution, const Choice& choice) {
     (void)execution, (void)choice;
   }
@@ -152,6 +157,16 @@ class Execution {
   [[nodiscard]] const KernelObject& object(ObjectId id) const { return *objects_.at(id); }
   // The objects that are locks (KernelObject::isLock), in id order.
   [[nodiscard]] std::span<const ObjectId> locks() const noexcept { return locks_; }
+  // The locks some visible operation of this run has named so far, in id order: the only ones
+  // that can have owners (an acquire, a wait, a hand-off's release all name their object).
+  [[nodiscard]] std::span<const ObjectId> namedLocks() const noexcept { return namedLocks_; }
+  // In Monitor::afterStep: the locks whose ownership the step just taken can have changed, in
+  // id order: those its operation (or the wait it returned from) named. All of them when
+  // stepTouchesAllLocks() (an APC ran first, and may have done anything).
+  [[nodiscard]] std::span<const ObjectId> stepLocks() const noexcept {
+    return {stepLocks_.data(), stepLockCount_};
+  }
+  [[nodiscard]] bool stepTouchesAllLocks() const noexcept { return stepAllLocks_; }
   [[nodiscard]] const std::deque<ApcSpec>& apcs() const noexcept { return apcs_; }
   [[nodiscard]] std::uint32_t step() const noexcept { return result_.steps; }
   [[nodiscard]] bool ended() const noexcept { return terminal_; }
@@ -161,12 +176,12 @@ class Execution {
   void addThread(ThreadSpec spec);
   void addThread(std::string_view name, std::string_view requester, ThreadKind kind,
                  bool suspendable, std::function<void()> body);
-  void addObject(std::unique_ptr<KernelObject> object, std::string name);
+  void addObject(std::unique_ptr<KernelObject> object, std::string_view name);
   // The object the execution before made at the place the next one takes, if it has type
   // `type`: Setup::make rebuilds it in place, then calls addReusedObject (or, if its
   // constructor threw, discardReusableObject and frees the storage itself).
   [[nodiscard]] KernelObject* reusableObject(const std::type_info& type) noexcept;
-  void addReusedObject(std::string name);
+  void addReusedObject(std::string_view name);
   void discardReusableObject() noexcept;
   void addApc(std::string name, const std::string& target, ApcKind kind, std::function<void()> routine);
 
@@ -182,7 +197,13 @@ class Execution {
   bool deliverApcs(Thread& thread);
   void runApc(Thread& thread, std::uint16_t apc);
   void exitChecks(Thread& thread);
-  void attachObject(std::unique_ptr<KernelObject> object, std::string name);
+  void attachObject(std::unique_ptr<KernelObject> object, std::string_view name);
+  void findStepLocks(const Choice& choice);
+  void addStepLock(ObjectId object) noexcept;
+  void noteNamed(ObjectId object) {
+    if (object < objectFlags_.size() && (objectFlags_[object] & kNamedFlag) == 0) noteFirstNamed(object);
+  }
+  void noteFirstNamed(ObjectId object);
   void startFiber(Thread& thread);
   void resumeFiber(Thread& thread);
   void stopCurrentThread();
@@ -194,7 +215,15 @@ class Execution {
   std::vector<std::unique_ptr<Thread>> threadPool_;  // retired threads, reused by the next run
   std::vector<std::unique_ptr<KernelObject>> objects_;
   std::vector<std::unique_ptr<KernelObject>> objectPool_;  // the last run's, by place, for reuse
+  // By place, kept between runs; each string stays put for KernelObject::name to point at.
+  std::vector<std::unique_ptr<std::string>> objectNames_;
   std::vector<ObjectId> locks_;
+  // Locks some visible operation of this run has named, in id order: only they can be owned,
+  // so thread exit checks them instead of every lock (a 116-lock setup, two threads).
+  static constexpr std::uint8_t kLockFlag = 1;   // KernelObject::isLock, read once
+  static constexpr std::uint8_t kNamedFlag = 2;  // some operation of this run named it
+  std::vector<std::uint8_t> objectFlags_;        // per object
+  std::vector<ObjectId> namedLocks_;
   OwnerList exitOwners_;  // scratch for exitChecks: 32 owners are too many to clear per exit
   std::deque<ApcSpec> apcs_;  // stable: an APC routine may add one (I/O it issues)
   std::vector<bool> apcQueued_;
@@ -204,6 +233,16 @@ class Execution {
   const Bounds* bounds_ = nullptr;
   ChoiceSource* chooser_ = nullptr;
   std::span<Monitor* const> monitors_;
+  struct Watcher {
+    Monitor* monitor;
+    std::uint8_t watches;
+  };
+  std::array<Watcher, 8> watchers_{};  // the monitors afterStep goes to, with what they watch
+  std::size_t watcherCount_ = 0;
+  std::uint8_t watched_ = 0;           // the union of their watches
+  std::array<ObjectId, 16> stepLocks_{};
+  std::size_t stepLockCount_ = 0;
+  bool stepAllLocks_ = false;
   Thread* current_ = nullptr;
   std::uint32_t suspensions_ = 0;
   std::uint32_t suspendable_ = 0;  // threads the adversary may suspend

@@ -75,21 +75,21 @@ class KernelObject {
     return "wait";
   }
 
-  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  [[nodiscard]] const std::string& name() const noexcept { return *name_; }
   [[nodiscard]] ObjectId id() const noexcept { return id_; }
   [[nodiscard]] WaitQueue& waiters() noexcept { return waiters_; }
   [[nodiscard]] const WaitQueue& waiters() const noexcept { return waiters_; }
 
-  // Called once by the execution that owns the object.
-  void attach(ObjectId id, std::string name) {
+  // Called once by the execution that owns the object; `name` is the execution's, and lives
+  // as long as the object does (names are kept by place between executions).
+  void attach(ObjectId id, const std::string& name) noexcept {
     id_ = id;
-    name_ = std::move(name);
+    name_ = &name;
   }
-  // The name's storage, taken before the object is rebuilt in place (Setup::make).
-  [[nodiscard]] std::string detachName() noexcept { return std::move(name_); }
 
  private:
-  std::string name_;
+  static inline const std::string kUnnamed;
+  const std::string* name_ = &kUnnamed;
   ObjectId id_ = kNoObject;
   WaitQueue waiters_;
 };

@@ -34,7 +34,6 @@ class Setup {
     static_assert(std::is_base_of_v<KernelObject, T>, "make<T>: T must be a modelled object");
     if (KernelObject* previous = reusable(typeid(T))) {
       T* object = static_cast<T*>(previous);
-      std::string storage = object->detachName();
       std::destroy_at(object);
       try {
         std::construct_at(object, std::forward<Args>(args)...);
@@ -42,7 +41,7 @@ class Setup {
         discardReusable(object, deallocator<T>());
         throw;
       }
-      adoptReused(std::move(storage), name);
+      adoptReused(name);
       return *object;
     }
     auto object = std::make_unique<T>(std::forward<Args>(args)...);
@@ -74,7 +73,7 @@ class Setup {
   }
   // The object made in this place last execution if it has type `type`, else nullptr.
   [[nodiscard]] KernelObject* reusable(const std::type_info& type) noexcept;
-  void adoptReused(std::string storage, std::string_view name);
+  void adoptReused(std::string_view name);
   void discardReusable(void* storage, Deallocate deallocate) noexcept;
   void adopt(std::unique_ptr<KernelObject> object, std::string_view name);
   Execution& execution_;

@@ -76,7 +76,10 @@ struct WaitSet {
   [[nodiscard]] std::span<WaitBlock> used() noexcept { return {blocks.data(), count}; }
   [[nodiscard]] std::span<const WaitBlock> used() const noexcept { return {blocks.data(), count}; }
   // WaitAny: one block satisfied; WaitAll: every block satisfied.
-  [[nodiscard]] bool satisfied() const noexcept;
+  [[nodiscard]] bool satisfied() const noexcept {
+    return count == 1 ? blocks[0].satisfied : satisfiedMany();
+  }
+  [[nodiscard]] bool satisfiedMany() const noexcept;
 };
 
 enum class ThreadState : std::uint8_t {
@@ -119,8 +122,9 @@ class Thread {
   [[nodiscard]] bool suspended() const noexcept { return suspendApcRunning; }
   [[nodiscard]] bool terminated() const noexcept { return state == ThreadState::Terminated; }
   [[nodiscard]] bool runnable() const noexcept {
+    if (state == ThreadState::Ready) return !suspended();  // the common case first
     if (terminated() || suspended()) return false;
-    return state == ThreadState::Ready || waitSatisfied() || deliverableApc() != kNoApc;
+    return waitSatisfied() || (apcCount_ != 0 && deliverableApc() != kNoApc);
   }
   // Block 0 of the current depth's wait: all a single-object wait uses.
   [[nodiscard]] WaitBlock& wait() noexcept { return waits_[apcDepth].blocks[0]; }

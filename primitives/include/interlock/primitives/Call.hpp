@@ -18,8 +18,14 @@ Thread& visibleCall(const char* api, const KernelObject* object, Access access);
 // The calling thread, for a call that touches only its own state (no scheduling point).
 Thread& localCall();
 
-void recordCall(const char* api, const KernelObject* object, const char* argument,
-                const char* result, EventKind kind = EventKind::Call);
+void recordCallNow(const char* api, const KernelObject* object, const char* argument,
+                   const char* result, EventKind kind);
+// Records the call when the execution keeps events (a replay does; a search does not).
+inline void recordCall(const char* api, const KernelObject* object, const char* argument,
+                       const char* result, EventKind kind = EventKind::Call) {
+  if (const Execution* execution = Execution::currentOrNull(); execution != nullptr && execution->recordsEvents())
+    recordCallNow(api, object, argument, result, kind);
+}
 // A breach Driver Verifier or SDV would flag: recorded as a cause, the execution goes on.
 void contractViolation(const char* rule, std::uint32_t verifierCode, std::string message,
                        const KernelObject* object = nullptr);

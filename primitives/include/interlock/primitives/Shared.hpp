@@ -39,6 +39,7 @@ class Shared final : public KernelObject {
  private:
   void record(const char* api) {
     Execution& execution = Execution::current();
+    if (!execution.recordsEvents()) return;  // a search: nobody reads the events
     execution.record(Event{.kind = EventKind::Call, .thread = execution.currentThread().id(),
                            .api = api, .object = id()});
   }
