@@ -13,6 +13,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 
 namespace interlock::test {
 
@@ -34,7 +35,7 @@ inline nlohmann::json liveTrace(const std::string& name) {
 inline TraceView liveView(const std::string& name) { return viewTrace(liveTrace(name), name); }
 
 inline std::string writeTemp(const std::string& name, const std::string& contents) {
-  const std::string path = "/tmp/interlock-report-test-" + name;
+  const std::string path = "/tmp/interlock-report-test-" + std::to_string(::getpid()) + "-" + name;
   std::ofstream(path, std::ios::binary) << contents;
   return path;
 }

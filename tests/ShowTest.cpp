@@ -36,7 +36,8 @@ std::string tracePath(const std::string& name) {
   std::string file = name;
   for (char& c : file)
     if (c == '/') c = '_';
-  const std::string path = "/tmp/interlock-show-test-" + file + ".json";
+  // Per process: ctest runs the cases of this file in parallel, each writing its own copy.
+  const std::string path = "/tmp/interlock-show-test-" + std::to_string(::getpid()) + "-" + file + ".json";
   std::remove(path.c_str());
   REQUIRE(runCli({"run", name, "--trace", path, "--json"}).status == 1);
   return path;

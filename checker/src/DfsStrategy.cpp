@@ -23,10 +23,15 @@ std::size_t DfsStrategy::choose(std::span<const Choice> options) {
 
 bool DfsStrategy::nextExecution() {
   stack_.resize(std::min(stack_.size(), depth_));
-  double paths = 1;
-  for (const Frame& frame : stack_) paths *= frame.count;
-  estimateSum_ += paths;
-  ++estimateCount_;
+  double fraction = 0;
+  double weight = 1;
+  for (const Frame& frame : stack_) {
+    const double share = weight / frame.count;
+    fraction += share * frame.index;  // the options before this one are done
+    weight = share;
+  }
+  exploredFraction_ = fraction + weight;
+  ++executions_;
   while (!stack_.empty() && stack_.back().index + 1 >= stack_.back().count) stack_.pop_back();
   if (stack_.empty()) return false;
   ++stack_.back().index;

@@ -6,12 +6,7 @@
 namespace interlock {
 
 std::uint64_t LockOrderProperty::ownership(const KernelObject& object) {
-  if (!object.isLock()) return 0;
-  OwnerList list;
-  object.owners(list);
-  std::uint64_t threads = 0;
-  for (const Owner& owner : list) threads |= std::uint64_t{1} << owner.thread;
-  return threads;
+  return object.isLock() ? object.ownerMask() : 0;
 }
 
 void LockOrderProperty::beginExecution(Execution& execution) {
@@ -68,6 +63,13 @@ void LockOrderProperty::afterStep(Execution& execution, const Choice& choice) {
   } else {
     // Ownership changes only on the locks the step's operation names (Execution::stepLocks).
     const auto locks = execution.stepLocks();
+    if (locks.size() == 1) {  // the common case, in one pass
+      const ObjectId x = locks.front();
+      now_[x] = objects[x]->ownerMask();
+      if (const std::uint64_t gain = now_[x] & ~held_[x]; gain != 0 && !reported_) gained(execution, x, gain);
+      held_[x] = now_[x];
+      return;
+    }
     update([&](auto&& f) {
       for (ObjectId x : locks) f(x);
     });

@@ -9,10 +9,7 @@ namespace {
 constexpr std::uint64_t bit(ThreadId thread) noexcept { return std::uint64_t{1} << thread; }
 
 bool ownedWithin(const KernelObject& object, std::uint64_t threads) {
-  OwnerList owners;
-  object.owners(owners);
-  return std::any_of(owners.begin(), owners.end(),
-                     [threads](const Owner& owner) { return (threads & bit(owner.thread)) != 0; });
+  return (object.ownerMask() & threads) != 0;
 }
 
 bool waitsAny(const WaitSet& wait) noexcept { return wait.type == WaitType::Any && wait.count > 1; }

@@ -203,8 +203,7 @@ void Execution::findStepLocks(const Choice& choice) {
 }
 
 // Keeps stepLocks_ sorted and unique; too many for it make the step touch all locks.
-void Execution::addStepLock(ObjectId object) noexcept {
-  if (object >= objectFlags_.size() || (objectFlags_[object] & kLockFlag) == 0) return;
+void Execution::insertStepLock(ObjectId object) noexcept {
   std::size_t at = stepLockCount_;
   while (at > 0 && stepLocks_[at - 1] > object) --at;
   if (at > 0 && stepLocks_[at - 1] == object) return;

@@ -27,6 +27,14 @@ void ERESOURCE::owners(OwnerList& out) const {
   // Ownership moved to an owner pointer belongs to no thread, in Windows as in the view.
 }
 
+std::uint64_t ERESOURCE::ownerMask() const noexcept {
+  std::uint64_t threads = exclusiveOwner != kNoThread ? std::uint64_t{1} << exclusiveOwner : 0;
+  if (sharedOwners == 0) return threads;  // the common case: no shared entry to look at
+  for (std::size_t t = 0; t < sharedCount.size(); ++t)
+    if (sharedCount[t] != 0) threads |= std::uint64_t{1} << t;
+  return threads;
+}
+
 }  // namespace interlock::wdm
 
 namespace interlock::wdm::eresource {

@@ -16,9 +16,12 @@ class DfsStrategy final : public Strategy {
   [[nodiscard]] bool nextExecution() override;
   [[nodiscard]] std::string_view name() const noexcept override { return "naive"; }
   [[nodiscard]] std::size_t maxDepth() const noexcept { return maxDepth_; }
-  // Knuth's estimator (the product of the branching along a path), averaged over the paths run.
+  // The executions run over the share of the tree they cover, read off the stack as an odometer
+  // (each option of a node weighing alike): exact when every path branches alike, and exactly
+  // the executions run once the search ends. Knuth's product along the paths, averaged, read
+  // 878G for the 3.3M executions of locked-counter 3x2 (DFS's paths are not random probes).
   [[nodiscard]] double estimatedExecutions() const override {
-    return estimateCount_ == 0 ? 0 : estimateSum_ / static_cast<double>(estimateCount_);
+    return exploredFraction_ > 0 ? static_cast<double>(executions_) / exploredFraction_ : 0;
   }
 
  private:
@@ -29,8 +32,8 @@ class DfsStrategy final : public Strategy {
   std::vector<Frame> stack_;
   std::size_t depth_ = 0;
   std::size_t maxDepth_ = 0;
-  double estimateSum_ = 0;
-  std::uint64_t estimateCount_ = 0;
+  std::uint64_t executions_ = 0;
+  double exploredFraction_ = 0;  // of the tree, by the path just run, its leaf included
 };
 
 }  // namespace interlock

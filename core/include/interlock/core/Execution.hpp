@@ -199,7 +199,16 @@ class Execution {
   void exitChecks(Thread& thread);
   void attachObject(std::unique_ptr<KernelObject> object, std::string_view name);
   void findStepLocks(const Choice& choice);
-  void addStepLock(ObjectId object) noexcept;
+  void addStepLock(ObjectId object) noexcept {
+    if (object >= objectFlags_.size() || (objectFlags_[object] & kLockFlag) == 0) return;
+    if (stepLockCount_ == 0) {  // the common case: the step's one lock
+      stepLocks_[0] = object;
+      stepLockCount_ = 1;
+      return;
+    }
+    insertStepLock(object);
+  }
+  void insertStepLock(ObjectId object) noexcept;
   void noteNamed(ObjectId object) {
     if (object < objectFlags_.size() && (objectFlags_[object] & kNamedFlag) == 0) noteFirstNamed(object);
   }

@@ -60,6 +60,15 @@ class KernelObject {
   [[nodiscard]] virtual const char* typeName() const noexcept = 0;
   // Threads that hold the object and would have to release it for a waiter to proceed.
   virtual void owners(OwnerList& out) const { (void)out; }
+  // The same threads as a set, bit t for thread t (threads are fewer than 64): what properties
+  // read after every step. Override it where owners() is costly to build.
+  [[nodiscard]] virtual std::uint64_t ownerMask() const noexcept {
+    OwnerList list;
+    owners(list);
+    std::uint64_t threads = 0;
+    for (const Owner& owner : list) threads |= std::uint64_t{1} << owner.thread;
+    return threads;
+  }
   // Whether the object is a lock: its acquisition order matters and a thread must release
   // it before it ends. False for references that another thread may release (rundown).
   [[nodiscard]] virtual bool isLock() const noexcept { return true; }

@@ -31,6 +31,7 @@ class ERESOURCE final : public interlock::KernelObject {
 
   [[nodiscard]] const char* typeName() const noexcept override { return "ERESOURCE"; }
   void owners(interlock::OwnerList& out) const override;
+  [[nodiscard]] std::uint64_t ownerMask() const noexcept override;
   [[nodiscard]] const char* waitModeName(std::uint8_t mode) const noexcept override {
     return mode == kExclusiveWaiter ? "exclusive" : "shared";
   }
