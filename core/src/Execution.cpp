@@ -70,7 +70,29 @@ Execution::Execution(StackPool& stacks) : stacks_(stacks) {
   result_.events.reserve(4096);
 }
 
-Execution::~Execution() { teardown(); }
+Execution::~Execution() {
+  teardown();
+  for (const ObjectStorage& slot : objectPool_)
+    if (slot.storage != nullptr) slot.deallocate(slot.storage);
+}
+
+// Destroys the run's objects as it ends; Setup::make's keep their storage, by place, for the
+// next run's objects (an object of another type there, or a primitive's, is freed as usual).
+void Execution::releaseObjects() noexcept {
+  if (objectPool_.size() < objects_.size()) objectPool_.resize(objects_.size());
+  for (std::size_t place = 0; place < objects_.size(); ++place) {
+    if (objectStorage_[place].storage == nullptr) {
+      objects_[place].reset();
+      continue;
+    }
+    ObjectStorage& slot = objectPool_[place];
+    if (slot.storage != nullptr) slot.deallocate(slot.storage);  // unused this run
+    slot = objectStorage_[place];
+    objects_[place].release()->~KernelObject();  // virtual: the whole object; the slot keeps its storage
+  }
+  objects_.clear();
+  objectStorage_.clear();
+}
 
 constinit thread_local Execution* detail::currentExecution = nullptr;
 
@@ -147,26 +169,26 @@ ThreadId Execution::spawnThread(ThreadSpec spec) {
   return thread.id();
 }
 
-void Execution::addObject(std::unique_ptr<KernelObject> object, std::string_view name) {
-  attachObject(std::move(object), name);
+void Execution::addObject(std::unique_ptr<KernelObject> object, std::string_view name,
+                          ObjectStorage storage) {
+  attachObject(std::move(object), name, storage);
 }
 
-KernelObject* Execution::reusableObject(const std::type_info& type) noexcept {
+void* Execution::reusableStorage(const std::type_info& type) noexcept {
   const std::size_t place = objects_.size();
-  if (place >= objectPool_.size() || objectPool_[place] == nullptr) return nullptr;
-  KernelObject* previous = objectPool_[place].get();
-  return typeid(*previous) == type ? previous : nullptr;
+  if (place >= objectPool_.size() || objectPool_[place].storage == nullptr) return nullptr;
+  return *objectPool_[place].type == type ? objectPool_[place].storage : nullptr;
 }
 
-void Execution::addReusedObject(std::string_view name) {
-  attachObject(std::move(objectPool_[objects_.size()]), name);
+void Execution::addReusedObject(KernelObject* object, std::string_view name) {
+  ObjectStorage& slot = objectPool_[objects_.size()];
+  const ObjectStorage storage = slot;
+  slot = ObjectStorage{};  // the object owns the storage now
+  attachObject(std::unique_ptr<KernelObject>(object), name, storage);
 }
 
-void Execution::discardReusableObject() noexcept {
-  (void)objectPool_[objects_.size()].release();  // destroyed already; the caller frees it
-}
-
-void Execution::attachObject(std::unique_ptr<KernelObject> object, std::string_view name) {
+void Execution::attachObject(std::unique_ptr<KernelObject> object, std::string_view name,
+                             ObjectStorage storage) {
   if (checkNames_) {
     checkName(name, "object");
     for (const auto& o : objects_)
@@ -181,6 +203,7 @@ void Execution::attachObject(std::unique_ptr<KernelObject> object, std::string_v
   if (lock) locks_.push_back(object->id());
   objects_.push_back(std::move(object));
   objectFlags_.push_back(lock ? kLockFlag : 0);
+  objectStorage_.push_back(storage);
 }
 
 // Suspending a thread or queueing an APC changes no ownership; a thread's step changes only that
@@ -649,11 +672,7 @@ void Execution::teardown() {
   }
   threads_.clear();
   suspendable_ = 0;
-  // Kept too: the next setup rebuilds each object in the storage of the one made in its place.
-  if (objectPool_.size() < objects_.size()) objectPool_.resize(objects_.size());
-  for (std::size_t place = 0; place < objects_.size(); ++place)
-    objectPool_[place] = std::move(objects_[place]);
-  objects_.clear();
+  releaseObjects();
   locks_.clear();
   objectFlags_.clear();
   namedLocks_.clear();

@@ -7,19 +7,17 @@
 
 namespace interlock {
 
-void Setup::adopt(std::unique_ptr<KernelObject> object, std::string_view name) {
-  execution_.addObject(std::move(object), name);
+void Setup::adopt(std::unique_ptr<KernelObject> object, std::string_view name,
+                  ObjectStorage storage) {
+  execution_.addObject(std::move(object), name, storage);
 }
 
-KernelObject* Setup::reusable(const std::type_info& type) noexcept {
-  return execution_.reusableObject(type);
+void* Setup::reusableStorage(const std::type_info& type) noexcept {
+  return execution_.reusableStorage(type);
 }
 
-void Setup::adoptReused(std::string_view name) { execution_.addReusedObject(name); }
-
-void Setup::discardReusable(void* storage, Deallocate deallocate) noexcept {
-  execution_.discardReusableObject();
-  deallocate(storage);
+void Setup::adoptReused(KernelObject* object, std::string_view name) {
+  execution_.addReusedObject(object, name);
 }
 
 void Setup::thread(ThreadSpec spec) { execution_.addThread(std::move(spec)); }

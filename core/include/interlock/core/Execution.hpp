@@ -176,13 +176,13 @@ class Execution {
   void addThread(ThreadSpec spec);
   void addThread(std::string_view name, std::string_view requester, ThreadKind kind,
                  bool suspendable, std::function<void()> body);
-  void addObject(std::unique_ptr<KernelObject> object, std::string_view name);
-  // The object the execution before made at the place the next one takes, if it has type
-  // `type`: Setup::make rebuilds it in place, then calls addReusedObject (or, if its
-  // constructor threw, discardReusableObject and frees the storage itself).
-  [[nodiscard]] KernelObject* reusableObject(const std::type_info& type) noexcept;
-  void addReusedObject(std::string_view name);
-  void discardReusableObject() noexcept;
+  // `storage`, when given (Setup::make), lets the execution keep it for the next run's object.
+  void addObject(std::unique_ptr<KernelObject> object, std::string_view name,
+                 ObjectStorage storage = {});
+  // Storage the execution before kept at the place the next object takes, if the object it
+  // held had type `type`: Setup::make builds the new one in it and calls addReusedObject.
+  [[nodiscard]] void* reusableStorage(const std::type_info& type) noexcept;
+  void addReusedObject(KernelObject* object, std::string_view name);
   void addApc(std::string name, const std::string& target, ApcKind kind, std::function<void()> routine);
 
  private:
@@ -197,7 +197,9 @@ class Execution {
   bool deliverApcs(Thread& thread);
   void runApc(Thread& thread, std::uint16_t apc);
   void exitChecks(Thread& thread);
-  void attachObject(std::unique_ptr<KernelObject> object, std::string_view name);
+  void attachObject(std::unique_ptr<KernelObject> object, std::string_view name,
+                    ObjectStorage storage);
+  void releaseObjects() noexcept;
   void findStepLocks(const Choice& choice);
   void addStepLock(ObjectId object) noexcept {
     if (object >= objectFlags_.size() || (objectFlags_[object] & kLockFlag) == 0) return;
@@ -223,7 +225,8 @@ class Execution {
   std::vector<std::unique_ptr<Thread>> threads_;
   std::vector<std::unique_ptr<Thread>> threadPool_;  // retired threads, reused by the next run
   std::vector<std::unique_ptr<KernelObject>> objects_;
-  std::vector<std::unique_ptr<KernelObject>> objectPool_;  // the last run's, by place, for reuse
+  std::vector<ObjectStorage> objectPool_;     // the last run's objects' storage, by place
+  std::vector<ObjectStorage> objectStorage_;  // per object of this run; empty: not kept
   // By place, kept between runs; each string stays put for KernelObject::name to point at.
   std::vector<std::unique_ptr<std::string>> objectNames_;
   std::vector<ObjectId> locks_;

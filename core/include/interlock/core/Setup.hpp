@@ -27,26 +27,21 @@ class Setup {
   [[nodiscard]] std::int64_t intParam(std::string_view name) const;
 
   // An object owned by this execution, named as traces will show it. Built afresh every
-  // execution, in the storage of the object made in the same place the execution before
-  // (same type): a setup allocates no object after the first run (Relacy pools them so).
+  // execution, and destroyed when it ends; its storage is kept, and the next execution builds
+  // the object made in the same place (same type) in it: a setup allocates no object after
+  // the first run (Relacy pools its objects so).
   template <typename T, typename... Args>
   T& make(std::string_view name, Args&&... args) {
     static_assert(std::is_base_of_v<KernelObject, T>, "make<T>: T must be a modelled object");
-    if (KernelObject* previous = reusable(typeid(T))) {
-      T* object = static_cast<T*>(previous);
-      std::destroy_at(object);
-      try {
-        std::construct_at(object, std::forward<Args>(args)...);
-      } catch (...) {
-        discardReusable(object, deallocator<T>());
-        throw;
-      }
-      adoptReused(name);
+    if (void* storage = reusableStorage(typeid(T))) {
+      // If the constructor throws, the storage stays in the pool.
+      T* object = ::new (storage) T(std::forward<Args>(args)...);
+      adoptReused(object, name);
       return *object;
     }
     auto object = std::make_unique<T>(std::forward<Args>(args)...);
     T& ref = *object;
-    adopt(std::move(object), name);
+    adopt(std::move(object), name, ObjectStorage{static_cast<void*>(&ref), &typeid(T), deallocator<T>()});
     return ref;
   }
 
@@ -60,10 +55,9 @@ class Setup {
   void apc(std::string name, std::string target, ApcKind kind, std::function<void()> routine);
 
  private:
-  using Deallocate = void (*)(void* storage) noexcept;
-  // How make_unique<T>'s storage is given back, for a rebuild whose constructor threw.
+  // How make_unique<T>'s storage is given back once the pool is done with it.
   template <typename T>
-  static Deallocate deallocator() noexcept {
+  static ObjectDeallocate deallocator() noexcept {
     return [](void* storage) noexcept {
       if constexpr (alignof(T) > __STDCPP_DEFAULT_NEW_ALIGNMENT__)
         ::operator delete(storage, std::align_val_t{alignof(T)});
@@ -71,11 +65,10 @@ class Setup {
         ::operator delete(storage);
     };
   }
-  // The object made in this place last execution if it has type `type`, else nullptr.
-  [[nodiscard]] KernelObject* reusable(const std::type_info& type) noexcept;
-  void adoptReused(std::string_view name);
-  void discardReusable(void* storage, Deallocate deallocate) noexcept;
-  void adopt(std::unique_ptr<KernelObject> object, std::string_view name);
+  // The storage of the object made in this place last execution, if it had type `type`.
+  [[nodiscard]] void* reusableStorage(const std::type_info& type) noexcept;
+  void adoptReused(KernelObject* object, std::string_view name);
+  void adopt(std::unique_ptr<KernelObject> object, std::string_view name, ObjectStorage storage);
   Execution& execution_;
   const Parameters* parameters_;
 };
