@@ -230,11 +230,11 @@ class Execution {
   // By place, kept between runs; each string stays put for KernelObject::name to point at.
   std::vector<std::unique_ptr<std::string>> objectNames_;
   std::vector<ObjectId> locks_;
-  // Locks some visible operation of this run has named, in id order: only they can be owned,
-  // so thread exit checks them instead of every lock (a 116-lock setup, two threads).
   static constexpr std::uint8_t kLockFlag = 1;   // KernelObject::isLock, read once
   static constexpr std::uint8_t kNamedFlag = 2;  // some operation of this run named it
   std::vector<std::uint8_t> objectFlags_;        // per object
+  // Locks some visible operation of this run has named, in id order: only they can be owned,
+  // so thread exit checks them instead of every lock (a 116-lock setup, two threads).
   std::vector<ObjectId> namedLocks_;
   OwnerList exitOwners_;  // scratch for exitChecks: 32 owners are too many to clear per exit
   std::deque<ApcSpec> apcs_;  // stable: an APC routine may add one (I/O it issues)

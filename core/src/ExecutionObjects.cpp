@@ -1,0 +1,107 @@
+// The objects of an execution (part of Execution; its own file because it is its own concern):
+// built by Setup::make into storage kept from the run before, named by place, and which of them
+// the operations of the run and of each step name.
+#include "interlock/core/Execution.hpp"
+
+#include "Names.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace interlock {
+
+void Execution::addObject(std::unique_ptr<KernelObject> object, std::string_view name,
+                          ObjectStorage storage) {
+  attachObject(std::move(object), name, storage);
+}
+
+void* Execution::reusableStorage(const std::type_info& type) noexcept {
+  const std::size_t place = objects_.size();
+  if (place >= objectPool_.size() || objectPool_[place].storage == nullptr) return nullptr;
+  return *objectPool_[place].type == type ? objectPool_[place].storage : nullptr;
+}
+
+void Execution::addReusedObject(KernelObject* object, std::string_view name) {
+  ObjectStorage& slot = objectPool_[objects_.size()];
+  const ObjectStorage storage = slot;
+  slot = ObjectStorage{};  // the object owns the storage now
+  attachObject(std::unique_ptr<KernelObject>(object), name, storage);
+}
+
+void Execution::attachObject(std::unique_ptr<KernelObject> object, std::string_view name,
+                             ObjectStorage storage) {
+  if (checkNames_) {
+    detail::checkName(name, "object");
+    for (const auto& o : objects_)
+      if (o->name() == name) throw ScenarioError("two objects are named '" + std::string(name) + "'");
+  }
+  const std::size_t place = objects_.size();
+  if (place >= kThreadObjectBase) throw ScenarioError("too many objects");
+  if (place == objectNames_.size()) objectNames_.push_back(std::make_unique<std::string>(name));
+  else if (*objectNames_[place] != name) objectNames_[place]->assign(name);
+  object->attach(static_cast<ObjectId>(place), *objectNames_[place]);
+  const bool lock = object->isLock();
+  if (lock) locks_.push_back(object->id());
+  objects_.push_back(std::move(object));
+  objectFlags_.push_back(lock ? kLockFlag : 0);
+  objectStorage_.push_back(storage);
+}
+
+// Suspending a thread or queueing an APC changes no ownership; a thread's step changes only that
+// of the objects its pending operation (or the wait it returns from) names, unless an APC runs
+// first (it may do anything).
+void Execution::findStepLocks(const Choice& choice) {
+  stepLockCount_ = 0;
+  stepAllLocks_ = false;
+  if (choice.kind != ChoiceKind::Run || locks_.empty()) return;
+  const Thread& thread = *threads_[choice.thread];
+  if (thread.apcPending() && thread.deliverableApc() != Thread::kNoApc) {
+    stepAllLocks_ = true;
+    return;
+  }
+  addStepLock(thread.pending.object);
+  for (ObjectId other : thread.pending.others) addStepLock(other);
+  if (thread.state == ThreadState::Waiting)
+    for (const WaitBlock& block : thread.waitSet().used())
+      if (block.object != nullptr) addStepLock(block.object->id());
+}
+
+// Keeps stepLocks_ sorted and unique; too many for it make the step touch all locks.
+void Execution::insertStepLock(ObjectId object) noexcept {
+  std::size_t at = stepLockCount_;
+  while (at > 0 && stepLocks_[at - 1] > object) --at;
+  if (at > 0 && stepLocks_[at - 1] == object) return;
+  if (stepLockCount_ == stepLocks_.size()) {
+    stepAllLocks_ = true;
+    return;
+  }
+  for (std::size_t i = stepLockCount_; i > at; --i) stepLocks_[i] = stepLocks_[i - 1];
+  stepLocks_[at] = object;
+  ++stepLockCount_;
+}
+
+void Execution::noteFirstNamed(ObjectId object) {
+  objectFlags_[object] |= kNamedFlag;
+  if ((objectFlags_[object] & kLockFlag) == 0) return;
+  namedLocks_.insert(std::upper_bound(namedLocks_.begin(), namedLocks_.end(), object), object);
+}
+
+// Destroys the run's objects as it ends; Setup::make's keep their storage, by place, for the
+// next run's objects (an object of another type there, or a primitive's, is freed as usual).
+void Execution::releaseObjects() noexcept {
+  if (objectPool_.size() < objects_.size()) objectPool_.resize(objects_.size());
+  for (std::size_t place = 0; place < objects_.size(); ++place) {
+    if (objectStorage_[place].storage == nullptr) {
+      objects_[place].reset();
+      continue;
+    }
+    ObjectStorage& slot = objectPool_[place];
+    if (slot.storage != nullptr) slot.deallocate(slot.storage);  // unused this run
+    slot = objectStorage_[place];
+    objects_[place].release()->~KernelObject();  // virtual: the whole object; the slot keeps its storage
+  }
+  objects_.clear();
+  objectStorage_.clear();
+}
+
+}  // namespace interlock
