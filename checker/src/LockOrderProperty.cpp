@@ -5,18 +5,12 @@
 
 namespace interlock {
 
-std::uint64_t LockOrderProperty::ownership(const KernelObject& object) {
-  return object.isLock() ? object.ownerMask() : 0;
-}
-
 void LockOrderProperty::beginExecution(Execution& execution) {
   edges_.clear();
   reported_ = false;
   held_.assign(execution.objects().size(), 0);
-  lock_.assign(execution.objects().size(), 0);
-  for (ObjectId lock : execution.locks()) lock_[lock] = 1;
   // Only a lock an operation has named can have owners.
-  for (ObjectId lock : execution.namedLocks()) held_[lock] = ownership(execution.object(lock));
+  for (ObjectId lock : execution.namedLocks()) held_[lock] = execution.object(lock).ownerMask();
   now_ = held_;
 }
 
@@ -34,46 +28,20 @@ bool LockOrderProperty::path(ObjectId from, ObjectId to, std::vector<const Edge*
   return false;
 }
 
-// Objects created since the last step (a work item's) start unowned.
-void LockOrderProperty::track(const Execution& execution) {
-  const auto objects = execution.objects();
-  if (held_.size() == objects.size()) return;
-  const std::size_t known = lock_.size();
-  held_.resize(objects.size(), 0);
-  now_.resize(objects.size(), 0);
-  lock_.resize(objects.size(), 0);
-  for (std::size_t x = known; x < objects.size(); ++x) lock_[x] = objects[x]->isLock() ? 1 : 0;
-}
-
 void LockOrderProperty::afterStep(Execution& execution, const Choice& choice) {
   (void)choice;  // a hand-off gives a waiter ownership during another thread's step
-  track(execution);
   const auto objects = execution.objects();
-  auto update = [&](auto&& each) {
-    each([&](ObjectId x) { now_[x] = ownership(*objects[x]); });
-    each([&](ObjectId x) {
-      if (const std::uint64_t gain = now_[x] & ~held_[x]; gain != 0 && !reported_) gained(execution, x, gain);
-    });
-    each([&](ObjectId x) { held_[x] = now_[x]; });
-  };
-  if (scan_ == Scan::All || execution.stepTouchesAllLocks()) {
-    update([&](auto&& f) {
-      for (std::size_t x = 0; x < objects.size(); ++x) f(static_cast<ObjectId>(x));
-    });
-  } else {
-    // Ownership changes only on the locks the step's operation names (Execution::stepLocks).
-    const auto locks = execution.stepLocks();
-    if (locks.size() == 1) {  // the common case, in one pass
-      const ObjectId x = locks.front();
-      now_[x] = objects[x]->ownerMask();
-      if (const std::uint64_t gain = now_[x] & ~held_[x]; gain != 0 && !reported_) gained(execution, x, gain);
-      held_[x] = now_[x];
-      return;
-    }
-    update([&](auto&& f) {
-      for (ObjectId x : locks) f(x);
-    });
-  }
+  // Objects created during the run (a work item's) start unowned.
+  held_.resize(objects.size(), 0);
+  now_.resize(objects.size(), 0);
+  // Ownership changes only on the locks the step's operation names (Execution::stepLocks), or
+  // on any lock when an APC ran first. Every gain is judged against the others' new owners.
+  const auto locks = scan_ == Scan::All || execution.stepTouchesAllLocks() ? execution.locks()
+                                                                             : execution.stepLocks();
+  for (ObjectId x : locks) now_[x] = objects[x]->ownerMask();
+  for (ObjectId x : locks)
+    if (const std::uint64_t gain = now_[x] & ~held_[x]; gain != 0 && !reported_) gained(execution, x, gain);
+  for (ObjectId x : locks) held_[x] = now_[x];
 }
 
 // `threads` came to own x in this step: each lock they held before and still hold precedes x.

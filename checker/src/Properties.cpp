@@ -77,9 +77,7 @@ std::string undeliverableApcText(const Execution& execution, Thread& thread) {
 }  // namespace
 
 void DeadlockProperty::afterStep(Execution& execution, const Choice& choice) {
-  // Only a thread that now waits can have closed a cycle (most steps do not wait).
-  if (choice.kind != ChoiceKind::Run || execution.threads()[choice.thread]->state != ThreadState::Waiting)
-    return;
+  if (choice.kind != ChoiceKind::Run) return;
   const WaitForGraph graph(execution);
   if (!graph.blocked(choice.thread)) return;
   // Before this thread blocked there was no cycle, so a new one must pass through it.

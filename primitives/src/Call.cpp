@@ -12,9 +12,8 @@ Thread& localCall() { return Execution::current().currentThread(); }
 
 void recordCallNow(const char* api, const KernelObject* object, const char* argument,
                    const char* result, EventKind kind) {
-  Execution* execution = Execution::currentOrNull();
-  if (execution == nullptr || !execution->recordsEvents() || execution->currentThreadOrNull() == nullptr)
-    return;
+  Execution* execution = Execution::currentOrNull();  // recordCall checked it records events
+  if (execution->currentThreadOrNull() == nullptr) return;
   execution->record(Event{.kind = kind, .thread = execution->currentThread().id(), .api = api,
                           .object = object != nullptr ? object->id() : kNoObject,
                           .argument = argument, .result = result});

@@ -14,10 +14,10 @@ namespace interlock {
 
 class LockOrderProperty final : public Monitor {
  public:
-  // Which objects' owners are read again after a step.
+  // Which locks' owners are read again after a step.
   enum class Scan : std::uint8_t {
     Touched,  // those the step's operation names (Execution::stepLocks): the fast default
-    All,      // every object, every step: the reference the fast scan is tested against
+    All,      // every lock, every step: the reference the fast scan is tested against
   };
   explicit LockOrderProperty(Scan scan = Scan::Touched) : scan_(scan) {}
 
@@ -33,10 +33,7 @@ class LockOrderProperty final : public Monitor {
     ObjectId after;
     ThreadId thread;
   };
-  // Bit t set when thread t owns `object` (0 for objects that are not locks).
-  [[nodiscard]] static std::uint64_t ownership(const KernelObject& object);
   void gained(Execution& execution, ObjectId x, std::uint64_t threads);
-  void track(const Execution& execution);
   // A path after -> ... -> before through recorded edges, as the edges taken.
   [[nodiscard]] bool path(ObjectId from, ObjectId to, std::vector<const Edge*>& out,
                           std::vector<bool>& seen) const;
@@ -44,7 +41,6 @@ class LockOrderProperty final : public Monitor {
   Scan scan_;
   std::vector<std::uint64_t> held_;  // per object, before the step
   std::vector<std::uint64_t> now_;   // per object, after it (equal to held_ between steps)
-  std::vector<std::uint8_t> lock_;   // per object, 1 for a lock (only locks have owners)
   std::vector<Edge> edges_;
   std::vector<bool> seen_;           // scratch for path(), kept between calls
   bool reported_ = false;
