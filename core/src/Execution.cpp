@@ -504,12 +504,7 @@ Footprint Execution::footprintOf(const Choice& choice) const {
           if (other.object != nullptr) footprint.add(other.object->id(), Access::Write);
     });
   };
-  const Op& op = thread.pending;
-  touch(op.object, op.access);
-  for (ObjectId other : op.others) touch(other, Access::Acquire);
-  if (thread.state == ThreadState::Waiting)
-    for (const WaitBlock& block : thread.waitSet().used())
-      if (block.object != nullptr) touch(block.object->id(), Access::Wait);
+  forEachStepObject(thread, touch);
   return footprint;
 }
 

@@ -59,11 +59,7 @@ void Execution::findStepLocks(const Choice& choice) {
     stepAllLocks_ = true;
     return;
   }
-  addStepLock(thread.pending.object);
-  for (ObjectId other : thread.pending.others) addStepLock(other);
-  if (thread.state == ThreadState::Waiting)
-    for (const WaitBlock& block : thread.waitSet().used())
-      if (block.object != nullptr) addStepLock(block.object->id());
+  forEachStepObject(thread, [this](ObjectId object, Access) { addStepLock(object); });
 }
 
 // Keeps stepLocks_ sorted and unique; too many for it make the step touch all locks.

@@ -200,6 +200,17 @@ class Execution {
   void attachObject(std::unique_ptr<KernelObject> object, std::string_view name,
                     ObjectStorage storage);
   void releaseObjects() noexcept;
+  // Calls f(object, access) for each object `thread`'s next step names: its pending operation's
+  // (further objects as acquired) and, while it waits, those of its wait. What footprints and
+  // stepLocks are read from.
+  template <typename F>
+  static void forEachStepObject(const Thread& thread, F&& f) {
+    f(thread.pending.object, thread.pending.access);
+    for (ObjectId other : thread.pending.others) f(other, Access::Acquire);
+    if (thread.state == ThreadState::Waiting)
+      for (const WaitBlock& block : thread.waitSet().used())
+        if (block.object != nullptr) f(block.object->id(), Access::Wait);
+  }
   void findStepLocks(const Choice& choice);
   void addStepLock(ObjectId object) noexcept {
     if (object >= objectFlags_.size() || (objectFlags_[object] & kLockFlag) == 0) return;
