@@ -5,17 +5,34 @@
 
 namespace interlock {
 
+namespace {
+
+// Out of line: the replay path above stays a few instructions.
+[[noreturn]] [[gnu::cold]] [[gnu::noinline]] void notDeterministic(std::size_t offered, std::uint32_t before) {
+  throw std::logic_error("scenario is not deterministic: a replayed prefix offered " +
+                         std::to_string(offered) + " options where it had offered " +
+                         std::to_string(before));
+}
+
+}  // namespace
+
 std::size_t DfsStrategy::choose(std::span<const Choice> options) {
   if (depth_ < stack_.size()) {
     const Frame& frame = stack_[depth_++];
     // The same prefix must offer the same options, or the scenario is not deterministic.
-    if (frame.count != options.size())
-      throw std::logic_error("scenario is not deterministic: a replayed prefix offered " +
-                             std::to_string(options.size()) + " options where it had offered " +
-                             std::to_string(frame.count));
+    if (frame.count != options.size()) notDeterministic(options.size(), frame.count);
     return frame.index;
   }
-  stack_.push_back(Frame{static_cast<std::uint32_t>(options.size()), 0});
+  // Each option of a node weighs alike: one of these options weighs its parent's share / count.
+  double share = 1;
+  double before = 0;
+  if (depth_ != 0) {
+    const Frame& parent = stack_[depth_ - 1];
+    share = parent.share;
+    before = parent.before + parent.share * parent.index;
+  }
+  stack_.push_back(Frame{static_cast<std::uint32_t>(options.size()), 0,
+                         share / static_cast<double>(options.size()), before});
   ++depth_;
   maxDepth_ = std::max(maxDepth_, depth_);
   return 0;
@@ -23,14 +40,13 @@ std::size_t DfsStrategy::choose(std::span<const Choice> options) {
 
 bool DfsStrategy::nextExecution() {
   stack_.resize(std::min(stack_.size(), depth_));
-  double fraction = 0;
-  double weight = 1;
-  for (const Frame& frame : stack_) {
-    const double share = weight / frame.count;
-    fraction += share * frame.index;  // the options before this one are done
-    weight = share;
+  // The paths before this one, and this one's leaf: read off the last frame in O(1).
+  if (stack_.empty()) {
+    exploredFraction_ = 1;
+  } else {
+    const Frame& last = stack_.back();
+    exploredFraction_ = last.before + last.share * (last.index + 1);
   }
-  exploredFraction_ = fraction + weight;
   ++executions_;
   while (!stack_.empty() && stack_.back().index + 1 >= stack_.back().count) stack_.pop_back();
   if (stack_.empty()) return false;

@@ -32,8 +32,10 @@ void LockOrderProperty::afterStep(Execution& execution, const Choice& choice) {
   (void)choice;  // a hand-off gives a waiter ownership during another thread's step
   const auto objects = execution.objects();
   // Objects created during the run (a work item's) start unowned.
-  held_.resize(objects.size(), 0);
-  now_.resize(objects.size(), 0);
+  if (held_.size() < objects.size()) {
+    held_.resize(objects.size(), 0);
+    now_.resize(objects.size(), 0);
+  }
   // Ownership changes only on the locks the step's operation names (Execution::stepLocks), or
   // on any lock when an APC ran first. Every gain is judged against the others' new owners.
   const auto locks = scan_ == Scan::All || execution.stepTouchesAllLocks() ? execution.locks()

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -65,7 +66,7 @@ bool ExecutionResult::hasCause() const noexcept {
 }
 
 Execution::Execution(StackPool& stacks) : stacks_(stacks) {
-  options_.reserve(64);
+  options_.resize(64);
   result_.schedule.reserve(1024);
   result_.spawns.reserve(16);
   result_.events.reserve(4096);
@@ -103,7 +104,7 @@ void Execution::addThread(std::string_view name, std::string_view requester, Thr
   if (!body) throw ScenarioError("thread '" + std::string(name) + "' has no body");
   if (threads_.size() >= 64) throw ScenarioError("a scenario may have at most 64 threads");
   auto id = static_cast<ThreadId>(threads_.size());
-  suspendable_ += suspendable ? 1 : 0;
+  adversary_ = adversary_ || suspendable;
   if (threadPool_.empty()) {
     threads_.push_back(std::make_unique<Thread>(
         id, ThreadSpec{std::string(name), std::string(requester), kind, suspendable, std::move(body)}));
@@ -126,6 +127,7 @@ void Execution::addApc(std::string name, const std::string& target, ApcKind kind
   for (const auto& thread : threads_) {
     if (thread->name() != target) continue;
     apcs_.push_back(ApcSpec{std::move(name), thread->id(), kind, std::move(routine)});
+    adversary_ = true;
     apcQueued_.push_back(false);
     return;
   }
@@ -137,6 +139,7 @@ std::uint16_t Execution::addEnvironmentApc(const char* prefix, ThreadId target, 
   if (apcs_.size() >= 0xFFFE) throw ScenarioError("too many APCs");
   std::size_t same = 1;
   for (const ApcSpec& apc : apcs_) same += apc.environment && apc.name.starts_with(prefix);
+  adversary_ = true;
   apcs_.push_back(ApcSpec{std::string(prefix) + std::to_string(same), target, kind,
                           std::move(routine), true});
   apcQueued_.push_back(false);
@@ -150,6 +153,39 @@ ThreadId Execution::spawnThread(ThreadSpec spec) {
   thread.pending = Op{"start"};
   startFiber(thread);
   return thread.id();
+}
+
+bool Execution::chooseNext(Choice& choice) {
+  collectOptions();
+  if (optionCount_ == 0) return false;
+  if (result_.steps >= bounds_->maxSteps) {
+    result_.ending = Ending::StepBound;
+    return false;
+  }
+  const std::size_t index = chooser_->choose(std::span<const Choice>(options_.data(), optionCount_));
+  if (index == ChoiceSource::kAbandon) {
+    result_.ending = Ending::Abandoned;
+    return false;
+  }
+  choice = options_[index];
+  result_.schedule.push_back(choice);
+  ++result_.choicePoints;
+  lastChoice_ = choice;
+  if ((watched_ & Monitor::kStepsNamingLocks) != 0) findStepLocks(choice);
+  return true;
+}
+
+void Execution::finishStep(const Choice& choice) {
+  ++result_.steps;
+  // Which monitors this step concerns: a step that names no lock and blocks nobody goes to
+  // those that watch every step only.
+  std::uint8_t kinds = Monitor::kEveryStep;
+  if (stepLockCount_ != 0 || stepAllLocks_) kinds |= Monitor::kStepsNamingLocks;
+  if (choice.kind == ChoiceKind::Run && threads_[choice.thread]->state == ThreadState::Waiting)
+    kinds |= Monitor::kStepsThatBlock;
+  if ((kinds & watched_) == 0) return;
+  for (std::size_t w = 0; w < watcherCount_ && !terminal_; ++w)
+    if ((watchers_[w].watches & kinds) != 0) watchers_[w].monitor->afterStep(*this, choice);
 }
 
 const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bounds,
@@ -175,6 +211,9 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
   suspensions_ = 0;
   terminal_ = false;
   tearingDown_ = false;
+  stepping_ = false;
+  handoff_ = Handoff::None;
+  schedulerError_ = nullptr;
   fiberError_.clear();
 
   CurrentScope scope(this);
@@ -206,34 +245,27 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
     watched_ |= watches;
   }
 
-  while (!terminal_) {
-    collectOptions();
-    if (options_.empty()) break;
-    if (result_.steps >= bounds.maxSteps) {
-      result_.ending = Ending::StepBound;
-      break;
-    }
-    const std::size_t index = chooser.choose(options_);
-    if (index == ChoiceSource::kAbandon) {
-      result_.ending = Ending::Abandoned;
-      break;
-    }
-    const Choice choice = options_[index];
-    result_.schedule.push_back(choice);
-    ++result_.choicePoints;
-    if ((watched_ & Monitor::kStepsNamingLocks) != 0) findStepLocks(choice);
+  stepping_ = true;
+  Choice choice;
+  bool more = !terminal_ && chooseNext(choice);
+  while (more) {
+    handoff_ = Handoff::None;
     apply(choice);
-    ++result_.steps;
-    // Which monitors this step concerns: a step that names no lock and blocks nobody goes to
-    // those that watch every step only.
-    std::uint8_t kinds = Monitor::kEveryStep;
-    if (stepLockCount_ != 0 || stepAllLocks_) kinds |= Monitor::kStepsNamingLocks;
-    if (choice.kind == ChoiceKind::Run && threads_[choice.thread]->state == ThreadState::Waiting)
-      kinds |= Monitor::kStepsThatBlock;
-    if ((kinds & watched_) == 0) continue;
-    for (std::size_t w = 0; w < watcherCount_ && !terminal_; ++w)
-      if ((watchers_[w].watches & kinds) != 0) watchers_[w].monitor->afterStep(*this, choice);
+    if (schedulerError_) std::rethrow_exception(std::exchange(schedulerError_, nullptr));
+    switch (handoff_) {
+      case Handoff::None:  // the last step ended where only this loop goes on (a wait, an exit)
+        finishStep(lastChoice_);
+        more = !terminal_ && chooseNext(choice);
+        break;
+      case Handoff::Chosen:  // the thread finished its step and chose the next one, another's
+        choice = handedChoice_;
+        break;
+      case Handoff::Ended:  // the thread finished its step and the run ends there
+        more = false;
+        break;
+    }
   }
+  stepping_ = false;
   if (!terminal_ && result_.ending == Ending::Quiescent) {
     for (Monitor* monitor : monitors_) {
       if (terminal_) break;
@@ -244,6 +276,25 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
   if (!fiberError_.empty()) throw ScenarioError(fiberError_);
   if (captureSnapshotAtEnd) captureSnapshot();
   return result_;
+}
+
+void Execution::endStep(Thread& thread) {
+  if (stepping_) {
+    // The scheduler's turn, taken here on the thread's own stack: a thread chosen again goes on
+    // without two fiber switches (Relacy's threads schedule so). Monitors run as from outside.
+    current_ = nullptr;
+    bool more = false;
+    try {
+      finishStep(lastChoice_);
+      more = !terminal_ && chooseNext(handedChoice_);
+    } catch (...) {
+      schedulerError_ = std::current_exception();  // rethrown off the fiber, by run()
+    }
+    current_ = &thread;
+    if (more && handedChoice_.kind == ChoiceKind::Run && handedChoice_.thread == thread.id()) return;
+    handoff_ = more ? Handoff::Chosen : Handoff::Ended;
+  }
+  thread.fiber->suspend();
 }
 
 void Execution::threadEntry(void* argument) {
@@ -270,30 +321,32 @@ void Execution::startThreads() {
   }
 }
 
-void Execution::collectOptions() {
-  options_.clear();
-  for (const auto& thread : threads_)
-    if (thread->runnable()) options_.push_back(Choice{ChoiceKind::Run, thread->id()});
-  if (apcs_.empty() && suspendable_ == 0) return;  // no adversary: only threads move
+void Execution::collectAdversaryOptions() {
+  const std::size_t bound = 2 * threads_.size() + apcs_.size();
+  if (options_.size() < bound) options_.resize(bound);
+  Choice* out = options_.data();
+  std::size_t count = optionCount_;
   // The environment's own APCs (I/O completion) always happen eventually: progress choices.
   for (std::size_t i = 0; i < apcs_.size(); ++i)
     if (apcs_[i].environment && !apcQueued_[i] && !threads_[apcs_[i].target]->terminated())
-      options_.push_back(Choice{ChoiceKind::Apc, apcs_[i].target, static_cast<std::uint16_t>(i)});
-  if (options_.empty()) return;  // quiescent: adversary events alone change nothing
+      out[count++] = Choice{ChoiceKind::Apc, apcs_[i].target, static_cast<std::uint16_t>(i)};
+  optionCount_ = count;
+  if (count == 0) return;  // quiescent: adversary events alone change nothing
   for (const auto& thread : threads_) {
     if (!thread->spec().suspendable || thread->terminated() || thread->suspendCount != 0) continue;
     if (suspensions_ < bounds_->maxSuspensions)
-      options_.push_back(Choice{ChoiceKind::Suspend, thread->id()});
+      out[count++] = Choice{ChoiceKind::Suspend, thread->id()};
     else
       result_.suspensionBoundHit = true;
   }
   for (std::size_t i = 0; i < apcs_.size(); ++i) {
     if (apcs_[i].environment || apcQueued_[i] || threads_[apcs_[i].target]->terminated()) continue;
     if (apcsUsed_ < bounds_->maxApcs)
-      options_.push_back(Choice{ChoiceKind::Apc, apcs_[i].target, static_cast<std::uint16_t>(i)});
+      out[count++] = Choice{ChoiceKind::Apc, apcs_[i].target, static_cast<std::uint16_t>(i)};
     else
       result_.apcBoundHit = true;
   }
+  optionCount_ = count;
 }
 
 void Execution::apply(const Choice& choice) {
@@ -344,7 +397,7 @@ void Execution::visible(const Op& op) {
   do {
     thread.pending = op;
     thread.state = ThreadState::Ready;
-    thread.fiber->suspend();
+    endStep(thread);
   } while (thread.apcPending() && deliverApcs(thread));  // an APC ran: stop again before our op
 }
 
@@ -378,12 +431,13 @@ void Execution::satisfy(WaitBlock& block) {
 
 std::size_t Execution::branch(std::size_t count) {
   if (count <= 1 || tearingDown_) return 0;
-  options_.clear();
+  if (options_.size() < count) options_.resize(count);
   // The branching thread is the running one; the choice itself names only the alternative.
   for (std::size_t i = 0; i < count; ++i)
-    options_.push_back(Choice{ChoiceKind::Branch, kNoThread, static_cast<std::uint16_t>(i),
-                              static_cast<std::uint16_t>(count)});
-  const std::size_t index = chooser_->choose(options_);
+    options_[i] = Choice{ChoiceKind::Branch, kNoThread, static_cast<std::uint16_t>(i),
+                         static_cast<std::uint16_t>(count)};
+  optionCount_ = count;
+  const std::size_t index = chooser_->choose(std::span<const Choice>(options_.data(), count));
   if (index == ChoiceSource::kAbandon) {
     result_.ending = Ending::Abandoned;
     terminal_ = true;
@@ -573,7 +627,7 @@ void Execution::teardown() {
     threadPool_.push_back(std::move(thread));
   }
   threads_.clear();
-  suspendable_ = 0;
+  adversary_ = false;
   releaseObjects();
   locks_.clear();
   objectFlags_.clear();

@@ -50,11 +50,7 @@ void Execution::attachObject(std::unique_ptr<KernelObject> object, std::string_v
 // Suspending a thread or queueing an APC changes no ownership; a thread's step changes only that
 // of the objects its pending operation (or the wait it returns from) names, unless an APC runs
 // first (it may do anything).
-void Execution::findStepLocks(const Choice& choice) {
-  stepLockCount_ = 0;
-  stepAllLocks_ = false;
-  if (choice.kind != ChoiceKind::Run || locks_.empty()) return;
-  const Thread& thread = *threads_[choice.thread];
+void Execution::findStepLocksSlow(const Thread& thread) {
   if (thread.apcPending() && thread.deliverableApc() != Thread::kNoApc) {
     stepAllLocks_ = true;
     return;

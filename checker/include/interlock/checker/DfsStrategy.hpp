@@ -28,6 +28,8 @@ class DfsStrategy final : public Strategy {
   struct Frame {
     std::uint32_t count;
     std::uint32_t index;
+    double share;   // of the tree, under one option of this node
+    double before;  // of the tree, left of this node's subtree (the odometer's reading)
   };
   std::vector<Frame> stack_;
   std::size_t depth_ = 0;

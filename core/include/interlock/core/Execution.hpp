@@ -16,6 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <deque>
+#include <exception>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -189,7 +190,23 @@ class Execution {
   [[noreturn]] static void throwOutside();
   static void threadEntry(void* argument);
   void startThreads();
-  void collectOptions();
+  // The choices open now, into options_ (a buffer kept at its largest: a step pushes nothing).
+  void collectOptions() {
+    if (options_.size() < threads_.size()) options_.resize(2 * threads_.size());
+    Choice* out = options_.data();
+    std::size_t count = 0;
+    for (const auto& thread : threads_)
+      if (thread->runnable()) out[count++] = Choice{ChoiceKind::Run, thread->id()};
+    optionCount_ = count;
+    if (adversary_) collectAdversaryOptions();  // else only threads move
+  }
+  void collectAdversaryOptions();
+  // The next choice, recorded; false when the run ends instead (result_.ending says why).
+  [[nodiscard]] [[gnu::always_inline]] inline bool chooseNext(Choice& choice);
+  // A step is over: counted, and shown to the monitors that watch its kind.
+  [[gnu::always_inline]] inline void finishStep(const Choice& choice);
+  // A thread stops before its next operation: its step is over, and the next is chosen here.
+  void endStep(Thread& thread);
   void apply(const Choice& choice);
   void queueApc(std::uint16_t index);
   void suspend(Thread& thread);
@@ -211,7 +228,19 @@ class Execution {
       for (const WaitBlock& block : thread.waitSet().used())
         if (block.object != nullptr) f(block.object->id(), Access::Wait);
   }
-  void findStepLocks(const Choice& choice);
+  void findStepLocks(const Choice& choice) {
+    stepLockCount_ = 0;
+    stepAllLocks_ = false;
+    if (choice.kind != ChoiceKind::Run || locks_.empty()) return;
+    const Thread& thread = *threads_[choice.thread];
+    // The common step: one object named, no wait to return from, no APC to run first.
+    if (thread.pending.others.empty() && thread.state == ThreadState::Ready && !thread.apcPending()) {
+      addStepLock(thread.pending.object);
+      return;
+    }
+    findStepLocksSlow(thread);
+  }
+  void findStepLocksSlow(const Thread& thread);
   void addStepLock(ObjectId object) noexcept {
     if (object >= objectFlags_.size() || (objectFlags_[object] & kLockFlag) == 0) return;
     if (stepLockCount_ == 0) {  // the common case: the step's one lock
@@ -251,7 +280,8 @@ class Execution {
   std::deque<ApcSpec> apcs_;  // stable: an APC routine may add one (I/O it issues)
   std::vector<bool> apcQueued_;
   std::uint32_t apcsUsed_ = 0;
-  std::vector<Choice> options_;
+  std::vector<Choice> options_;  // a buffer: the first optionCount_ are this choice's options
+  std::size_t optionCount_ = 0;
   ExecutionResult result_;
   const Bounds* bounds_ = nullptr;
   ChoiceSource* chooser_ = nullptr;
@@ -267,8 +297,15 @@ class Execution {
   std::size_t stepLockCount_ = 0;
   bool stepAllLocks_ = false;
   Thread* current_ = nullptr;
+  // How a thread that ran handed control back to run(): it may have ended its step and chosen.
+  enum class Handoff : std::uint8_t { None, Chosen, Ended };
+  Handoff handoff_ = Handoff::None;
+  Choice handedChoice_;           // Chosen: what run() takes next
+  Choice lastChoice_;             // the step being taken
+  bool stepping_ = false;         // run()'s loop is on: a thread's endStep may choose
+  std::exception_ptr schedulerError_;  // a strategy or monitor threw on a thread's stack
   std::uint32_t suspensions_ = 0;
-  std::uint32_t suspendable_ = 0;  // threads the adversary may suspend
+  bool adversary_ = false;         // APCs declared or a thread suspendable: more than threads move
   bool terminal_ = false;
   bool tearingDown_ = false;
   bool recordEvents_ = true;
