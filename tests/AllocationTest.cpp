@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -115,4 +116,24 @@ TEST_CASE("every exhaustive strategy chooses and records steps without allocatin
     CHECK(longCount == searchAllocationsFor(name, shortRun));
     CHECK(longCount < 40);
   }
+}
+
+TEST_CASE("an execution run again allocates nothing when its thread bodies capture up to 64 bytes") {
+  const Scenario scenario = interlock::test::inlineScenario(
+      [](Setup& s) {
+        auto& x = s.make<Shared<LONG>>("x");
+        auto& y = s.make<Shared<LONG>>("y");
+        const std::array<long, 5> payload{1, 2, 3, 4, 5};  // 40 bytes: std::function would allocate
+        for (const char* name : {"a", "b", "c"})
+          s.systemThread(name, [&x, &y, payload] {
+            x.store(static_cast<LONG>(payload[0]));
+            y.store(static_cast<LONG>(payload[4]));
+          });
+      },
+      Bounds{.maxSteps = 1000, .maxSuspensions = 0});
+  StackPool stacks;
+  Execution execution(stacks);
+  execution.recordEvents(false);
+  (void)allocationsFor(execution, scenario);  // warm up: threads, fibers, storage, names
+  CHECK(allocationsFor(execution, scenario) == 0);
 }

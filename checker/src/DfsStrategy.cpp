@@ -17,12 +17,16 @@ namespace {
 }  // namespace
 
 std::size_t DfsStrategy::choose(std::span<const Choice> options) {
-  if (depth_ < stack_.size()) {
+  if (depth_ < stack_.size()) [[likely]] {  // replaying the prefix: most choices
     const Frame& frame = stack_[depth_++];
     // The same prefix must offer the same options, or the scenario is not deterministic.
     if (frame.count != options.size()) notDeterministic(options.size(), frame.count);
     return frame.index;
   }
+  return extend(options.size());
+}
+
+std::size_t DfsStrategy::extend(std::size_t count) {
   // Each option of a node weighs alike: one of these options weighs its parent's share / count.
   double share = 1;
   double before = 0;
@@ -31,8 +35,7 @@ std::size_t DfsStrategy::choose(std::span<const Choice> options) {
     share = parent.share;
     before = parent.before + parent.share * parent.index;
   }
-  stack_.push_back(Frame{static_cast<std::uint32_t>(options.size()), 0,
-                         share / static_cast<double>(options.size()), before});
+  stack_.push_back(Frame{static_cast<std::uint32_t>(count), 0, share / static_cast<double>(count), before});
   ++depth_;
   maxDepth_ = std::max(maxDepth_, depth_);
   return 0;

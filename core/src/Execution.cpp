@@ -84,10 +84,8 @@ void Execution::throwOutside() {
   throw std::logic_error("a modelled kernel API was called outside an Interlock execution");
 }
 
-Thread& Execution::currentThread() {
-  if (current_ == nullptr)
-    throw ScenarioError("a kernel API that needs a calling thread was called from setup");
-  return *current_;
+void Execution::throwNoThread() {
+  throw ScenarioError("a kernel API that needs a calling thread was called from setup");
 }
 
 void Execution::addThread(ThreadSpec spec) {
@@ -95,7 +93,7 @@ void Execution::addThread(ThreadSpec spec) {
 }
 
 void Execution::addThread(std::string_view name, std::string_view requester, ThreadKind kind,
-                          bool suspendable, std::function<void()> body) {
+                          bool suspendable, Routine body) {
   if (checkNames_) {
     detail::checkName(name, "thread");
     for (const auto& t : threads_)
@@ -116,7 +114,7 @@ void Execution::addThread(std::string_view name, std::string_view requester, Thr
 }
 
 void Execution::addApc(std::string name, const std::string& target, ApcKind kind,
-                       std::function<void()> routine) {
+                       Routine routine) {
   if (checkNames_) {
     detail::checkName(name, "APC");
     for (const ApcSpec& apc : apcs_)
@@ -135,7 +133,7 @@ void Execution::addApc(std::string name, const std::string& target, ApcKind kind
 }
 
 std::uint16_t Execution::addEnvironmentApc(const char* prefix, ThreadId target, ApcKind kind,
-                                          std::function<void()> routine) {
+                                          Routine routine) {
   if (apcs_.size() >= 0xFFFE) throw ScenarioError("too many APCs");
   std::size_t same = 1;
   for (const ApcSpec& apc : apcs_) same += apc.environment && apc.name.starts_with(prefix);

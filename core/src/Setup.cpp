@@ -22,17 +22,17 @@ void Setup::adoptReused(KernelObject* object, std::string_view name) {
 
 void Setup::thread(ThreadSpec spec) { execution_.addThread(std::move(spec)); }
 
-void Setup::userThread(std::string_view name, std::function<void()> body,
+void Setup::userThread(std::string_view name, Routine body,
                        std::string_view requester) {
   execution_.addThread(name, requester, ThreadKind::SystemCall, true, std::move(body));
 }
 
 void Setup::apc(std::string name, std::string target, ApcKind kind,
-                std::function<void()> routine) {
+                Routine routine) {
   execution_.addApc(std::move(name), target, kind, std::move(routine));
 }
 
-void Setup::systemThread(std::string_view name, std::function<void()> body) {
+void Setup::systemThread(std::string_view name, Routine body) {
   execution_.addThread(name, "system", ThreadKind::System, false, std::move(body));
 }
 

@@ -35,7 +35,7 @@ void Thread::dequeueApc(std::uint16_t apc) noexcept {
 }
 
 void Thread::reuse(ThreadId id, std::string_view name, std::string_view requester,
-                   ThreadKind kind, bool suspendable, std::function<void()>&& body) {
+                   ThreadKind kind, bool suspendable, Routine&& body) {
   id_ = id;
   spec_.name.assign(name);
   spec_.requester.assign(requester);

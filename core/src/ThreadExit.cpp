@@ -69,9 +69,10 @@ void Execution::exitChecks(Thread& thread) {
                      .objects = {object->id()}});
   }
   thread.state = ThreadState::Terminated;
-  record(Event{.kind = EventKind::Exit, .thread = thread.id(),
-               .api = userReturn ? "return to user mode"
-                                 : worker ? "work item returns" : "PsTerminateSystemThread"});
+  if (recordsEvents())
+    record(Event{.kind = EventKind::Exit, .thread = thread.id(),
+                 .api = userReturn ? "return to user mode"
+                                   : worker ? "work item returns" : "PsTerminateSystemThread"});
   // Back in user mode a queued suspend APC is delivered: the thread stops there.
   if (userReturn && thread.suspendApcQueued) deliverSuspendApc(thread);
 }

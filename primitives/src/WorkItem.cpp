@@ -26,7 +26,7 @@ bool checkQueue(const Thread& thread, const char* api, bool alreadyQueued, const
 }
 
 // The worker runs the routine at PASSIVE_LEVEL, system requester, beyond user suspension.
-void startWorker(Execution& execution, std::function<void()> routine) {
+void startWorker(Execution& execution, Routine routine) {
   std::size_t workers = 1;
   for (const auto& thread : execution.threads())
     workers += thread->spec().kind == ThreadKind::Worker;

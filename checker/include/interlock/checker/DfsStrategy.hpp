@@ -25,6 +25,9 @@ class DfsStrategy final : public Strategy {
   }
 
  private:
+  // A new choice point below the replayed prefix: its first option.
+  [[gnu::noinline]] std::size_t extend(std::size_t count);
+
   struct Frame {
     std::uint32_t count;
     std::uint32_t index;

@@ -118,7 +118,10 @@ class Execution {
     return *detail::currentExecution;
   }
   [[nodiscard]] static Execution* currentOrNull() noexcept { return detail::currentExecution; }
-  [[nodiscard]] Thread& currentThread();
+  [[nodiscard]] Thread& currentThread() {
+    if (current_ == nullptr) [[unlikely]] throwNoThread();
+    return *current_;
+  }
   [[nodiscard]] Thread* currentThreadOrNull() noexcept { return current_; }
 
   // A scheduling point before a visible operation.
@@ -132,7 +135,7 @@ class Execution {
   // A kernel APC of the model itself (e.g. I/O completion) that the environment will queue
   // to `target` at a moment the exploration chooses. Returns its index.
   std::uint16_t addEnvironmentApc(const char* prefix, ThreadId target, ApcKind kind,
-                                  std::function<void()> routine);
+                                  Routine routine);
   // Queues an environment APC at once, not at a moment the exploration chooses (the I/O
   // manager completing a request inline queues IopCompleteRequest before IoCallDriver returns).
   void queueEnvironmentApcNow(std::uint16_t index);
@@ -176,7 +179,7 @@ class Execution {
   // --- for Setup ---
   void addThread(ThreadSpec spec);
   void addThread(std::string_view name, std::string_view requester, ThreadKind kind,
-                 bool suspendable, std::function<void()> body);
+                 bool suspendable, Routine body);
   // `storage`, when given (Setup::make), lets the execution keep it for the next run's object.
   void addObject(std::unique_ptr<KernelObject> object, std::string_view name,
                  ObjectStorage storage = {});
@@ -184,10 +187,11 @@ class Execution {
   // held had type `type`: Setup::make builds the new one in it and calls addReusedObject.
   [[nodiscard]] void* reusableStorage(const std::type_info& type) noexcept;
   void addReusedObject(KernelObject* object, std::string_view name);
-  void addApc(std::string name, const std::string& target, ApcKind kind, std::function<void()> routine);
+  void addApc(std::string name, const std::string& target, ApcKind kind, Routine routine);
 
  private:
   [[noreturn]] static void throwOutside();
+  [[noreturn]] static void throwNoThread();
   static void threadEntry(void* argument);
   void startThreads();
   // The choices open now, into options_ (a buffer kept at its largest: a step pushes nothing).

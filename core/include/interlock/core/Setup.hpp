@@ -47,12 +47,12 @@ class Setup {
 
   void thread(ThreadSpec spec);
   // A thread of an unprivileged process inside a system call; the adversary may suspend it.
-  void userThread(std::string_view name, std::function<void()> body,
+  void userThread(std::string_view name, Routine body,
                   std::string_view requester = "unprivileged process");
   // A system thread, beyond the reach of user-mode suspension.
-  void systemThread(std::string_view name, std::function<void()> body);
+  void systemThread(std::string_view name, Routine body);
   // An APC the exploration may queue to thread `target` (declared before) at any point.
-  void apc(std::string name, std::string target, ApcKind kind, std::function<void()> routine);
+  void apc(std::string name, std::string target, ApcKind kind, Routine routine);
 
  private:
   // How make_unique<T>'s storage is given back once the pool is done with it.

@@ -4,11 +4,11 @@
 #include "interlock/core/Fiber.hpp"
 #include "interlock/core/Ids.hpp"
 #include "interlock/core/Op.hpp"
+#include "interlock/core/Routine.hpp"
 #include "interlock/core/WaitQueue.hpp"
 
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -27,7 +27,7 @@ struct ThreadSpec {
   std::string requester = "system";  // who the thread runs for
   ThreadKind kind = ThreadKind::System;
   bool suspendable = false;          // the adversary may call NtSuspendThread on it
-  std::function<void()> body;
+  Routine body;
 };
 
 enum class ApcKind : std::uint8_t {
@@ -40,7 +40,7 @@ struct ApcSpec {
   std::string name;
   ThreadId target = kNoThread;
   ApcKind kind = ApcKind::Normal;
-  std::function<void()> routine;
+  Routine routine;
   // The model's own APC (the I/O manager's completion): the environment always queues it
   // eventually, so it is a progress choice, not bounded like the adversary's.
   bool environment = false;
@@ -95,7 +95,7 @@ class Thread {
   // reuses thread objects between executions instead of allocating them).
   // Names are assigned into the strings already there: no allocation once they are long enough.
   void reuse(ThreadId id, std::string_view name, std::string_view requester, ThreadKind kind,
-             bool suspendable, std::function<void()>&& body);
+             bool suspendable, Routine&& body);
   // Drops the body (its captures) once the execution that ran it is over.
   void retire() { spec_.body = nullptr; }
 
