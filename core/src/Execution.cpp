@@ -181,9 +181,8 @@ void Execution::finishStep(const Choice& choice) {
   if (stepLockCount_ != 0 || stepAllLocks_) kinds |= Monitor::kStepsNamingLocks;
   if (choice.kind == ChoiceKind::Run && threads_[choice.thread]->state == ThreadState::Waiting)
     kinds |= Monitor::kStepsThatBlock;
-  if ((kinds & watched_) == 0) return;
-  for (std::size_t w = 0; w < watcherCount_ && !terminal_; ++w)
-    if ((watchers_[w].watches & kinds) != 0) watchers_[w].monitor->afterStep(*this, choice);
+  const Watchers& watchers = watchersFor_[kinds];
+  for (std::size_t w = 0; w < watchers.count && !terminal_; ++w) watchers.monitors[w]->afterStep(*this, choice);
 }
 
 const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bounds,
@@ -232,15 +231,19 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
   }
   checkNames_ = true;  // threads spawned while it runs are checked as they come
   startThreads();
-  watcherCount_ = 0;
   watched_ = 0;
+  for (Watchers& watchers : watchersFor_) watchers.count = 0;
   for (Monitor* monitor : monitors_) {
     monitor->beginExecution(*this);
     const std::uint8_t watches = monitor->watches();
-    if (watches == 0) continue;
-    if (watcherCount_ == watchers_.size()) throw std::logic_error("more than 8 monitors watch steps");
-    watchers_[watcherCount_++] = Watcher{monitor, watches};
     watched_ |= watches;
+    // Each set of kinds a step can have lists, in monitor order, those watching one of them.
+    for (std::size_t kinds = 0; kinds < watchersFor_.size(); ++kinds) {
+      if ((watches & kinds) == 0) continue;
+      Watchers& watchers = watchersFor_[kinds];
+      if (watchers.count == watchers.monitors.size()) throw std::logic_error("more than 8 monitors watch steps");
+      watchers.monitors[watchers.count++] = monitor;
+    }
   }
 
   stepping_ = true;

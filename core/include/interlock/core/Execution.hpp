@@ -290,12 +290,12 @@ class Execution {
   const Bounds* bounds_ = nullptr;
   ChoiceSource* chooser_ = nullptr;
   std::span<Monitor* const> monitors_;
-  struct Watcher {
-    Monitor* monitor;
-    std::uint8_t watches;
+  struct Watchers {
+    std::array<Monitor*, 8> monitors{};
+    std::size_t count = 0;
   };
-  std::array<Watcher, 8> watchers_{};  // the monitors afterStep goes to, with what they watch
-  std::size_t watcherCount_ = 0;
+  // By the kinds of a step (Monitor::Watch bits): the monitors afterStep goes to, in order.
+  std::array<Watchers, 8> watchersFor_{};
   std::uint8_t watched_ = 0;           // the union of their watches
   std::array<ObjectId, 16> stepLocks_{};
   std::size_t stepLockCount_ = 0;
