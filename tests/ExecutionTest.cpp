@@ -5,6 +5,9 @@
 
 #include <doctest/doctest.h>
 
+#include <stdexcept>
+#include <string>
+
 using namespace interlock;
 using namespace interlock::wdm;
 using interlock::test::exploreInline;
@@ -142,4 +145,46 @@ TEST_CASE("a run with event recording off keeps its schedule and violations but 
   const auto again = makeStrategy(settings);
   again->beginExecution(execution);
   CHECK_FALSE(execution.run(scenario, settings.bounds, *again, {}).events.empty());
+}
+
+namespace {
+
+// Throws from afterStep at step `at`: a strategy or property failing while a thread is stopped.
+class ThrowingMonitor final : public Monitor {
+ public:
+  explicit ThrowingMonitor(std::uint32_t at) : at_(at) {}
+  void afterStep(Execution& execution, const Choice&) override {
+    if (execution.step() == at_) throw std::runtime_error("monitor failed at step " + std::to_string(at_));
+  }
+
+ private:
+  std::uint32_t at_;
+};
+
+class FirstChoice final : public ChoiceSource {
+ public:
+  std::size_t choose(std::span<const Choice>) override { return 0; }
+};
+
+}  // namespace
+
+TEST_CASE("a monitor that throws while a thread is stopped makes the run throw, and the next run works") {
+  // The thread goes on after step 1: its next choice, and so the monitor, runs on its own stack.
+  const Scenario scenario = test::inlineScenario([](Setup& s) {
+    auto& x = s.make<Shared<int>>("x");
+    s.systemThread("t", [&x] {
+      for (int i = 0; i < 3; ++i) x.store(i);
+    });
+  });
+  StackPool stacks;
+  Execution execution(stacks);
+  FirstChoice first;
+  ThrowingMonitor throwing(1);
+  Monitor* const monitors[] = {&throwing};
+  CHECK_THROWS_WITH_AS((void)execution.run(scenario, scenario.bounds, first, monitors),
+                       "monitor failed at step 1", std::runtime_error);
+  const ExecutionResult& again = execution.run(scenario, scenario.bounds, first, {});
+  CHECK(again.steps == 3);
+  CHECK(again.ending == Ending::Quiescent);
+  CHECK_FALSE(again.hasCause());
 }

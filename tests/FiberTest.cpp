@@ -80,3 +80,70 @@ TEST_CASE("stacks come back to the pool: a thousand fibers in turn map one stack
   }
   CHECK(pool.mapped() == 1);
 }
+
+namespace {
+
+struct Relay {
+  std::vector<std::string>* log;
+  Fiber* self;
+  Fiber* next;     // switched to directly, or parked into when the entry returns
+  bool parkInto;
+};
+
+void relayOnce(void* argument) {
+  auto& relay = *static_cast<Relay*>(argument);
+  relay.log->push_back("in " + std::string(relay.parkInto ? "first" : "second"));
+  if (relay.next == nullptr) return;  // back home when the entry returns
+  if (relay.parkInto) {
+    relay.self->parkTo(*relay.next);
+    return;
+  }
+  relay.self->switchTo(*relay.next);
+  relay.log->push_back("second again");
+}
+
+}  // namespace
+
+TEST_CASE("fibers of one home switch to each other directly and get back home from the last") {
+  StackPool pool;
+  Fiber home;
+  std::vector<std::string> log;
+  Relay second{&log, nullptr, nullptr, false};
+  Relay first{&log, nullptr, nullptr, true};
+  Fiber secondFiber(pool, home, &relayOnce, &second);
+  Fiber firstFiber(pool, home, &relayOnce, &first);
+  second.self = &secondFiber;
+  first.self = &firstFiber;
+  first.next = &secondFiber;  // first parks into second when it returns
+  second.next = &home;        // second switches home, then finishes when resumed
+  firstFiber.resume();
+  log.push_back("home");
+  CHECK(firstFiber.finished());
+  CHECK_FALSE(secondFiber.finished());
+  secondFiber.resume();
+  CHECK(secondFiber.finished());
+  CHECK(log == std::vector<std::string>{"in first", "in second", "home", "second again"});
+}
+
+TEST_CASE("aborting a fiber that switched to another unwinds it from its switch") {
+  StackPool pool;
+  Fiber home;
+  bool destroyed = false;
+  struct Hold {
+    bool* destroyed;
+    Fiber* self;
+    Fiber* to;
+  };
+  Hold hold{&destroyed, nullptr, &home};
+  Fiber fiber(pool, home, [](void* argument) {
+    auto& h = *static_cast<Hold*>(argument);
+    Guard guard{h.destroyed};
+    for (;;) h.self->switchTo(*h.to);
+  }, &hold);
+  hold.self = &fiber;
+  fiber.resume();
+  CHECK_FALSE(destroyed);
+  fiber.abort();
+  CHECK(destroyed);
+  CHECK(fiber.finished());
+}

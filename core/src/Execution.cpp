@@ -279,23 +279,41 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
   return result_;
 }
 
+bool Execution::scheduleHere(Thread& thread) {
+  // The scheduler's turn, taken on the thread's own stack. Monitors run as from outside.
+  current_ = nullptr;
+  bool more = false;
+  try {
+    finishStep(lastChoice_);
+    more = !terminal_ && chooseNext(handedChoice_);
+  } catch (...) {
+    schedulerError_ = std::current_exception();  // rethrown off the fiber, by run()
+  }
+  current_ = &thread;
+  if (!more) handoff_ = Handoff::Ended;
+  else if (handedChoice_.kind != ChoiceKind::Run) handoff_ = Handoff::Chosen;
+  return more && handedChoice_.kind == ChoiceKind::Run;
+}
+
 void Execution::endStep(Thread& thread) {
-  if (stepping_) {
-    // The scheduler's turn, taken here on the thread's own stack: a thread chosen again goes on
-    // without two fiber switches (Relacy's threads schedule so). Monitors run as from outside.
-    current_ = nullptr;
-    bool more = false;
-    try {
-      finishStep(lastChoice_);
-      more = !terminal_ && chooseNext(handedChoice_);
-    } catch (...) {
-      schedulerError_ = std::current_exception();  // rethrown off the fiber, by run()
-    }
-    current_ = &thread;
-    if (more && handedChoice_.kind == ChoiceKind::Run && handedChoice_.thread == thread.id()) return;
-    handoff_ = more ? Handoff::Chosen : Handoff::Ended;
+  // A thread chosen again goes on without a switch; another chosen thread is switched to
+  // directly (Relacy's threads schedule so); anything else is run()'s to do.
+  if (stepping_ && scheduleHere(thread)) {
+    if (handedChoice_.thread == thread.id()) return;
+    Thread& next = *threads_[handedChoice_.thread];
+    current_ = &next;
+    thread.fiber->switchTo(*next.fiber);
+    return;
   }
   thread.fiber->suspend();
+}
+
+void Execution::exitStep(Thread& thread) {
+  // The exiting thread's fiber goes to the next chosen thread when it parks, not home first.
+  if (!stepping_ || terminal_ || !scheduleHere(thread)) return;
+  Thread& next = *threads_[handedChoice_.thread];
+  current_ = &next;
+  thread.fiber->parkTo(*next.fiber);
 }
 
 void Execution::threadEntry(void* argument) {
@@ -311,6 +329,7 @@ void Execution::threadEntry(void* argument) {
     return;
   }
   execution.exitChecks(thread);
+  execution.exitStep(thread);
 }
 
 void Execution::startThreads() {
@@ -379,7 +398,7 @@ void Execution::queueEnvironmentApcNow(std::uint16_t index) {
 
 void Execution::startFiber(Thread& thread) {
   if (thread.fiber == nullptr)
-    thread.fiber = std::make_unique<Fiber>(stacks_, &Execution::threadEntry, &thread);
+    thread.fiber = std::make_unique<Fiber>(stacks_, home_, &Execution::threadEntry, &thread);
   else
     thread.fiber->restart(&Execution::threadEntry, &thread);
 }
@@ -416,7 +435,7 @@ void Execution::wait(const char* api) {
       continue;
     }
     if (thread.waitSatisfied() || tearingDown_) break;  // WaitAny: one block; WaitAll: all
-    thread.fiber->suspend();
+    endStep(thread);
   }
   thread.state = ThreadState::Ready;
 }

@@ -24,8 +24,15 @@ struct Fiber::RecordingAllocator {
 };
 
 Fiber::Fiber(StackPool& pool, Entry entry, void* argument)
-    : pool_(pool), entry_(entry), argument_(argument) {
-  self_ = ctx::fiber(std::allocator_arg, RecordingAllocator{&pool_, this},
+    : ownHome_(std::make_unique<Fiber>()), entry_(entry), argument_(argument) {
+  home_ = ownHome_.get();
+  cont_ = ctx::fiber(std::allocator_arg, RecordingAllocator{&pool, this},
+                     [this](ctx::fiber&& caller) { return run(std::move(caller)); });
+}
+
+Fiber::Fiber(StackPool& pool, Fiber& home, Entry entry, void* argument)
+    : home_(&home), entry_(entry), argument_(argument) {
+  cont_ = ctx::fiber(std::allocator_arg, RecordingAllocator{&pool, this},
                      [this](ctx::fiber&& caller) { return run(std::move(caller)); });
 }
 
@@ -37,45 +44,55 @@ void Fiber::restart(Entry entry, void* argument) {
 }
 
 Fiber::~Fiber() {
+  if (home_ == nullptr) return;  // a home: nothing runs on a stack of its own
   abort();
   dying_ = true;
   resume();  // a parked or never-started fiber returns from run(): its stack goes back to the pool
 }
 
 ctx::fiber Fiber::run(ctx::fiber&& caller) {
-  sanitizer::finishSwitch(nullptr, &callerBottom_, &callerSize_);
-  caller_ = std::move(caller);
+  arrive(std::move(caller), nullptr);
   // One entry after another on this stack: each restart() resumes the loop.
   while (!dying_) {
     try {
       if (!aborting_) entry_(argument_);
     } catch (const FiberAbort&) {
-      // The scheduler abandoned the entry; its frames are now unwound.
+      parkTo_ = nullptr;  // the scheduler abandoned the entry; its frames are now unwound
     }
     aborting_ = false;
     finished_ = true;
-    switchOut();
+    transferTo(parkTo_ != nullptr ? *std::exchange(parkTo_, nullptr) : home());
   }
-  sanitizer::startSwitch(nullptr, callerBottom_, callerSize_);  // nullptr: this stack dies
-  return std::move(caller_);
+  Fiber& to = home();
+  sanitizer::startSwitch(nullptr, to.stackBottom_, to.stackSize_);  // nullptr: this stack dies
+  to.from_ = this;
+  return std::move(to.cont_);
 }
 
-void Fiber::resume() {
+void Fiber::transferTo(Fiber& to) {
   void* fakeStack = nullptr;
-  sanitizer::startSwitch(&fakeStack, stackBottom_, stackSize_);
-  self_ = std::move(self_).resume();
-  sanitizer::finishSwitch(fakeStack, nullptr, nullptr);
+  sanitizer::startSwitch(&fakeStack, to.stackBottom_, to.stackSize_);
+  home().from_ = this;
+  ctx::fiber from = std::move(to.cont_).resume();
+  arrive(std::move(from), fakeStack);
 }
 
-void Fiber::switchOut() {
-  void* fakeStack = nullptr;
-  sanitizer::startSwitch(&fakeStack, callerBottom_, callerSize_);
-  caller_ = std::move(caller_).resume();
-  sanitizer::finishSwitch(fakeStack, &callerBottom_, &callerSize_);
+void Fiber::arrive(ctx::fiber&& from, void* fakeStack) {
+  Fiber& source = *home().from_;
+  // ASan names the stack left behind: how a home learns its own bounds.
+  sanitizer::finishSwitch(fakeStack, &source.stackBottom_, &source.stackSize_);
+  source.cont_ = std::move(from);
 }
+
+void Fiber::resume() { home().transferTo(*this); }
 
 void Fiber::suspend() {
-  switchOut();
+  transferTo(home());
+  if (aborting_) throw FiberAbort{};
+}
+
+void Fiber::switchTo(Fiber& next) {
+  transferTo(next);
   if (aborting_) throw FiberAbort{};
 }
 

@@ -209,8 +209,14 @@ class Execution {
   [[nodiscard]] [[gnu::always_inline]] inline bool chooseNext(Choice& choice);
   // A step is over: counted, and shown to the monitors that watch its kind.
   [[gnu::always_inline]] inline void finishStep(const Choice& choice);
-  // A thread stops before its next operation: its step is over, and the next is chosen here.
+  // A thread stops before its next operation (or in a wait): its step is over, and the next is
+  // chosen here.
   void endStep(Thread& thread);
+  // A thread's entry returns: the next step is chosen here too, and its fiber parks into it.
+  void exitStep(Thread& thread);
+  // Ends the step and chooses on the thread's stack; true if the choice is a thread to run
+  // (handedChoice_), else handoff_ tells run() what to do.
+  [[nodiscard]] bool scheduleHere(Thread& thread);
   void apply(const Choice& choice);
   void queueApc(std::uint16_t index);
   void suspend(Thread& thread);
@@ -266,6 +272,7 @@ class Execution {
   void teardown();
 
   StackPool& stacks_;
+  Fiber home_;  // this OS thread's stack: declared before the threads, whose fibers return to it
   std::vector<std::unique_ptr<Thread>> threads_;
   std::vector<std::unique_ptr<Thread>> threadPool_;  // retired threads, reused by the next run
   std::vector<std::unique_ptr<KernelObject>> objects_;
@@ -304,7 +311,7 @@ class Execution {
   // How a thread that ran handed control back to run(): it may have ended its step and chosen.
   enum class Handoff : std::uint8_t { None, Chosen, Ended };
   Handoff handoff_ = Handoff::None;
-  Choice handedChoice_;           // Chosen: what run() takes next
+  Choice handedChoice_;           // the choice made on a thread's stack (Chosen: run() takes it)
   Choice lastChoice_;             // the step being taken
   bool stepping_ = false;         // run()'s loop is on: a thread's endStep may choose
   std::exception_ptr schedulerError_;  // a strategy or monitor threw on a thread's stack

@@ -1,13 +1,15 @@
 #pragma once
 // One cooperative fiber (Boost.Context) standing in for a kernel thread's stack.
-// resume() runs it until it calls suspend() or its entry returns; every switch is annotated
-// for ASan. Switching allocates nothing, and neither does starting over: a finished fiber
-// parks on its own stack and restart() hands it the next entry (Relacy's threads loop so).
+// resume() runs it until it calls suspend() or its entry returns, or until a fiber it switched
+// to (switchTo) does; every switch is annotated for ASan. Switching allocates nothing, and
+// neither does starting over: a finished fiber parks on its own stack and restart() hands it
+// the next entry (Relacy's threads loop so).
 #include "interlock/core/StackPool.hpp"
 
 #include <boost/context/fiber.hpp>
 
 #include <cstddef>
+#include <memory>
 
 namespace interlock {
 
@@ -18,17 +20,28 @@ class Fiber {
  public:
   using Entry = void (*)(void* argument);
 
+  // A home: the calling OS thread's own stack, as a context. Fibers made with it resume from
+  // it, suspend back to it, and can switch to one another directly (switchTo).
+  Fiber() noexcept = default;
+  // A fiber with a home of its own (the creating stack).
   Fiber(StackPool& pool, Entry entry, void* argument);
+  // A fiber of `home`, which must outlive it.
+  Fiber(StackPool& pool, Fiber& home, Entry entry, void* argument);
   ~Fiber();
   Fiber(const Fiber&) = delete;
   Fiber& operator=(const Fiber&) = delete;
 
-  // From the scheduler: run the fiber until it suspends or finishes.
+  // From the home: run the fiber until it (or a fiber it switched to) goes back home.
   void resume();
-  // From inside the fiber: hand control back to the scheduler. Throws FiberAbort when
-  // the scheduler abandons the fiber (abort()).
+  // From inside the fiber: hand control back to the home. Throws FiberAbort when the home
+  // abandons the fiber (abort()).
   void suspend();
-  // From the scheduler: unwind an unfinished fiber's stack (destructors run).
+  // From inside the fiber: hand control straight to `next` (another fiber of the same home,
+  // or the home). Throws FiberAbort, as suspend() does, when this fiber is abandoned.
+  void switchTo(Fiber& next);
+  // Where control goes when the running entry returns, instead of home (once).
+  void parkTo(Fiber& next) noexcept { parkTo_ = &next; }
+  // From the home: unwind an unfinished fiber's stack (destructors run).
   void abort();
   // The fiber starts over with a new entry on the same stack, unwinding first if it has not
   // finished (a thread object reused by the next execution keeps its fiber).
@@ -39,18 +52,21 @@ class Fiber {
  private:
   struct RecordingAllocator;
   boost::context::fiber run(boost::context::fiber&& caller);
-  // Back to the scheduler from inside the fiber, whatever the abort flag says.
-  void switchOut();
+  [[nodiscard]] Fiber& home() noexcept { return home_ != nullptr ? *home_ : *this; }
+  // Runs on this context's stack: continues `to`; returns when some context continues this one.
+  void transferTo(Fiber& to);
+  // Back on this stack: keeps the continuation of the context that switched here.
+  void arrive(boost::context::fiber&& from, void* fakeStack);
 
-  StackPool& pool_;
-  Entry entry_;
-  void* argument_;
-  boost::context::fiber self_;    // where resume() continues
-  boost::context::fiber caller_;  // where suspend() returns to
-  const void* stackBottom_ = nullptr;
+  Fiber* home_ = nullptr;           // nullptr: this is a home
+  std::unique_ptr<Fiber> ownHome_;  // the home of a fiber made without one
+  Fiber* from_ = nullptr;           // on a home: the context that switched last
+  Fiber* parkTo_ = nullptr;
+  Entry entry_ = nullptr;
+  void* argument_ = nullptr;
+  boost::context::fiber cont_;      // what continues this context while it does not run
+  const void* stackBottom_ = nullptr;  // for ASan; a home's is learned on its first switch
   std::size_t stackSize_ = 0;
-  const void* callerBottom_ = nullptr;
-  std::size_t callerSize_ = 0;
   bool finished_ = false;
   bool aborting_ = false;
   bool dying_ = false;  // the destructor ends the fiber's loop
