@@ -39,6 +39,15 @@ void holdsGuard(void* argument) {
   for (;;) script.self->suspend();
 }
 
+// Runs `fiber` to its first stop, where its guard still lives, then aborts it: the guard dies.
+void checkAbortUnwinds(Fiber& fiber, const bool& destroyed) {
+  fiber.resume();
+  CHECK_FALSE(destroyed);
+  fiber.abort();
+  CHECK(destroyed);
+  CHECK(fiber.finished());
+}
+
 }  // namespace
 
 TEST_CASE("resume runs a fiber up to its suspend, and again to its end") {
@@ -61,11 +70,7 @@ TEST_CASE("aborting a suspended fiber unwinds its frames and runs their destruct
   AbandonScript script{&destroyed, nullptr};
   Fiber fiber(pool, &holdsGuard, &script);
   script.self = &fiber;
-  fiber.resume();
-  CHECK_FALSE(destroyed);
-  fiber.abort();
-  CHECK(destroyed);
-  CHECK(fiber.finished());
+  checkAbortUnwinds(fiber, destroyed);
 }
 
 TEST_CASE("stacks come back to the pool: a thousand fibers in turn map one stack") {
@@ -141,9 +146,5 @@ TEST_CASE("aborting a fiber that switched to another unwinds it from its switch"
     for (;;) h.self->switchTo(*h.to);
   }, &hold);
   hold.self = &fiber;
-  fiber.resume();
-  CHECK_FALSE(destroyed);
-  fiber.abort();
-  CHECK(destroyed);
-  CHECK(fiber.finished());
+  checkAbortUnwinds(fiber, destroyed);
 }
