@@ -298,22 +298,30 @@ bool Execution::scheduleHere(Thread& thread) {
 void Execution::endStep(Thread& thread) {
   // A thread chosen again goes on without a switch; another chosen thread is switched to
   // directly (Relacy's threads schedule so); anything else is run()'s to do.
+  Thread* next = nullptr;
   if (stepping_ && scheduleHere(thread)) {
     if (handedChoice_.thread == thread.id()) return;
-    Thread& next = *threads_[handedChoice_.thread];
-    current_ = &next;
-    thread.fiber->switchTo(*next.fiber);
+    next = threads_[handedChoice_.thread].get();
+  } else if (!stepping_) {
+    next = nextToStart();
+  }
+  if (next == nullptr) {
+    thread.fiber->suspend();
     return;
   }
-  thread.fiber->suspend();
+  current_ = next;
+  thread.fiber->switchTo(*next->fiber);
 }
 
 void Execution::exitStep(Thread& thread) {
-  // The exiting thread's fiber goes to the next chosen thread when it parks, not home first.
-  if (!stepping_ || terminal_ || !scheduleHere(thread)) return;
-  Thread& next = *threads_[handedChoice_.thread];
-  current_ = &next;
-  thread.fiber->parkTo(*next.fiber);
+  // The exiting thread's fiber goes to the next chosen (or starting) thread when it parks, not
+  // home first.
+  Thread* next = nullptr;
+  if (!stepping_) next = nextToStart();
+  else if (!terminal_ && scheduleHere(thread)) next = threads_[handedChoice_.thread].get();
+  if (next == nullptr) return;
+  current_ = next;
+  thread.fiber->parkTo(*next->fiber);
 }
 
 void Execution::threadEntry(void* argument) {
@@ -333,12 +341,18 @@ void Execution::threadEntry(void* argument) {
 }
 
 void Execution::startThreads() {
-  // Each thread runs its thread-local code up to its first visible operation.
-  for (auto& thread : threads_) {
-    startFiber(*thread);
-    resumeFiber(*thread);
-    if (terminal_) return;
-  }
+  // Each thread runs its thread-local code up to its first visible operation, then hands over
+  // to the next one straight from its stack (nextToStart): one switch a thread.
+  for (auto& thread : threads_) startFiber(*thread);
+  nextToStart_ = 0;
+  starting_ = true;
+  while (!terminal_ && nextToStart_ < threads_.size()) resumeFiber(*threads_[nextToStart_++]);
+  starting_ = false;
+}
+
+Thread* Execution::nextToStart() noexcept {
+  if (!starting_ || terminal_ || nextToStart_ == threads_.size()) return nullptr;
+  return threads_[nextToStart_++].get();
 }
 
 void Execution::collectAdversaryOptions() {

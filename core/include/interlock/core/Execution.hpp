@@ -217,6 +217,8 @@ class Execution {
   // Ends the step and chooses on the thread's stack; true if the choice is a thread to run
   // (handedChoice_), else handoff_ tells run() what to do.
   [[nodiscard]] bool scheduleHere(Thread& thread);
+  // While the threads start: the one to start after the thread stopping now, if any.
+  [[nodiscard]] Thread* nextToStart() noexcept;
   void apply(const Choice& choice);
   void queueApc(std::uint16_t index);
   void suspend(Thread& thread);
@@ -314,6 +316,8 @@ class Execution {
   Choice handedChoice_;           // the choice made on a thread's stack (Chosen: run() takes it)
   Choice lastChoice_;             // the step being taken
   bool stepping_ = false;         // run()'s loop is on: a thread's endStep may choose
+  bool starting_ = false;         // startThreads() is on: a stopping thread starts the next
+  std::size_t nextToStart_ = 0;
   std::exception_ptr schedulerError_;  // a strategy or monitor threw on a thread's stack
   std::uint32_t suspensions_ = 0;
   bool adversary_ = false;         // APCs declared or a thread suspendable: more than threads move
