@@ -209,6 +209,7 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
   terminal_ = false;
   tearingDown_ = false;
   stepping_ = false;
+  starting_ = false;
   handoff_ = Handoff::None;
   schedulerError_ = nullptr;
   fiberError_.clear();
