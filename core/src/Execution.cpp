@@ -1,11 +1,9 @@
 #include "interlock/core/Execution.hpp"
 
-#include "interlock/core/Setup.hpp"
+#include "CurrentScope.hpp"
 #include "Names.hpp"
 
-#include <algorithm>
 #include <cctype>
-#include <exception>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -13,19 +11,6 @@
 namespace interlock {
 
 namespace {
-
-class CurrentScope {
- public:
-  explicit CurrentScope(Execution* execution) : previous_(detail::currentExecution) {
-    detail::currentExecution = execution;
-  }
-  ~CurrentScope() { detail::currentExecution = previous_; }
-  CurrentScope(const CurrentScope&) = delete;
-  CurrentScope& operator=(const CurrentScope&) = delete;
-
- private:
-  Execution* previous_;
-};
 
 const char* stateName(const Thread& thread) {
   if (thread.suspended()) return "suspended";
@@ -153,247 +138,6 @@ ThreadId Execution::spawnThread(ThreadSpec spec) {
   return thread.id();
 }
 
-bool Execution::chooseNext(Choice& choice) {
-  collectOptions();
-  if (optionCount_ == 0) return false;
-  if (result_.steps >= bounds_->maxSteps) {
-    result_.ending = Ending::StepBound;
-    return false;
-  }
-  const std::size_t index = chooser_->choose(std::span<const Choice>(options_.data(), optionCount_));
-  if (index == ChoiceSource::kAbandon) {
-    result_.ending = Ending::Abandoned;
-    return false;
-  }
-  choice = options_[index];
-  result_.schedule.push_back(choice);
-  ++result_.choicePoints;
-  lastChoice_ = choice;
-  if ((watched_ & Monitor::kStepsNamingLocks) != 0) findStepLocks(choice);
-  return true;
-}
-
-void Execution::finishStep(const Choice& choice) {
-  ++result_.steps;
-  // Which monitors this step concerns: a step that names no lock and blocks nobody goes to
-  // those that watch every step only.
-  std::uint8_t kinds = Monitor::kEveryStep;
-  if (stepLockCount_ != 0 || stepAllLocks_) kinds |= Monitor::kStepsNamingLocks;
-  if (choice.kind == ChoiceKind::Run && threads_[choice.thread]->state == ThreadState::Waiting)
-    kinds |= Monitor::kStepsThatBlock;
-  const Watchers& watchers = watchersFor_[kinds];
-  for (std::size_t w = 0; w < watchers.count && !terminal_; ++w) watchers.monitors[w]->afterStep(*this, choice);
-}
-
-const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bounds,
-                                      ChoiceSource& chooser, std::span<Monitor* const> monitors,
-                                      bool captureSnapshotAtEnd) {
-  teardown();
-  result_.schedule.clear();
-  result_.spawns.clear();
-  result_.events.clear();
-  result_.violations.clear();
-  result_.ending = Ending::Quiescent;
-  result_.steps = 0;
-  result_.choicePoints = 0;
-  result_.suspensionBoundHit = false;
-  result_.apcBoundHit = false;
-  apcsUsed_ = 0;
-  stepLockCount_ = 0;
-  stepAllLocks_ = false;
-  result_.snapshot = {};
-  bounds_ = &bounds;
-  chooser_ = &chooser;
-  monitors_ = monitors;
-  suspensions_ = 0;
-  terminal_ = false;
-  tearingDown_ = false;
-  stepping_ = false;
-  starting_ = false;
-  handoff_ = Handoff::None;
-  schedulerError_ = nullptr;
-  fiberError_.clear();
-
-  CurrentScope scope(this);
-  struct TeardownOnExit {
-    Execution& execution;
-    ~TeardownOnExit() { execution.teardown(); }
-  } guard{*this};
-
-  Setup setup(*this, &scenario.parameters);
-  if (!scenario.setup) throw ScenarioError("scenario '" + scenario.name + "' has no setup");
-  // Setup is deterministic: names checked once per scenario hold for its later runs (quadratic
-  // in the objects, it cost more than the steps of a 128-object program).
-  checkNames_ = &scenario != namesChecked_ || scenario.name != namesCheckedFor_;
-  scenario.setup(setup);
-  if (checkNames_) {
-    namesChecked_ = &scenario;
-    namesCheckedFor_ = scenario.name;
-  }
-  checkNames_ = true;  // threads spawned while it runs are checked as they come
-  startThreads();
-  watched_ = 0;
-  for (Watchers& watchers : watchersFor_) watchers.count = 0;
-  for (Monitor* monitor : monitors_) {
-    monitor->beginExecution(*this);
-    const std::uint8_t watches = monitor->watches();
-    watched_ |= watches;
-    // Each set of kinds a step can have lists, in monitor order, those watching one of them.
-    for (std::size_t kinds = 0; kinds < watchersFor_.size(); ++kinds) {
-      if ((watches & kinds) == 0) continue;
-      Watchers& watchers = watchersFor_[kinds];
-      if (watchers.count == watchers.monitors.size()) throw std::logic_error("more than 8 monitors watch steps");
-      watchers.monitors[watchers.count++] = monitor;
-    }
-  }
-
-  stepping_ = true;
-  Choice choice;
-  bool more = !terminal_ && chooseNext(choice);
-  while (more) {
-    handoff_ = Handoff::None;
-    apply(choice);
-    if (schedulerError_) std::rethrow_exception(std::exchange(schedulerError_, nullptr));
-    switch (handoff_) {
-      case Handoff::None:  // the last step ended where only this loop goes on (a wait, an exit)
-        finishStep(lastChoice_);
-        more = !terminal_ && chooseNext(choice);
-        break;
-      case Handoff::Chosen:  // the thread finished its step and chose the next one, another's
-        choice = handedChoice_;
-        break;
-      case Handoff::Ended:  // the thread finished its step and the run ends there
-        more = false;
-        break;
-    }
-  }
-  stepping_ = false;
-  if (!terminal_ && result_.ending == Ending::Quiescent) {
-    for (Monitor* monitor : monitors_) {
-      if (terminal_) break;
-      monitor->atQuiescence(*this);
-    }
-  }
-  if (terminal_ && result_.ending != Ending::Abandoned) result_.ending = Ending::Violation;
-  if (!fiberError_.empty()) throw ScenarioError(fiberError_);
-  if (captureSnapshotAtEnd) captureSnapshot();
-  return result_;
-}
-
-bool Execution::scheduleHere(Thread& thread) {
-  // The scheduler's turn, taken on the thread's own stack. Monitors run as from outside.
-  current_ = nullptr;
-  bool more = false;
-  try {
-    finishStep(lastChoice_);
-    more = !terminal_ && chooseNext(handedChoice_);
-  } catch (...) {
-    schedulerError_ = std::current_exception();  // rethrown off the fiber, by run()
-  }
-  current_ = &thread;
-  if (!more) handoff_ = Handoff::Ended;
-  else if (handedChoice_.kind != ChoiceKind::Run) handoff_ = Handoff::Chosen;
-  return more && handedChoice_.kind == ChoiceKind::Run;
-}
-
-void Execution::endStep(Thread& thread) {
-  // A thread chosen again goes on without a switch; another chosen thread is switched to
-  // directly (Relacy's threads schedule so); anything else is run()'s to do.
-  Thread* next = nullptr;
-  if (stepping_ && scheduleHere(thread)) {
-    if (handedChoice_.thread == thread.id()) return;
-    next = threads_[handedChoice_.thread].get();
-  } else if (!stepping_) {
-    next = nextToStart();
-  }
-  if (next == nullptr) {
-    thread.fiber->suspend();
-    return;
-  }
-  current_ = next;
-  thread.fiber->switchTo(*next->fiber);
-}
-
-void Execution::exitStep(Thread& thread) {
-  // The exiting thread's fiber goes to the next chosen (or starting) thread when it parks, not
-  // home first.
-  Thread* next = nullptr;
-  if (!stepping_) next = nextToStart();
-  else if (!terminal_ && scheduleHere(thread)) next = threads_[handedChoice_.thread].get();
-  if (next == nullptr) return;
-  current_ = next;
-  thread.fiber->parkTo(*next->fiber);
-}
-
-void Execution::threadEntry(void* argument) {
-  auto& thread = *static_cast<Thread*>(argument);
-  Execution& execution = current();
-  try {
-    thread.spec().body();
-  } catch (const std::exception& error) {
-    // A scenario bug, not a kernel behaviour: end the execution and tell the author.
-    execution.fiberError_ = "thread '" + thread.name() + "' threw: " + error.what();
-    execution.terminal_ = true;
-    thread.state = ThreadState::Terminated;
-    return;
-  }
-  execution.exitChecks(thread);
-  execution.exitStep(thread);
-}
-
-void Execution::startThreads() {
-  // Each thread runs its thread-local code up to its first visible operation, then hands over
-  // to the next one straight from its stack (nextToStart): one switch a thread.
-  for (auto& thread : threads_) startFiber(*thread);
-  nextToStart_ = 0;
-  starting_ = true;
-  while (!terminal_ && nextToStart_ < threads_.size()) resumeFiber(*threads_[nextToStart_++]);
-  starting_ = false;
-}
-
-Thread* Execution::nextToStart() noexcept {
-  if (!starting_ || terminal_ || nextToStart_ == threads_.size()) return nullptr;
-  return threads_[nextToStart_++].get();
-}
-
-void Execution::collectAdversaryOptions() {
-  const std::size_t bound = 2 * threads_.size() + apcs_.size();
-  if (options_.size() < bound) options_.resize(bound);
-  Choice* out = options_.data();
-  std::size_t count = optionCount_;
-  // The environment's own APCs (I/O completion) always happen eventually: progress choices.
-  for (std::size_t i = 0; i < apcs_.size(); ++i)
-    if (apcs_[i].environment && !apcQueued_[i] && !threads_[apcs_[i].target]->terminated())
-      out[count++] = Choice{ChoiceKind::Apc, apcs_[i].target, static_cast<std::uint16_t>(i)};
-  optionCount_ = count;
-  if (count == 0) return;  // quiescent: adversary events alone change nothing
-  for (const auto& thread : threads_) {
-    if (!thread->spec().suspendable || thread->terminated() || thread->suspendCount != 0) continue;
-    if (suspensions_ < bounds_->maxSuspensions)
-      out[count++] = Choice{ChoiceKind::Suspend, thread->id()};
-    else
-      result_.suspensionBoundHit = true;
-  }
-  for (std::size_t i = 0; i < apcs_.size(); ++i) {
-    if (apcs_[i].environment || apcQueued_[i] || threads_[apcs_[i].target]->terminated()) continue;
-    if (apcsUsed_ < bounds_->maxApcs)
-      out[count++] = Choice{ChoiceKind::Apc, apcs_[i].target, static_cast<std::uint16_t>(i)};
-    else
-      result_.apcBoundHit = true;
-  }
-  optionCount_ = count;
-}
-
-void Execution::apply(const Choice& choice) {
-  Thread& thread = *threads_[choice.thread];
-  switch (choice.kind) {
-    case ChoiceKind::Run: resumeFiber(thread); break;
-    case ChoiceKind::Suspend: suspend(thread); break;
-    case ChoiceKind::Apc: queueApc(choice.value); break;
-    case ChoiceKind::Branch: break;  // consumed inside a primitive, never offered here
-  }
-}
-
 void Execution::queueApc(std::uint16_t index) {
   // KeInsertQueueApc: the target runs it at its next step if §2.2 allows, else later.
   Thread& thread = *threads_[apcs_[index].target];
@@ -409,19 +153,6 @@ void Execution::queueApc(std::uint16_t index) {
 void Execution::queueEnvironmentApcNow(std::uint16_t index) {
   if (tearingDown_ || index >= apcs_.size() || apcQueued_[index]) return;
   queueApc(index);
-}
-
-void Execution::startFiber(Thread& thread) {
-  if (thread.fiber == nullptr)
-    thread.fiber = std::make_unique<Fiber>(stacks_, home_, &Execution::threadEntry, &thread);
-  else
-    thread.fiber->restart(&Execution::threadEntry, &thread);
-}
-
-void Execution::resumeFiber(Thread& thread) {
-  current_ = &thread;
-  thread.fiber->resume();
-  current_ = nullptr;
 }
 
 void Execution::visible(const Op& op) {
@@ -649,7 +380,7 @@ void Execution::captureSnapshot() {
 
 void Execution::teardown() {
   tearingDown_ = true;
-  CurrentScope scope(this);
+  detail::CurrentScope scope(this);
   for (auto& thread : threads_) {
     if (thread->fiber == nullptr || thread->fiber->finished()) continue;
     current_ = thread.get();

@@ -15,9 +15,9 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <exception>
-#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -205,8 +205,9 @@ class Execution {
     if (adversary_) collectAdversaryOptions();  // else only threads move
   }
   void collectAdversaryOptions();
-  // The next choice, recorded; false when the run ends instead (result_.ending says why).
-  [[nodiscard]] [[gnu::always_inline]] inline bool chooseNext(Choice& choice);
+  // The next choice, recorded as lastChoice_; false when the run ends instead (result_.ending
+  // says why).
+  [[nodiscard]] [[gnu::always_inline]] inline bool chooseNext();
   // A step is over: counted, and shown to the monitors that watch its kind.
   [[gnu::always_inline]] inline void finishStep(const Choice& choice);
   // A thread stops before its next operation (or in a wait): its step is over, and the next is
@@ -215,7 +216,7 @@ class Execution {
   // A thread's entry returns: the next step is chosen here too, and its fiber parks into it.
   void exitStep(Thread& thread);
   // Ends the step and chooses on the thread's stack; true if the choice is a thread to run
-  // (handedChoice_), else handoff_ tells run() what to do.
+  // (lastChoice_), else handoff_ tells run() what to do.
   [[nodiscard]] bool scheduleHere(Thread& thread);
   // While the threads start: the one to start after the thread stopping now, if any.
   [[nodiscard]] Thread* nextToStart() noexcept;
@@ -313,8 +314,7 @@ class Execution {
   // How a thread that ran handed control back to run(): it may have ended its step and chosen.
   enum class Handoff : std::uint8_t { None, Chosen, Ended };
   Handoff handoff_ = Handoff::None;
-  Choice handedChoice_;           // the choice made on a thread's stack (Chosen: run() takes it)
-  Choice lastChoice_;             // the step being taken
+  Choice lastChoice_;             // the step being taken, or (Chosen) the one run() takes next
   bool stepping_ = false;         // run()'s loop is on: a thread's endStep may choose
   bool starting_ = false;         // startThreads() is on: a stopping thread starts the next
   std::size_t nextToStart_ = 0;
