@@ -38,7 +38,7 @@ void Execution::attachObject(std::unique_ptr<KernelObject> object, std::string_v
   const std::size_t place = objects_.size();
   if (place >= kThreadObjectBase) throw ScenarioError("too many objects");
   if (place == objectNames_.size()) objectNames_.push_back(std::make_unique<std::string>(name));
-  else if (*objectNames_[place] != name) objectNames_[place]->assign(name);
+  else detail::keepName(*objectNames_[place], name);
   object->attach(static_cast<ObjectId>(place), *objectNames_[place]);
   const bool lock = object->isLock();
   if (lock) locks_.push_back(object->id());

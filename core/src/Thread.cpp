@@ -1,5 +1,7 @@
 #include "interlock/core/Thread.hpp"
 
+#include "Names.hpp"
+
 #include <algorithm>
 
 namespace interlock {
@@ -37,8 +39,8 @@ void Thread::dequeueApc(std::uint16_t apc) noexcept {
 void Thread::reuse(ThreadId id, std::string_view name, std::string_view requester,
                    ThreadKind kind, bool suspendable, Routine&& body) {
   id_ = id;
-  spec_.name.assign(name);
-  spec_.requester.assign(requester);
+  detail::keepName(spec_.name, name);
+  detail::keepName(spec_.requester, requester);
   spec_.kind = kind;
   spec_.suspendable = suspendable;
   spec_.body = std::move(body);
