@@ -88,6 +88,7 @@ void Execution::addThread(std::string_view name, std::string_view requester, Thr
   if (threads_.size() >= 64) throw ScenarioError("a scenario may have at most 64 threads");
   auto id = static_cast<ThreadId>(threads_.size());
   adversary_ = adversary_ || suspendable;
+  unfinished_ |= std::uint64_t{1} << id;
   if (threadPool_.empty()) {
     threads_.push_back(std::make_unique<Thread>(
         id, ThreadSpec{std::string(name), std::string(requester), kind, suspendable, std::move(body)}));
@@ -254,7 +255,7 @@ void Execution::runApc(Thread& thread, std::uint16_t apc) {
   if (special) thread.irql = kApcLevel; else thread.kernelApcInProgress = true;
   record(Event{.kind = EventKind::ApcDelivered, .thread = thread.id(), .api = "APC", .object = apc,
                .result = special ? "special kernel APC runs" : "normal kernel APC runs"});
-  ++thread.apcDepth;
+  thread.enterApc();
   thread.wait() = WaitBlock{};
   spec.routine();
   --thread.apcDepth;
@@ -387,12 +388,14 @@ void Execution::teardown() {
     thread->fiber->abort();  // unwinds the scenario's frames; their API calls are ignored
     current_ = nullptr;
   }
-  // Kept for the next execution: its threads reuse these objects and their fibers.
-  for (auto& thread : threads_) {
-    thread->retire();
-    threadPool_.push_back(std::move(thread));
+  // Kept for the next execution: its threads reuse these objects and their fibers. Pooled last
+  // first, so thread i is reused as thread i and keeps its name.
+  for (auto thread = threads_.rbegin(); thread != threads_.rend(); ++thread) {
+    (*thread)->retire();
+    threadPool_.push_back(std::move(*thread));
   }
   threads_.clear();
+  unfinished_ = 0;
   adversary_ = false;
   releaseObjects();
   locks_.clear();

@@ -197,7 +197,7 @@ void Execution::threadEntry(void* argument) {
     // A scenario bug, not a kernel behaviour: end the execution and tell the author.
     execution.fiberError_ = "thread '" + thread.name() + "' threw: " + error.what();
     execution.terminal_ = true;
-    thread.state = ThreadState::Terminated;
+    execution.markTerminated(thread);
     return;
   }
   execution.exitChecks(thread);

@@ -3,6 +3,7 @@
 #include "Names.hpp"
 
 #include <algorithm>
+#include <span>
 
 namespace interlock {
 
@@ -54,8 +55,9 @@ void Thread::reuse(ThreadId id, std::string_view name, std::string_view requeste
   state = ThreadState::Ready;
   pending = Op{};
   apcDepth = 0;
-  // A wait reads only its first block until beginWait() initializes the others.
-  for (WaitSet& set : waits_) {
+  // A wait reads only its first block until beginWait() initializes the others; levels no
+  // APC reached last run are as reuse() left them.
+  for (WaitSet& set : std::span(waits_.data(), std::size_t{deepestApc_} + 1)) {
     set.count = 1;
     set.type = WaitType::Any;
     set.timed = false;
@@ -64,6 +66,7 @@ void Thread::reuse(ThreadId id, std::string_view name, std::string_view requeste
     set.blocks[0] = WaitBlock{};
   }
   apcCount_ = 0;
+  deepestApc_ = 0;
 }
 
 bool WaitSet::satisfiedMany() const noexcept {

@@ -68,7 +68,7 @@ void Execution::exitChecks(Thread& thread) {
                                 " still owning " + object->typeName() + " " + object->name(),
                      .objects = {object->id()}});
   }
-  thread.state = ThreadState::Terminated;
+  markTerminated(thread);
   if (recordsEvents())
     record(Event{.kind = EventKind::Exit, .thread = thread.id(),
                  .api = userReturn ? "return to user mode"

@@ -126,7 +126,7 @@ Scenario lastZero() {
       kBenchBounds,
       [](Setup& s) {
         const int n = sizeParam(s, "n", 1, 1000);
-        const auto array = makeSharedArray<Shared<int>>(s, "array", n + 1);
+        auto array = makeSharedArray<Shared<int>>(s, "array", n + 1);
         s.systemThread("reader", [array, n] {
           // array[0] is never written, so the scan stops at 0 at the latest.
           for (int i = n; (*array)[static_cast<std::size_t>(i)]->load() != 0; --i) {
@@ -188,7 +188,7 @@ Scenario indexer() {
       kBenchBounds,
       [](Setup& s) {
         const int n = sizeParam(s, "n", 1, 256);
-        const auto shared = makeSharedArray<Shared<LONG>>(s, "table", kIndexerSize);
+        auto shared = makeSharedArray<Shared<LONG>>(s, "table", kIndexerSize);
         for (int tid = 0; tid < n; ++tid)
           s.systemThread(indexed("t", tid), [shared, tid] {
             const std::vector<Shared<LONG>*>& table = *shared;

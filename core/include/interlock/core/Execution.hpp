@@ -199,8 +199,11 @@ class Execution {
     if (options_.size() < threads_.size()) options_.resize(2 * threads_.size());
     Choice* out = options_.data();
     std::size_t count = 0;
-    for (const auto& thread : threads_)
-      if (thread->runnable()) out[count++] = Choice{ChoiceKind::Run, thread->id()};
+    // In id order, over the threads not yet terminated: most of a short program's have.
+    for (std::uint64_t left = unfinished_; left != 0; left &= left - 1) {
+      const auto id = static_cast<ThreadId>(__builtin_ctzll(left));
+      if (threads_[id]->runnable()) out[count++] = Choice{ChoiceKind::Run, id};
+    }
     optionCount_ = count;
     if (adversary_) collectAdversaryOptions();  // else only threads move
   }
@@ -227,6 +230,10 @@ class Execution {
   bool deliverApcs(Thread& thread);
   void runApc(Thread& thread, std::uint16_t apc);
   void exitChecks(Thread& thread);
+  void markTerminated(Thread& thread) noexcept {
+    thread.state = ThreadState::Terminated;
+    unfinished_ &= ~(std::uint64_t{1} << thread.id());
+  }
   void attachObject(std::unique_ptr<KernelObject> object, std::string_view name,
                     ObjectStorage storage);
   void releaseObjects() noexcept;
@@ -296,6 +303,7 @@ class Execution {
   std::uint32_t apcsUsed_ = 0;
   std::vector<Choice> options_;  // a buffer: the first optionCount_ are this choice's options
   std::size_t optionCount_ = 0;
+  std::uint64_t unfinished_ = 0;  // bit i: thread i has not terminated (markTerminated clears it)
   ExecutionResult result_;
   const Bounds* bounds_ = nullptr;
   ChoiceSource* chooser_ = nullptr;

@@ -170,6 +170,11 @@ class Thread {
   ThreadState state = ThreadState::Ready;
   Op pending;                      // the visible operation it will perform next
   std::uint8_t apcDepth = 0;       // APC routines running on this thread, nested
+  // An APC routine starts on this thread: one level deeper (reuse() resets the levels used).
+  void enterApc() noexcept {
+    ++apcDepth;
+    if (apcDepth > deepestApc_) deepestApc_ = apcDepth;
+  }
   std::unique_ptr<Fiber> fiber;
 
  private:
@@ -180,6 +185,7 @@ class Thread {
   std::array<WaitSet, kMaxApcNesting + 1> waits_{};
   std::array<QueuedApc, 16> apcQueue_{};
   std::uint8_t apcCount_ = 0;
+  std::uint8_t deepestApc_ = 0;  // the deepest wait level used since reuse()
 
   ThreadId id_;
   ThreadSpec spec_;
