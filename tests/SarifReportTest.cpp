@@ -14,13 +14,17 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string>
+
+#include <unistd.h>
 
 using namespace interlock;
 using nlohmann::json;
 
 namespace {
 
-const std::string kPath = "/tmp/interlock-sarif-test.sarif";
+// One file per test process: ctest runs this file's cases in parallel, each in its own process.
+const std::string kPath = "/tmp/interlock-sarif-test-" + std::to_string(::getpid()) + ".sarif";
 
 json readSarif() {
   std::ifstream in(kPath, std::ios::binary);
