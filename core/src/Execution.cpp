@@ -88,7 +88,7 @@ void Execution::addThread(std::string_view name, std::string_view requester, Thr
   if (threads_.size() >= 64) throw ScenarioError("a scenario may have at most 64 threads");
   auto id = static_cast<ThreadId>(threads_.size());
   adversary_ = adversary_ || suspendable;
-  unfinished_ |= std::uint64_t{1} << id;
+  ready_ |= std::uint64_t{1} << id;  // a new thread is Ready (Thread's constructor, reuse())
   if (threadPool_.empty()) {
     threads_.push_back(std::make_unique<Thread>(
         id, ThreadSpec{std::string(name), std::string(requester), kind, suspendable, std::move(body)}));
@@ -163,7 +163,7 @@ void Execution::visible(const Op& op) {
   for (ObjectId other : op.others) noteNamed(other);
   do {
     thread.pending = op;
-    thread.state = ThreadState::Ready;
+    markReady(thread);
     endStep(thread);
   } while (thread.apcPending() && deliverApcs(thread));  // an APC ran: stop again before our op
 }
@@ -174,7 +174,7 @@ void Execution::wait(const char* api) {
   const Op waitOp{api, thread.wait().object != nullptr ? thread.wait().object->id() : kNoObject,
                   Access::Wait};
   for (;;) {
-    thread.state = ThreadState::Waiting;
+    markWaiting(thread);
     thread.pending = waitOp;
     // §2.2: a waiter takes deliverable kernel APCs, then waits again ("the wait resumes").
     if (deliverApcs(thread)) {
@@ -184,7 +184,7 @@ void Execution::wait(const char* api) {
     if (thread.waitSatisfied() || tearingDown_) break;  // WaitAny: one block; WaitAll: all
     endStep(thread);
   }
-  thread.state = ThreadState::Ready;
+  markReady(thread);
 }
 
 void Execution::satisfy(WaitBlock& block) {
@@ -288,6 +288,7 @@ void Execution::suspend(Thread& thread) {
 void Execution::deliverSuspendApc(Thread& thread) {
   thread.suspendApcQueued = false;
   thread.suspendApcRunning = true;
+  forgetRunnable(thread);
   thread.kernelApcInProgress = true;  // its normal routine waits on the suspend semaphore
   record(Event{.kind = EventKind::ApcDelivered, .thread = thread.id(), .api = "suspend APC",
                .result = "waits on its suspend semaphore"});
@@ -395,7 +396,8 @@ void Execution::teardown() {
     threadPool_.push_back(std::move(*thread));
   }
   threads_.clear();
-  unfinished_ = 0;
+  ready_ = 0;
+  waiting_ = 0;
   adversary_ = false;
   releaseObjects();
   locks_.clear();

@@ -34,6 +34,17 @@ bool Execution::chooseNext() {
   return true;
 }
 
+void Execution::checkRunnableMasks() const {
+  // Debug builds, at every choice: the masks agree with each thread's own state.
+  for (const auto& thread : threads_) {
+    const std::uint64_t bit = std::uint64_t{1} << thread->id();
+    const bool free = !thread->suspended();
+    if (((ready_ & bit) != 0) != (thread->state == ThreadState::Ready && free) ||
+        ((waiting_ & bit) != 0) != (thread->state == ThreadState::Waiting && free))
+      throw std::logic_error("the runnable masks are out of step with thread '" + thread->name() + "'");
+  }
+}
+
 void Execution::finishStep(const Choice& choice) {
   ++result_.steps;
   // Which monitors this step concerns: a step that names no lock and blocks nobody goes to
