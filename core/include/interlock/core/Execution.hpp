@@ -284,7 +284,7 @@ class Execution {
     findStepLocksSlow(thread);
   }
   void findStepLocksSlow(const Thread& thread);
-  void addStepLock(ObjectId object) noexcept {
+  [[gnu::always_inline]] void addStepLock(ObjectId object) noexcept {
     if (object >= objectFlags_.size() || (objectFlags_[object] & kLockFlag) == 0) return;
     if (stepLockCount_ == 0) {  // the common case: the step's one lock
       stepLocks_[0] = object;
