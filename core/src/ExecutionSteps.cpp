@@ -6,8 +6,6 @@
 #include "interlock/core/Setup.hpp"
 #include "CurrentScope.hpp"
 
-#include <boost/context/fiber.hpp>
-
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -157,11 +155,9 @@ bool Execution::scheduleHere(Thread& thread) {
   try {
     finishStep(lastChoice_);
     more = !terminal_ && chooseNext();
-  } catch (const FiberAbort&) {
-    throw;  // an abandoned fiber unwinding, not a scheduler error: let it go on
-  } catch (const boost::context::detail::forced_unwind&) {
-    throw;
-  } catch (...) {
+  } catch (const std::exception&) {
+    // Strategies and monitors throw std::exceptions. A fiber's unwind (FiberAbort, Boost's
+    // forced_unwind) is none, so it passes through to unwind the thread's frames.
     schedulerError_ = std::current_exception();  // rethrown off the fiber, by run()
   }
   current_ = &thread;

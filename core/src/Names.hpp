@@ -10,26 +10,27 @@ namespace interlock::detail {
 // Throws ScenarioError unless `name` is 1-64 letters, digits, '_', '-' or '.'.
 void checkName(std::string_view name, const char* what);
 
-// Keeps `kept` equal to `name`. A setup names the same things every run, so this is nearly
-// always a compare; inline, because a library memcmp call costs more than a short name.
-inline void keepName(std::string& kept, std::string_view name) {
-  bool same = kept.size() == name.size();
-  const char* a = kept.data();
-  const char* b = name.data();
-  std::size_t left = same ? name.size() : 0;
-  for (; left >= 8; left -= 8, a += 8, b += 8) {  // a word at a time
+// Whether two short texts are equal, compared inline a word at a time: a library memcmp call
+// costs more than the names a setup repeats every run.
+inline bool sameText(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  std::size_t i = 0;
+  for (; i + 8 <= a.size(); i += 8) {
     std::uint64_t x = 0;
     std::uint64_t y = 0;
-    std::memcpy(&x, a, 8);
-    std::memcpy(&y, b, 8);
-    if (x != y) {
-      same = false;
-      left = 0;
-      break;
-    }
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y) return false;
   }
-  for (; left != 0; --left) same = same && *a++ == *b++;
-  if (!same) kept.assign(name);
+  for (; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+// Keeps `kept` equal to `name`: nearly always a compare, since a setup names the same things
+// every run.
+inline void keepName(std::string& kept, std::string_view name) {
+  if (!sameText(kept, name)) kept.assign(name);
 }
 
 }  // namespace interlock::detail
