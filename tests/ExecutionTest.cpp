@@ -188,3 +188,35 @@ TEST_CASE("a monitor that throws while a thread is stopped makes the run throw, 
   CHECK(again.ending == Ending::Quiescent);
   CHECK_FALSE(again.hasCause());
 }
+
+namespace {
+class FirstOption final : public ChoiceSource {
+ public:
+  std::size_t choose(std::span<const Choice>) override { return 0; }
+};
+}  // namespace
+
+TEST_CASE("objects and threads made in the same place as last run's take this run's names") {
+  // Names are kept by place between runs and copied only when they differ: every length up to
+  // 20 characters, with the one differing character at each position, must still be seen.
+  std::vector<std::string> names;
+  for (std::size_t length = 1; length <= 20; ++length) {
+    const std::string base(length, 'a');
+    names.push_back(base);
+    for (std::size_t at = 0; at < length; ++at) names.push_back(std::string(base).replace(at, 1, "b"));
+  }
+  std::size_t run = 0;
+  const Scenario scenario = interlock::test::inlineScenario([&](Setup& s) {
+    s.make<Shared<LONG>>(names[run]);
+    s.systemThread(names[run], [] {});
+  });
+  StackPool stacks;
+  Execution execution(stacks);
+  FirstOption first;
+  for (run = 0; run < names.size(); ++run) {
+    (void)execution.run(scenario, scenario.bounds, first, {}, true);
+    const Snapshot& snapshot = execution.result().snapshot;
+    CHECK(snapshot.objects.at(0).name == names[run]);
+    CHECK(snapshot.threads.at(0).name == names[run]);
+  }
+}

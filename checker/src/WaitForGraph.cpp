@@ -58,6 +58,23 @@ WaitForGraph::ThreadSet WaitForGraph::stuck() const {
   return set;
 }
 
+bool WaitForGraph::reachesItself(ThreadId start) const {
+  ThreadSet reached = 0;
+  for (ThreadSet frontier = bit(start); frontier != 0;) {
+    const auto thread = static_cast<ThreadId>(__builtin_ctzll(frontier));
+    frontier &= frontier - 1;
+    if (thread != start && !blocked(thread)) continue;
+    for (const WaitBlock& block : execution_.thread(thread).waitBlocks()) {
+      if (!waitsOn(block)) continue;
+      const ThreadSet owners = block.object->ownerMask();
+      if ((owners & bit(start)) != 0) return true;
+      frontier |= owners & ~reached;
+      reached |= owners;
+    }
+  }
+  return false;
+}
+
 // Depth-first over wait-for edges, objects in the order the wait names them and owners in
 // the order each object lists them; `goal` decides, for each owner reached, whether the
 // chain ends there. Only threads in `allowed` are passed through.
@@ -95,8 +112,9 @@ std::optional<WaitChain> WaitForGraph::cycleThrough(ThreadId start) const {
     return search(start, closesCycle, path, allowed, visited);
   };
   // Stuck threads are blocked ones: without a cycle through blocked threads there is none
-  // through stuck ones, and the fixed point (every thread, every owner) is not needed.
-  if (!found(~ThreadSet{0}) || !found(stuck())) return std::nullopt;
+  // through stuck ones, and the fixed point (every thread, every owner) is not needed. Most
+  // blocking steps close no cycle: the owner masks tell so without a search.
+  if (!blocked(start) || !reachesItself(start) || !found(stuck())) return std::nullopt;
   WaitChain cycle = path;
   cycle.threads.pop_back();  // the cycle's last owner is `start` again
   return cycle;

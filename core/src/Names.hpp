@@ -13,17 +13,24 @@ void checkName(std::string_view name, const char* what);
 // Whether two short texts are equal, compared inline a word at a time: a library memcmp call
 // costs more than the names a setup repeats every run.
 inline bool sameText(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  std::size_t i = 0;
-  for (; i + 8 <= a.size(); i += 8) {
-    std::uint64_t x = 0;
-    std::uint64_t y = 0;
-    std::memcpy(&x, a.data() + i, 8);
-    std::memcpy(&y, b.data() + i, 8);
-    if (x != y) return false;
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  auto word = [](const char* p, auto w) {
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 < n; i += 8)
+      if (word(x + i, std::uint64_t{}) != word(y + i, std::uint64_t{})) return false;
+    return word(x + n - 8, std::uint64_t{}) == word(y + n - 8, std::uint64_t{});  // the last word may overlap
   }
-  for (; i < a.size(); ++i)
-    if (a[i] != b[i]) return false;
+  if (n >= 4)
+    return word(x, std::uint32_t{}) == word(y, std::uint32_t{}) &&
+           word(x + n - 4, std::uint32_t{}) == word(y + n - 4, std::uint32_t{});
+  for (std::size_t i = 0; i < n; ++i)
+    if (x[i] != y[i]) return false;
   return true;
 }
 
