@@ -29,6 +29,10 @@ class ERESOURCE final : public interlock::KernelObject {
     std::uint32_t count = 0;
   };
 
+  // User-provided, so make<ERESOURCE>() (value-initialization) sets the members below once
+  // instead of zeroing the whole object first: a setup builds every resource every run.
+  ERESOURCE() noexcept {}  // NOLINT(modernize-use-equals-default): `= default` would zero it
+
   [[nodiscard]] const char* typeName() const noexcept override { return "ERESOURCE"; }
   void owners(interlock::OwnerList& out) const override;
   [[nodiscard]] std::uint64_t ownerMask() const noexcept override;

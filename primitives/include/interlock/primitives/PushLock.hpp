@@ -16,6 +16,9 @@ class EX_PUSH_LOCK final : public interlock::KernelObject {
   static constexpr std::uint8_t kSharedWaiter = 1;
   static constexpr std::size_t kMaxThreads = 64;  // the execution's thread limit
 
+  // User-provided, as ERESOURCE's: value-initialization sets the members once, not twice.
+  EX_PUSH_LOCK() noexcept {}  // NOLINT(modernize-use-equals-default)
+
   [[nodiscard]] const char* typeName() const noexcept override { return "EX_PUSH_LOCK"; }
   void owners(interlock::OwnerList& out) const override;
   [[nodiscard]] const char* waitModeName(std::uint8_t mode) const noexcept override {
