@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 namespace interlock {
 
@@ -15,36 +16,36 @@ void Execution::addObject(std::unique_ptr<KernelObject> object, std::string_view
   attachObject(std::move(object), name, storage);
 }
 
-void* Execution::reusableStorage(const std::type_info& type) noexcept {
-  const std::size_t place = objects_.size();
-  if (place >= objectPool_.size() || objectPool_[place].storage == nullptr) return nullptr;
-  return *objectPool_[place].type == type ? objectPool_[place].storage : nullptr;
-}
-
 void Execution::addReusedObject(KernelObject* object, std::string_view name) {
-  ObjectStorage& slot = objectPool_[objects_.size()];
-  const ObjectStorage storage = slot;
-  slot = ObjectStorage{};  // the object owns the storage now
+  // The slot's storage is the object's now: if attaching throws, deleting the object frees it.
+  const ObjectStorage storage = std::exchange(objectPool_[objects_.size()], ObjectStorage{});
   attachObject(std::unique_ptr<KernelObject>(object), name, storage);
 }
 
 void Execution::attachObject(std::unique_ptr<KernelObject> object, std::string_view name,
                              ObjectStorage storage) {
-  if (checkNames_) {
-    detail::checkName(name, "object");
-    for (const auto& o : objects_)
-      if (o->name() == name) throw ScenarioError("two objects are named '" + std::string(name) + "'");
-  }
   const std::size_t place = objects_.size();
+  if (checkNames_) [[unlikely]] checkObjectName(name);
   if (place >= kThreadObjectBase) throw ScenarioError("too many objects");
-  if (place == objectNames_.size()) objectNames_.push_back(std::make_unique<std::string>(name));
-  else detail::keepName(*objectNames_[place], name);
-  object->attach(static_cast<ObjectId>(place), *objectNames_[place]);
+  std::string* kept = nullptr;
+  if (place < objectNames_.size()) [[likely]] {
+    kept = objectNames_[place].get();
+    detail::keepName(*kept, name);
+  } else {
+    kept = objectNames_.emplace_back(std::make_unique<std::string>(name)).get();
+  }
   const bool lock = object->isLock();
-  if (lock) locks_.push_back(object->id());
+  object->attach(static_cast<ObjectId>(place), *kept);
+  if (lock) locks_.push_back(static_cast<ObjectId>(place));
   objects_.push_back(std::move(object));
   objectFlags_.push_back(lock ? kLockFlag : 0);
   objectStorage_.push_back(storage);
+}
+
+void Execution::checkObjectName(std::string_view name) const {
+  detail::checkName(name, "object");
+  for (const auto& o : objects_)
+    if (o->name() == name) throw ScenarioError("two objects are named '" + std::string(name) + "'");
 }
 
 // Suspending a thread or queueing an APC changes no ownership; a thread's step changes only that
@@ -81,15 +82,17 @@ void Execution::noteFirstNamed(ObjectId object) {
 // Destroys the run's objects as it ends; Setup::make's keep their storage, by place, for the
 // next run's objects (an object of another type there, or a primitive's, is freed as usual).
 void Execution::releaseObjects() noexcept {
-  if (objectPool_.size() < objects_.size()) objectPool_.resize(objects_.size());
-  for (std::size_t place = 0; place < objects_.size(); ++place) {
-    if (objectStorage_[place].storage == nullptr) {
+  const std::size_t count = objects_.size();
+  if (objectPool_.size() < count) objectPool_.resize(count);
+  for (std::size_t place = 0; place < count; ++place) {
+    const ObjectStorage& storage = objectStorage_[place];
+    if (storage.storage == nullptr) {
       objects_[place].reset();
       continue;
     }
     ObjectStorage& slot = objectPool_[place];
     if (slot.storage != nullptr) slot.deallocate(slot.storage);  // unused this run
-    slot = objectStorage_[place];
+    slot = storage;
     objects_[place].release()->~KernelObject();  // virtual: the whole object; the slot keeps its storage
   }
   objects_.clear();

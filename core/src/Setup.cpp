@@ -12,14 +12,6 @@ void Setup::adopt(std::unique_ptr<KernelObject> object, std::string_view name,
   execution_.addObject(std::move(object), name, storage);
 }
 
-void* Setup::reusableStorage(const std::type_info& type) noexcept {
-  return execution_.reusableStorage(type);
-}
-
-void Setup::adoptReused(KernelObject* object, std::string_view name) {
-  execution_.addReusedObject(object, name);
-}
-
 void Setup::thread(ThreadSpec spec) { execution_.addThread(std::move(spec)); }
 
 void Setup::userThread(std::string_view name, Routine body,

@@ -185,7 +185,13 @@ class Execution {
                  ObjectStorage storage = {});
   // Storage the execution before kept at the place the next object takes, if the object it
   // held had type `type`: Setup::make builds the new one in it and calls addReusedObject.
-  [[nodiscard]] void* reusableStorage(const std::type_info& type) noexcept;
+  [[nodiscard]] void* reusableStorage(const std::type_info& type) const noexcept {
+    const std::size_t place = objects_.size();
+    if (place >= objectPool_.size()) return nullptr;
+    const ObjectStorage& slot = objectPool_[place];
+    // type_info's == may compare names: the same type's object is nearly always the same one.
+    return slot.storage != nullptr && (slot.type == &type || *slot.type == type) ? slot.storage : nullptr;
+  }
   void addReusedObject(KernelObject* object, std::string_view name);
   void addApc(std::string name, const std::string& target, ApcKind kind, Routine routine);
 
@@ -259,6 +265,7 @@ class Execution {
   }
   void attachObject(std::unique_ptr<KernelObject> object, std::string_view name,
                     ObjectStorage storage);
+  void checkObjectName(std::string_view name) const;  // throws ScenarioError
   void releaseObjects() noexcept;
   // Calls f(object, access) for each object `thread`'s next step names: its pending operation's
   // (further objects as acquired) and, while it waits, those of its wait. What footprints and

@@ -1,5 +1,6 @@
 #pragma once
 // What a scenario's setup function uses to create its objects and threads.
+#include "interlock/core/Execution.hpp"
 #include "interlock/core/KernelObject.hpp"
 #include "interlock/core/Scenario.hpp"
 #include "interlock/core/Thread.hpp"
@@ -14,8 +15,6 @@
 #include <typeinfo>
 
 namespace interlock {
-
-class Execution;
 
 class Setup {
  public:
@@ -33,10 +32,10 @@ class Setup {
   template <typename T, typename... Args>
   T& make(std::string_view name, Args&&... args) {
     static_assert(std::is_base_of_v<KernelObject, T>, "make<T>: T must be a modelled object");
-    if (void* storage = reusableStorage(typeid(T))) {
+    if (void* storage = execution_.reusableStorage(typeid(T))) {
       // If the constructor throws, the storage stays in the pool.
       T* object = ::new (storage) T(std::forward<Args>(args)...);
-      adoptReused(object, name);
+      execution_.addReusedObject(object, name);
       return *object;
     }
     auto object = std::make_unique<T>(std::forward<Args>(args)...);
@@ -65,9 +64,6 @@ class Setup {
         ::operator delete(storage);
     };
   }
-  // The storage of the object made in this place last execution, if it had type `type`.
-  [[nodiscard]] void* reusableStorage(const std::type_info& type) noexcept;
-  void adoptReused(KernelObject* object, std::string_view name);
   void adopt(std::unique_ptr<KernelObject> object, std::string_view name, ObjectStorage storage);
   Execution& execution_;
   const Parameters* parameters_;
