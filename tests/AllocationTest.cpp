@@ -44,13 +44,8 @@ using namespace interlock::wdm;
 
 namespace {
 
-class FirstOption final : public ChoiceSource {
- public:
-  std::size_t choose(std::span<const Choice>) override { return 0; }
-};
-
 long allocationsFor(Execution& execution, const Scenario& scenario) {
-  FirstOption first;
+  interlock::test::FirstOption first;
   const long before = allocations.load();
   (void)execution.run(scenario, scenario.bounds, first, {});
   return allocations.load() - before;

@@ -161,11 +161,6 @@ class ThrowingMonitor final : public Monitor {
   std::uint32_t at_;
 };
 
-class FirstChoice final : public ChoiceSource {
- public:
-  std::size_t choose(std::span<const Choice>) override { return 0; }
-};
-
 }  // namespace
 
 TEST_CASE("a monitor that throws while a thread is stopped makes the run throw, and the next run works") {
@@ -178,7 +173,7 @@ TEST_CASE("a monitor that throws while a thread is stopped makes the run throw, 
   });
   StackPool stacks;
   Execution execution(stacks);
-  FirstChoice first;
+  test::FirstOption first;
   ThrowingMonitor throwing(1);
   Monitor* const monitors[] = {&throwing};
   CHECK_THROWS_WITH_AS((void)execution.run(scenario, scenario.bounds, first, monitors),
@@ -188,13 +183,6 @@ TEST_CASE("a monitor that throws while a thread is stopped makes the run throw, 
   CHECK(again.ending == Ending::Quiescent);
   CHECK_FALSE(again.hasCause());
 }
-
-namespace {
-class FirstOption final : public ChoiceSource {
- public:
-  std::size_t choose(std::span<const Choice>) override { return 0; }
-};
-}  // namespace
 
 TEST_CASE("objects and threads made in the same place as last run's take this run's names") {
   // Names are kept by place between runs and copied only when they differ: every length up to
@@ -212,7 +200,7 @@ TEST_CASE("objects and threads made in the same place as last run's take this ru
   });
   StackPool stacks;
   Execution execution(stacks);
-  FirstOption first;
+  test::FirstOption first;
   for (run = 0; run < names.size(); ++run) {
     (void)execution.run(scenario, scenario.bounds, first, {}, true);
     const Snapshot& snapshot = execution.result().snapshot;

@@ -13,6 +13,12 @@ inline Scenario inlineScenario(std::function<void(Setup&)> setup, Bounds bounds 
                   std::move(setup)};
 }
 
+// Always takes the first option: one fixed schedule, for tests that drive Execution::run.
+class FirstOption final : public ChoiceSource {
+ public:
+  std::size_t choose(std::span<const Choice>) override { return 0; }
+};
+
 inline Exploration exploreInline(std::function<void(Setup&)> setup, Bounds bounds = {}) {
   return explore(inlineScenario(std::move(setup), bounds), Settings{bounds, "naive"});
 }

@@ -113,8 +113,9 @@ std::optional<WaitChain> WaitForGraph::cycleThrough(ThreadId start) const {
   };
   // Stuck threads are blocked ones: without a cycle through blocked threads there is none
   // through stuck ones, and the fixed point (every thread, every owner) is not needed. Most
-  // blocking steps close no cycle: the owner masks tell so without a search.
-  if (!blocked(start) || !reachesItself(start) || !found(stuck())) return std::nullopt;
+  // blocking steps close no cycle: the owner masks tell so without a search (which checks
+  // that `start` itself is blocked).
+  if (!reachesItself(start) || !found(stuck())) return std::nullopt;
   WaitChain cycle = path;
   cycle.threads.pop_back();  // the cycle's last owner is `start` again
   return cycle;

@@ -42,7 +42,7 @@ class WaitForGraph {
   // The blocked threads that can never move because what they wait for is owned by others
   // of the set: the greatest such set (AND-OR deadlock).
   [[nodiscard]] ThreadSet stuck() const;
-  // Whether wait-for edges through blocked threads lead from blocked `start` back to it, read
+  // Whether wait-for edges through blocked threads lead from `start`'s waits back to it, read
   // from owner masks: the same edges search() follows, without building owner lists.
   [[nodiscard]] bool reachesItself(ThreadId start) const;
   template <typename Goal>
