@@ -70,8 +70,11 @@ struct SharedState {
 bool samples(const Settings& settings) { return settings.strategy == "random" || settings.strategy == "pct"; }
 
 // `join`, when given, starts the other jobs once the search has run jobsJoinAfterSeconds.
+// Works on a result of its own and stores it in `out` at the end: the parts' results lie side
+// by side, and one part's per-execution writes must not share a cache line with another's reads.
 void searchPart(const Scenario& scenario, const Settings& settings, SharedState& shared,
-                bool reportsProgress, PartResult& part, const std::function<void()>* join = nullptr) {
+                bool reportsProgress, PartResult& out, const std::function<void()>* join = nullptr) {
+  PartResult part;
   const std::uint64_t count = static_cast<std::uint64_t>(settings.shard.count) * settings.jobs;
   std::unique_ptr<Strategy> strategy =
       makeStrategy(settings, count > 1 ? PartitionedStrategy::kCutProduct : 0);
@@ -170,6 +173,7 @@ void searchPart(const Scenario& scenario, const Settings& settings, SharedState&
   // Split searches count the choice points above the cut once per part.
   stats.alternativesSkipped = reduction.alternativesSkipped;
   part.strategyGap = strategy->incompleteReason();
+  out = std::move(part);
 }
 
 // The earliest finding of one class across the parts (the one a single search reports).
