@@ -59,8 +59,8 @@ Execution::Execution(StackPool& stacks) : stacks_(stacks) {
 
 Execution::~Execution() {
   teardown();
-  for (const ObjectStorage& slot : objectPool_)
-    if (slot.storage != nullptr) slot.deallocate(slot.storage);
+  for (const ObjectPlace& place : places_)
+    if (place.storage.storage != nullptr) place.storage.deallocate(place.storage.storage);
 }
 
 constinit thread_local Execution* detail::currentExecution = nullptr;

@@ -13,20 +13,36 @@ namespace interlock {
 
 void Execution::addObject(std::unique_ptr<KernelObject> object, std::string_view name,
                           ObjectStorage storage) {
-  attachObject(std::move(object), name, storage);
+  const std::size_t place = objects_.size();
+  if (place >= places_.size()) places_.resize(place + 1);
+  attachObject(*object, name);  // if it throws, the unique_ptr frees the object
+  ObjectPlace& at = places_[place];
+  if (storage.storage == nullptr) {
+    at.owned = std::move(object);
+    return;
+  }
+  // Another type's storage, unused this run, gives way to the new object's.
+  if (at.storage.storage != nullptr) at.storage.deallocate(at.storage.storage);
+  at.storage = storage;
+  at.inStorage = true;
+  (void)object.release();  // lives in the place's storage now; releaseObjects destroys it
 }
 
 void Execution::addReusedObject(KernelObject* object, std::string_view name) {
-  // The slot's storage is the object's now: if attaching throws, deleting the object frees it.
-  const ObjectStorage storage = std::exchange(objectPool_[objects_.size()], ObjectStorage{});
-  attachObject(std::unique_ptr<KernelObject>(object), name, storage);
+  try {
+    attachObject(*object, name);
+  } catch (...) {
+    object->~KernelObject();  // the storage stays with its place
+    throw;
+  }
+  places_[object->id()].inStorage = true;
 }
 
-void Execution::attachObject(std::unique_ptr<KernelObject> object, std::string_view name,
-                             ObjectStorage storage) {
+void Execution::attachObject(KernelObject& object, std::string_view name) {
   const std::size_t place = objects_.size();
   if (checkNames_) [[unlikely]] checkObjectName(name);
   if (place >= kThreadObjectBase) throw ScenarioError("too many objects");
+  objects_.reserve(place + 1);  // the push below cannot throw after the name is kept
   std::string* kept = nullptr;
   if (place < objectNames_.size()) [[likely]] {
     kept = objectNames_[place].get();
@@ -34,12 +50,11 @@ void Execution::attachObject(std::unique_ptr<KernelObject> object, std::string_v
   } else {
     kept = objectNames_.emplace_back(std::make_unique<std::string>(name)).get();
   }
-  const bool lock = object->isLock();
-  object->attach(static_cast<ObjectId>(place), *kept);
+  const bool lock = object.isLock();
+  object.attach(static_cast<ObjectId>(place), *kept);
   if (lock) locks_.push_back(static_cast<ObjectId>(place));
-  objects_.push_back(std::move(object));
   objectFlags_.push_back(lock ? kLockFlag : 0);
-  objectStorage_.push_back(storage);
+  objects_.push_back(&object);
 }
 
 void Execution::checkObjectName(std::string_view name) const {
@@ -83,20 +98,16 @@ void Execution::noteFirstNamed(ObjectId object) {
 // next run's objects (an object of another type there, or a primitive's, is freed as usual).
 void Execution::releaseObjects() noexcept {
   const std::size_t count = objects_.size();
-  if (objectPool_.size() < count) objectPool_.resize(count);
   for (std::size_t place = 0; place < count; ++place) {
-    const ObjectStorage& storage = objectStorage_[place];
-    if (storage.storage == nullptr) {
-      objects_[place].reset();
-      continue;
+    ObjectPlace& at = places_[place];
+    if (at.inStorage) {
+      objects_[place]->~KernelObject();  // virtual: the whole object; the place keeps its storage
+      at.inStorage = false;
+    } else {
+      at.owned.reset();
     }
-    ObjectStorage& slot = objectPool_[place];
-    if (slot.storage != nullptr) slot.deallocate(slot.storage);  // unused this run
-    slot = storage;
-    objects_[place].release()->~KernelObject();  // virtual: the whole object; the slot keeps its storage
   }
   objects_.clear();
-  objectStorage_.clear();
 }
 
 }  // namespace interlock

@@ -59,7 +59,7 @@ void Execution::exitChecks(Thread& thread) {
   }
   OwnerList& owners = exitOwners_;
   for (ObjectId lock : namedLocks_) {
-    const KernelObject* object = objects_[lock].get();
+    const KernelObject* object = objects_[lock];
     owners.clear();
     object->owners(owners);
     if (!owners.contains(thread.id())) continue;

@@ -39,8 +39,8 @@ constexpr auto kLongTexts = [] {
 DispatcherObject& dispatcherObject(PVOID object, const char* api) {
   // The most-derived address is what the scenario's &event, &mutex ... converted to PVOID.
   for (const auto& candidate : Execution::current().objects()) {
-    if (dynamic_cast<const void*>(candidate.get()) != object) continue;
-    if (auto* dispatcher = dynamic_cast<DispatcherObject*>(candidate.get())) return *dispatcher;
+    if (dynamic_cast<const void*>(candidate) != object) continue;
+    if (auto* dispatcher = dynamic_cast<DispatcherObject*>(candidate)) return *dispatcher;
     throw ScenarioError(std::string(api) + ": " + candidate->typeName() + " " + candidate->name() +
                         " is not a dispatcher object (KEVENT, KSEMAPHORE or KMUTEX)");
   }

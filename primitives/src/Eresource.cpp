@@ -47,7 +47,7 @@ NTSTATUS ExInitializeResourceLite(PERESOURCE resource) {
   resource->initialized = true;
   resource->exclusiveOwner = kNoThread;
   resource->exclusiveCount = 0;
-  if (resource->sharedOwners != 0) resource->sharedCount.fill(0);  // else all 0 already (owners() relies on it)
+  resource->sharedCount.clear();
   resource->sharedOwners = 0;
   resource->pointerOwners.fill(ERESOURCE::PointerOwner{});
   recordCall(api, resource, nullptr, "STATUS_SUCCESS");

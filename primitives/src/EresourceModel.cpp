@@ -15,24 +15,13 @@ bool ERESOURCE::exclusivelyOwned() const noexcept {
 
 void ERESOURCE::owners(OwnerList& out) const {
   if (exclusiveOwner != kNoThread) out.add(Owner{exclusiveOwner, true, exclusiveCount});
-  if (sharedOwners == 0) return;  // no shared entry, so no thread's count is set
-  // Four threads at a time: checkers read owners after every step, and most counts are zero.
-  static_assert(kMaxThreads % 4 == 0);
-  for (std::size_t base = 0; base < sharedCount.size(); base += 4) {
-    if ((sharedCount[base] | sharedCount[base + 1] | sharedCount[base + 2] | sharedCount[base + 3]) == 0)
-      continue;
-    for (std::size_t t = base; t < base + 4; ++t)
-      if (sharedCount[t] != 0) out.add(Owner{static_cast<ThreadId>(t), false, sharedCount[t]});
-  }
+  sharedCount.forEach([&out](ThreadId thread, std::uint32_t count) { out.add(Owner{thread, false, count}); });
   // Ownership moved to an owner pointer belongs to no thread, in Windows as in the view.
 }
 
 std::uint64_t ERESOURCE::ownerMask() const noexcept {
   std::uint64_t threads = exclusiveOwner != kNoThread ? std::uint64_t{1} << exclusiveOwner : 0;
-  if (sharedOwners == 0) return threads;  // the common case: no shared entry to look at
-  for (std::size_t t = 0; t < sharedCount.size(); ++t)
-    if (sharedCount[t] != 0) threads |= std::uint64_t{1} << t;
-  return threads;
+  return threads | sharedCount.mask();
 }
 
 }  // namespace interlock::wdm
@@ -80,7 +69,7 @@ void grantExclusive(ERESOURCE& resource, ThreadId thread) {
 }
 
 void grantShared(ERESOURCE& resource, ThreadId thread) {
-  if (resource.sharedCount[thread]++ == 0) ++resource.sharedOwners;
+  if (resource.sharedCount.increment(thread)) ++resource.sharedOwners;
 }
 
 void grantSharedWaiters(ERESOURCE& resource) {
@@ -169,7 +158,7 @@ BOOLEAN acquireShared(Thread& thread, ERESOURCE& resource, BOOLEAN wait, SharedP
   bool grant = false;
   if (!resource.exclusivelyOwned()) {
     const bool exclusiveWaiter = resource.waiters().count(ERESOURCE::kExclusiveWaiter) != 0;
-    const bool callerShared = resource.sharedCount[me] != 0;
+    const bool callerShared = resource.sharedCount.has(me);
     switch (policy) {
       case SharedPolicy::Lite: grant = callerShared || !exclusiveWaiter; break;
       case SharedPolicy::StarveExclusive: grant = true; break;
@@ -197,7 +186,7 @@ BOOLEAN tryAcquireExclusive(Thread& thread, ERESOURCE& resource, const char* api
 }
 
 void releaseForThread(Thread& caller, ERESOURCE& resource, ThreadId owner, const char* api) {
-  const bool owns = resource.exclusiveOwner == owner || resource.sharedCount[owner] != 0;
+  const bool owns = resource.exclusiveOwner == owner || resource.sharedCount.has(owner);
   checkRelease(caller, resource, owns, api);
   bool nowFree = false;
   bool exclusive = false;
@@ -205,8 +194,8 @@ void releaseForThread(Thread& caller, ERESOURCE& resource, ThreadId owner, const
     exclusive = true;
     nowFree = --resource.exclusiveCount == 0;
     if (nowFree) resource.exclusiveOwner = kNoThread;
-  } else if (resource.sharedCount[owner] != 0) {
-    nowFree = --resource.sharedCount[owner] == 0 && --resource.sharedOwners == 0;
+  } else if (resource.sharedCount.has(owner)) {
+    nowFree = resource.sharedCount.decrement(owner) && --resource.sharedOwners == 0;
   } else {
     // §3.3, §6: Windows raises it on the shared path; the model also on the exclusive one.
     detail::bugCheck("RESOURCE_NOT_OWNED", 0xE3,
@@ -245,7 +234,7 @@ void convertToShared(Thread& thread, ERESOURCE& resource, const char* api) {
     recordCall(api, &resource, nullptr, "no-op");
     return;
   }
-  resource.sharedCount[me] = resource.exclusiveCount;  // the recursion count carries over
+  resource.sharedCount.set(me, resource.exclusiveCount);  // the recursion count carries over
   ++resource.sharedOwners;
   resource.exclusiveOwner = kNoThread;
   resource.exclusiveCount = 0;
@@ -281,7 +270,7 @@ void transferToPointer(Thread& thread, ERESOURCE& resource, ERESOURCE_THREAD poi
     resource.exclusiveOwner = kNoThread;
     resource.exclusiveCount = 0;
   } else {
-    resource.sharedCount[me] = 0;
+    resource.sharedCount.set(me, 0);
     if (merge) --resource.sharedOwners;  // two shared entries became one
   }
   *slot = ERESOURCE::PointerOwner{pointer, exclusive, (merge ? slot->count : 0) + count};

@@ -10,9 +10,7 @@ namespace interlock::wdm {
 
 void EX_PUSH_LOCK::owners(OwnerList& out) const {
   if (exclusiveOwner != kNoThread) out.add(Owner{exclusiveOwner, true, 1});
-  if (sharedOwners == 0) return;  // read after every step: skip the table when it is empty
-  for (std::size_t t = 0; t < sharedCount.size(); ++t)
-    if (sharedCount[t] != 0) out.add(Owner{static_cast<ThreadId>(t), false, sharedCount[t]});
+  sharedCount.forEach([&out](ThreadId thread, std::uint32_t count) { out.add(Owner{thread, false, count}); });
 }
 
 namespace {
@@ -66,7 +64,7 @@ void acquire(Thread& thread, EX_PUSH_LOCK& lock, Mode mode, const char* api) {
   }
   if (mode == Mode::Exclusive) {
     lock.exclusiveOwner = me;
-  } else if (lock.sharedCount[me]++ == 0) {
+  } else if (lock.sharedCount.increment(me)) {
     ++lock.sharedOwners;
   }
   detail::recordCall(api, &lock, nullptr, nullptr);
@@ -90,21 +88,15 @@ void handOff(EX_PUSH_LOCK& lock) {
   }
   waiters.forEach([&](WaitBlock& block) {
     if (block.mode != EX_PUSH_LOCK::kSharedWaiter) return;
-    if (lock.sharedCount[block.thread->id()]++ == 0) ++lock.sharedOwners;
+    if (lock.sharedCount.increment(block.thread->id())) ++lock.sharedOwners;
     execution.satisfy(block);
   });
-}
-
-ThreadId firstSharedHolder(const EX_PUSH_LOCK& lock) {
-  for (std::size_t t = 0; t < lock.sharedCount.size(); ++t)
-    if (lock.sharedCount[t] != 0) return static_cast<ThreadId>(t);
-  return kNoThread;
 }
 
 void release(Thread& thread, EX_PUSH_LOCK& lock, Mode mode, const char* api) {
   checkCall(thread, lock, api, kReleaseWithApcsEnabled);
   const ThreadId me = thread.id();
-  const bool holds = mode == Mode::Exclusive ? lock.exclusiveOwner == me : lock.sharedCount[me] != 0;
+  const bool holds = mode == Mode::Exclusive ? lock.exclusiveOwner == me : lock.sharedCount.has(me);
   ThreadId holder = me;
   if (!holds) {
     detail::contractViolation("PushLockReleaseNotOwned", 0,
@@ -113,7 +105,7 @@ void release(Thread& thread, EX_PUSH_LOCK& lock, Mode mode, const char* api) {
                                   (mode == Mode::Exclusive ? "exclusively" : "shared"),
                               &lock);
     // Windows tracks no owner: the release takes effect on whoever holds it that way.
-    holder = mode == Mode::Exclusive ? lock.exclusiveOwner : firstSharedHolder(lock);
+    holder = mode == Mode::Exclusive ? lock.exclusiveOwner : lock.sharedCount.first();
   }
   if (holder == kNoThread) {
     // Windows would corrupt the lock word; the model leaves the lock as it was.
@@ -124,7 +116,7 @@ void release(Thread& thread, EX_PUSH_LOCK& lock, Mode mode, const char* api) {
   if (mode == Mode::Exclusive)
     lock.exclusiveOwner = kNoThread;
   else
-    nowFree = --lock.sharedCount[holder] == 0 && --lock.sharedOwners == 0;
+    nowFree = lock.sharedCount.decrement(holder) && --lock.sharedOwners == 0;
   detail::recordCall(api, &lock, nullptr, nullptr);
   if (nowFree) handOff(lock);
 }
@@ -141,7 +133,7 @@ void initialize(PEX_PUSH_LOCK lock, const char* api) {
   lock->initialized = true;
   lock->exclusiveOwner = kNoThread;
   lock->sharedOwners = 0;
-  lock->sharedCount.fill(0);
+  lock->sharedCount.clear();
   detail::recordCall(api, lock, nullptr, nullptr);
 }
 
@@ -198,7 +190,7 @@ void FltReleasePushLock(PEX_PUSH_LOCK lock) {
   // One release for both modes: the lock word says which; the model asks its owner view.
   const ThreadId me = thread.id();
   const bool exclusive = lock->exclusiveOwner == me ||
-                         (lock->sharedCount[me] == 0 && lock->exclusiveOwner != kNoThread);
+                         (!lock->sharedCount.has(me) && lock->exclusiveOwner != kNoThread);
   release(thread, *lock, exclusive ? Mode::Exclusive : Mode::Shared, api);
   detail::leaveCriticalRegion(thread, api);
   Execution::current().apcStateChanged();  // §2.2: a pending suspend APC runs here

@@ -154,9 +154,7 @@ class Execution {
 
   // --- views for properties ---
   [[nodiscard]] std::span<const std::unique_ptr<Thread>> threads() const noexcept { return threads_; }
-  [[nodiscard]] std::span<const std::unique_ptr<KernelObject>> objects() const noexcept {
-    return objects_;
-  }
+  [[nodiscard]] std::span<KernelObject* const> objects() const noexcept { return objects_; }
   [[nodiscard]] const Thread& thread(ThreadId id) const { return *threads_.at(id); }
   [[nodiscard]] const KernelObject& object(ObjectId id) const { return *objects_.at(id); }
   // The objects that are locks (KernelObject::isLock), in id order.
@@ -187,8 +185,8 @@ class Execution {
   // held had type `type`: Setup::make builds the new one in it and calls addReusedObject.
   [[nodiscard]] void* reusableStorage(const std::type_info& type) const noexcept {
     const std::size_t place = objects_.size();
-    if (place >= objectPool_.size()) return nullptr;
-    const ObjectStorage& slot = objectPool_[place];
+    if (place >= places_.size()) return nullptr;
+    const ObjectStorage& slot = places_[place].storage;  // not in use: only earlier places are
     // type_info's == may compare names: the same type's object is nearly always the same one.
     return slot.storage != nullptr && (slot.type == &type || *slot.type == type) ? slot.storage : nullptr;
   }
@@ -263,8 +261,8 @@ class Execution {
     ready_ &= ~bit;
     waiting_ &= ~bit;
   }
-  void attachObject(std::unique_ptr<KernelObject> object, std::string_view name,
-                    ObjectStorage storage);
+  // Names the object, gives it the next id and counts it as this run's.
+  void attachObject(KernelObject& object, std::string_view name);
   void checkObjectName(std::string_view name) const;  // throws ScenarioError
   void releaseObjects() noexcept;
   // Calls f(object, access) for each object `thread`'s next step names: its pending operation's
@@ -315,9 +313,16 @@ class Execution {
   Fiber home_;  // this OS thread's stack: declared before the threads, whose fibers return to it
   std::vector<std::unique_ptr<Thread>> threads_;
   std::vector<std::unique_ptr<Thread>> threadPool_;  // retired threads, reused by the next run
-  std::vector<std::unique_ptr<KernelObject>> objects_;
-  std::vector<ObjectStorage> objectPool_;     // the last run's objects' storage, by place
-  std::vector<ObjectStorage> objectStorage_;  // per object of this run; empty: not kept
+  // Where this run's objects live, by place, kept between runs: Setup::make builds each object
+  // in the storage its place kept (same type), so a setup that makes the same objects again
+  // allocates nothing and moves no storage around.
+  struct ObjectPlace {
+    ObjectStorage storage;                // Setup::make's storage, once allocated
+    std::unique_ptr<KernelObject> owned;  // or this run's object, if it is not in that storage
+    bool inStorage = false;               // this run's object lives in `storage`
+  };
+  std::vector<KernelObject*> objects_;  // this run's, by id; their places own them
+  std::vector<ObjectPlace> places_;
   // By place, kept between runs; each string stays put for KernelObject::name to point at.
   std::vector<std::unique_ptr<std::string>> objectNames_;
   std::vector<ObjectId> locks_;

@@ -2,6 +2,7 @@
 // ERESOURCE (kernel-semantics.md §3.3): reader/writer lock with recursive ownership,
 // hand-off on release, and the rule that holders keep normal kernel APCs disabled.
 #include "interlock/core/KernelObject.hpp"
+#include "interlock/primitives/PerThreadCounts.hpp"
 #include "interlock/primitives/WdkTypes.hpp"
 
 #include <array>
@@ -48,7 +49,7 @@ class ERESOURCE final : public interlock::KernelObject {
   ThreadId exclusiveOwner = kNoThread;
   std::uint32_t exclusiveCount = 0;
   std::uint32_t sharedOwners = 0;                          // shared entries, pointers included
-  std::array<std::uint32_t, kMaxThreads> sharedCount{};    // per thread id: no allocation
+  PerThreadCounts sharedCount;                             // per thread id: no allocation
   std::array<PointerOwner, kMaxOwnerPointers> pointerOwners{};
 };
 using PERESOURCE = ERESOURCE*;

@@ -3,9 +3,9 @@
 // no owner tracking and no fair order. Ex* forms need a critical region; Flt* forms enter
 // and leave one themselves.
 #include "interlock/core/KernelObject.hpp"
+#include "interlock/primitives/PerThreadCounts.hpp"
 #include "interlock/primitives/WdkTypes.hpp"
 
-#include <array>
 #include <cstdint>
 
 namespace interlock::wdm {
@@ -34,7 +34,7 @@ class EX_PUSH_LOCK final : public interlock::KernelObject {
   bool initialized = false;
   ThreadId exclusiveOwner = kNoThread;
   std::uint32_t sharedOwners = 0;                        // threads holding it shared
-  std::array<std::uint32_t, kMaxThreads> sharedCount{};  // per thread id: no allocation
+  PerThreadCounts sharedCount;                           // per thread id: no allocation
 };
 using PEX_PUSH_LOCK = EX_PUSH_LOCK*;
 
