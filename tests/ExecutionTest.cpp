@@ -208,3 +208,42 @@ TEST_CASE("objects and threads made in the same place as last run's take this ru
     CHECK(snapshot.threads.at(0).name == names[run]);
   }
 }
+
+namespace {
+
+// Counts its live instances: each object a run builds must be destroyed exactly once.
+struct CountedObject final : KernelObject {
+  static inline int alive = 0;
+  CountedObject() noexcept { ++alive; }
+  ~CountedObject() override { --alive; }
+  [[nodiscard]] const char* typeName() const noexcept override { return "COUNTED"; }
+  [[nodiscard]] bool isLock() const noexcept override { return false; }
+};
+
+}  // namespace
+
+TEST_CASE("an object built in kept storage and then refused is destroyed, and its storage serves the next run") {
+  std::vector<const KernelObject*> seconds;  // where each run built its second object
+  const auto makeTwo = [&seconds](const char* second) {
+    return interlock::test::inlineScenario([&seconds, second](Setup& s) {
+      s.make<CountedObject>("first");
+      seconds.push_back(&s.make<CountedObject>(second));
+      s.systemThread("t", [] { CHECK(CountedObject::alive == 2); });
+    });
+  };
+  const Scenario good = makeTwo("second");
+  const Scenario refused = makeTwo("first");  // the second object's name is taken
+  StackPool stacks;
+  Execution execution(stacks);
+  test::FirstOption first;
+  (void)execution.run(good, good.bounds, first, {}, true);
+  CHECK(CountedObject::alive == 0);
+  CHECK_THROWS_WITH_AS((void)execution.run(refused, refused.bounds, first, {}, true),
+                       "two objects are named 'first'", ScenarioError);
+  CHECK(CountedObject::alive == 0);
+  CHECK(seconds.size() == 1);  // refused before make returned
+  (void)execution.run(good, good.bounds, first, {}, true);
+  CHECK(CountedObject::alive == 0);
+  REQUIRE(seconds.size() == 2);
+  CHECK(seconds[1] == seconds[0]);
+}

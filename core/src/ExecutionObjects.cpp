@@ -29,20 +29,22 @@ void Execution::addObject(std::unique_ptr<KernelObject> object, std::string_view
 }
 
 void Execution::addReusedObject(KernelObject* object, std::string_view name) {
-  try {
-    attachObject(*object, name);
-  } catch (...) {
-    object->~KernelObject();  // the storage stays with its place
-    throw;
-  }
+  // If attaching throws, the object is destroyed and its storage stays with its place.
+  struct DestroyUnlessKept {
+    KernelObject* object;
+    ~DestroyUnlessKept() {
+      if (object != nullptr) object->~KernelObject();
+    }
+  } guard{object};
+  attachObject(*object, name);
   places_[object->id()].inStorage = true;
+  guard.object = nullptr;
 }
 
 void Execution::attachObject(KernelObject& object, std::string_view name) {
   const std::size_t place = objects_.size();
   if (checkNames_) [[unlikely]] checkObjectName(name);
   if (place >= kThreadObjectBase) throw ScenarioError("too many objects");
-  objects_.reserve(place + 1);  // the push below cannot throw after the name is kept
   std::string* kept = nullptr;
   if (place < objectNames_.size()) [[likely]] {
     kept = objectNames_[place].get();
@@ -54,7 +56,7 @@ void Execution::attachObject(KernelObject& object, std::string_view name) {
   object.attach(static_cast<ObjectId>(place), *kept);
   if (lock) locks_.push_back(static_cast<ObjectId>(place));
   objectFlags_.push_back(lock ? kLockFlag : 0);
-  objects_.push_back(&object);
+  objects_.push_back(&object);  // last: an object this throws for is not the run's
 }
 
 void Execution::checkObjectName(std::string_view name) const {

@@ -20,7 +20,6 @@ class ERESOURCE final : public interlock::KernelObject {
  public:
   static constexpr std::uint8_t kExclusiveWaiter = 0;
   static constexpr std::uint8_t kSharedWaiter = 1;
-  static constexpr std::size_t kMaxThreads = 64;        // the execution's thread limit
   static constexpr std::size_t kMaxOwnerPointers = 4;   // transferred ownerships at once
 
   // Ownership moved off its thread by ExSetResourceOwnerPointerEx: owned by no thread.

@@ -14,7 +14,6 @@ class EX_PUSH_LOCK final : public interlock::KernelObject {
  public:
   static constexpr std::uint8_t kExclusiveWaiter = 0;
   static constexpr std::uint8_t kSharedWaiter = 1;
-  static constexpr std::size_t kMaxThreads = 64;  // the execution's thread limit
 
   // User-provided, as ERESOURCE's: value-initialization sets the members once, not twice.
   EX_PUSH_LOCK() noexcept {}  // NOLINT(modernize-use-equals-default)
