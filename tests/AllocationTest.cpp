@@ -113,16 +113,16 @@ TEST_CASE("every exhaustive strategy chooses and records steps without allocatin
   }
 }
 
-TEST_CASE("an execution run again allocates nothing when its thread bodies capture up to 64 bytes") {
+TEST_CASE("an execution run again allocates nothing when its thread bodies capture up to 96 bytes") {
   const Scenario scenario = interlock::test::inlineScenario(
       [](Setup& s) {
         auto& x = s.make<Shared<LONG>>("x");
         auto& y = s.make<Shared<LONG>>("y");
-        const std::array<long, 5> payload{1, 2, 3, 4, 5};  // 40 bytes: std::function would allocate
+        const std::array<long, 10> payload{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};  // 80 bytes: std::function would allocate
         for (const char* name : {"a", "b", "c"})
           s.systemThread(name, [&x, &y, payload] {
             x.store(static_cast<LONG>(payload[0]));
-            y.store(static_cast<LONG>(payload[4]));
+            y.store(static_cast<LONG>(payload[9]));
           });
       },
       Bounds{.maxSteps = 1000, .maxSuspensions = 0});
@@ -130,5 +130,21 @@ TEST_CASE("an execution run again allocates nothing when its thread bodies captu
   Execution execution(stacks);
   execution.recordEvents(false);
   (void)allocationsFor(execution, scenario);  // warm up: threads, fibers, storage, names
+  CHECK(allocationsFor(execution, scenario) == 0);
+}
+
+TEST_CASE("a setup that makes object arrays allocates nothing once it has run") {
+  const Scenario scenario = interlock::test::inlineScenario(
+      [](Setup& s) {
+        const auto cells = s.makeArray<Shared<LONG>>("cell", 40);
+        const auto more = s.makeArray<Shared<LONG>>("more", 3);
+        for (const char* name : {"a", "b"})
+          s.systemThread(name, [cells, more] { cells[39].store(more[2].load()); });
+      },
+      Bounds{.maxSteps = 1000, .maxSuspensions = 0});
+  StackPool stacks;
+  Execution execution(stacks);
+  execution.recordEvents(false);
+  (void)allocationsFor(execution, scenario);  // warm up: the arrays' lists reach their size
   CHECK(allocationsFor(execution, scenario) == 0);
 }

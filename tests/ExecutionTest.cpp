@@ -247,3 +247,42 @@ TEST_CASE("an object built in kept storage and then refused is destroyed, and it
   REQUIRE(seconds.size() == 2);
   CHECK(seconds[1] == seconds[0]);
 }
+
+TEST_CASE("an object array names its objects base.0 on and reaches them by index, run after run") {
+  int sum = 0;
+  const Scenario scenario = interlock::test::inlineScenario([&sum](Setup& s) {
+    const ObjectArray<Shared<LONG>> cells = s.makeArray<Shared<LONG>>("cell", 3, LONG{5});
+    CHECK(cells.size() == 3);
+    s.systemThread("t", [cells, &sum] {
+      cells[2].store(cells[0].load() + cells[1].load());
+      sum = static_cast<int>(cells[2].peek());
+    });
+  });
+  StackPool stacks;
+  Execution execution(stacks);
+  test::FirstOption first;
+  for (int run = 0; run < 2; ++run) {
+    sum = 0;
+    (void)execution.run(scenario, scenario.bounds, first, {}, true);
+    const Snapshot& snapshot = execution.result().snapshot;
+    REQUIRE(snapshot.objects.size() == 3);
+    CHECK(snapshot.objects[0].name == "cell.0");
+    CHECK(snapshot.objects[1].name == "cell.1");
+    CHECK(snapshot.objects[2].name == "cell.2");
+    CHECK(sum == 10);  // each run's cells start from the constructor's 5
+  }
+}
+
+TEST_CASE("indexed names count on across digit boundaries") {
+  IndexedName name("cell", 8);
+  CHECK(std::string_view(name) == "cell.8");
+  name.increment();
+  CHECK(std::string_view(name) == "cell.9");
+  name.increment();
+  CHECK(std::string_view(name) == "cell.10");
+  IndexedName high("t", 999);
+  high.increment();
+  CHECK(std::string_view(high) == "t.1000");
+  high.increment();
+  CHECK(std::string_view(high) == "t.1001");
+}

@@ -41,6 +41,13 @@ void Execution::addReusedObject(KernelObject* object, std::string_view name) {
   guard.object = nullptr;
 }
 
+std::vector<KernelObject*>& Execution::newObjectArray() {
+  if (objectArraysUsed_ == objectArrays_.size()) objectArrays_.emplace_back();
+  std::vector<KernelObject*>& items = objectArrays_[objectArraysUsed_++];
+  items.clear();
+  return items;
+}
+
 void Execution::attachObject(KernelObject& object, std::string_view name) {
   const std::size_t place = objects_.size();
   if (checkNames_) [[unlikely]] checkObjectName(name);
@@ -110,6 +117,7 @@ void Execution::releaseObjects() noexcept {
     }
   }
   objects_.clear();
+  objectArraysUsed_ = 0;
 }
 
 }  // namespace interlock

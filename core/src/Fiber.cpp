@@ -69,33 +69,6 @@ ctx::fiber Fiber::run(ctx::fiber&& caller) {
   return std::move(to.cont_);
 }
 
-void Fiber::transferTo(Fiber& to) {
-  void* fakeStack = nullptr;
-  sanitizer::startSwitch(&fakeStack, to.stackBottom_, to.stackSize_);
-  home().from_ = this;
-  ctx::fiber from = std::move(to.cont_).resume();
-  arrive(std::move(from), fakeStack);
-}
-
-void Fiber::arrive(ctx::fiber&& from, void* fakeStack) {
-  Fiber& source = *home().from_;
-  // ASan names the stack left behind: how a home learns its own bounds.
-  sanitizer::finishSwitch(fakeStack, &source.stackBottom_, &source.stackSize_);
-  source.cont_ = std::move(from);
-}
-
-void Fiber::resume() { home().transferTo(*this); }
-
-void Fiber::suspend() {
-  transferTo(home());
-  if (aborting_) throw FiberAbort{};
-}
-
-void Fiber::switchTo(Fiber& next) {
-  transferTo(next);
-  if (aborting_) throw FiberAbort{};
-}
-
 void Fiber::abort() {
   if (finished_) return;
   aborting_ = true;

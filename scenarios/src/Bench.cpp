@@ -31,42 +31,11 @@ int sizeParam(const Setup& s, const char* name, std::int64_t min, std::int64_t m
   return static_cast<int>(value);
 }
 
-// "base.i" on the stack: a setup runs once per execution, for every object, and make() and
-// systemThread() take the name as a view (copied only when it differs from last run's).
-class IndexedName {
- public:
-  IndexedName(std::string_view base, int i) {
-    const std::size_t length = std::min(base.size(), sizeof text_ - 12);
-    base.copy(text_, length);
-    text_[length] = '.';
-    size_ = static_cast<std::size_t>(std::to_chars(text_ + length + 1, text_ + sizeof text_, i).ptr - text_);
-  }
-  operator std::string_view() const noexcept { return {text_, size_}; }
-
- private:
-  char text_[64];
-  std::size_t size_ = 0;
-};
-
 IndexedName indexed(std::string_view base, int i) { return IndexedName(base, i); }
 
-template <typename T>
-std::vector<T*> makeArray(Setup& s, const char* base, int count) {
-  std::vector<T*> array;
-  array.reserve(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) array.push_back(&s.make<T>(indexed(base, i)));
-  return array;
-}
-
-// Shared by every thread of one execution: each captures a pointer, not a copy of the array.
-template <typename T>
-std::shared_ptr<const std::vector<T*>> makeSharedArray(Setup& s, const char* base, int count) {
-  return std::make_shared<const std::vector<T*>>(makeArray<T>(s, base, count));
-}
-
-std::vector<ERESOURCE*> makeResources(Setup& s, const char* base, int count) {
-  std::vector<ERESOURCE*> resources = makeArray<ERESOURCE>(s, base, count);
-  for (ERESOURCE* resource : resources) ExInitializeResourceLite(resource);
+ObjectArray<ERESOURCE> makeResources(Setup& s, const char* base, int count) {
+  const ObjectArray<ERESOURCE> resources = s.makeArray<ERESOURCE>(base, count);
+  for (std::size_t i = 0; i < resources.size(); ++i) ExInitializeResourceLite(&resources[i]);
   return resources;
 }
 
@@ -126,16 +95,16 @@ Scenario lastZero() {
       kBenchBounds,
       [](Setup& s) {
         const int n = sizeParam(s, "n", 1, 1000);
-        auto array = makeSharedArray<Shared<int>>(s, "array", n + 1);
+        const auto array = s.makeArray<Shared<int>>("array", n + 1);
         s.systemThread("reader", [array, n] {
           // array[0] is never written, so the scan stops at 0 at the latest.
-          for (int i = n; (*array)[static_cast<std::size_t>(i)]->load() != 0; --i) {
+          for (int i = n; array[static_cast<std::size_t>(i)].load() != 0; --i) {
           }
         });
         for (int j = 1; j <= n; ++j)
           s.systemThread(indexed("writer", j), [array, j] {
-            const auto at = [&array](int k) { return (*array)[static_cast<std::size_t>(k)]; };
-            at(j)->store(at(j - 1)->load() + 1);
+            const auto at = [&array](int k) -> Shared<int>& { return array[static_cast<std::size_t>(k)]; };
+            at(j).store(at(j - 1).load() + 1);
           });
       },
       Parameters{{"n", "3"}}};
@@ -188,14 +157,13 @@ Scenario indexer() {
       kBenchBounds,
       [](Setup& s) {
         const int n = sizeParam(s, "n", 1, 256);
-        auto shared = makeSharedArray<Shared<LONG>>(s, "table", kIndexerSize);
+        const auto table = s.makeArray<Shared<LONG>>("table", kIndexerSize);
         for (int tid = 0; tid < n; ++tid)
-          s.systemThread(indexed("t", tid), [shared, tid] {
-            const std::vector<Shared<LONG>*>& table = *shared;
+          s.systemThread(indexed("t", tid), [table, tid] {
             for (int m = 1; m <= kIndexerMessages; ++m) {
               const LONG w = m * 11 + tid;
               auto h = static_cast<std::size_t>((w * 7) % kIndexerSize);
-              while (InterlockedCompareExchange(table[h], w, 0) != 0) h = (h + 1) % kIndexerSize;
+              while (InterlockedCompareExchange(&table[h], w, 0) != 0) h = (h + 1) % kIndexerSize;
             }
           });
       },
@@ -225,36 +193,34 @@ Scenario fileSystem() {
       [](Setup& s) {
         const int n = sizeParam(s, "n", 1, 256);
         struct Disk {
-          std::vector<ERESOURCE*> inodeLocks;
-          std::vector<Shared<int>*> inode;
-          std::vector<ERESOURCE*> blockLocks;
-          std::vector<Shared<int>*> busy;
+          ObjectArray<ERESOURCE> inodeLocks;
+          ObjectArray<Shared<int>> inode;
+          ObjectArray<ERESOURCE> blockLocks;
+          ObjectArray<Shared<int>> busy;
         };
-        auto disk = std::make_shared<const Disk>(Disk{makeResources(s, "locki", kInodes),
-                                                      makeArray<Shared<int>>(s, "inode", kInodes),
-                                                      makeResources(s, "lockb", kBlocks),
-                                                      makeArray<Shared<int>>(s, "busy", kBlocks)});
+        const Disk disk{makeResources(s, "locki", kInodes), s.makeArray<Shared<int>>("inode", kInodes),
+                        makeResources(s, "lockb", kBlocks), s.makeArray<Shared<int>>("busy", kBlocks)};
         for (int tid = 0; tid < n; ++tid)
           s.systemThread(indexed("t", tid), [disk, tid] {
-            const auto& [inodeLocks, inode, blockLocks, busy] = *disk;
+            const auto& [inodeLocks, inode, blockLocks, busy] = disk;
             const auto i = static_cast<std::size_t>(tid % kInodes);
             KeEnterCriticalRegion();
-            acquire(inodeLocks[i]);
-            if (inode[i]->load() == 0) {
+            acquire(&inodeLocks[i]);
+            if (inode[i].load() == 0) {
               auto b = static_cast<std::size_t>((i * 2) % kBlocks);
               for (;;) {
-                acquire(blockLocks[b]);
-                if (busy[b]->load() == 0) {
-                  busy[b]->store(1);
-                  inode[i]->store(static_cast<int>(b) + 1);
-                  release(blockLocks[b]);
+                acquire(&blockLocks[b]);
+                if (busy[b].load() == 0) {
+                  busy[b].store(1);
+                  inode[i].store(static_cast<int>(b) + 1);
+                  release(&blockLocks[b]);
                   break;
                 }
-                release(blockLocks[b]);
+                release(&blockLocks[b]);
                 b = (b + 1) % kBlocks;
               }
             }
-            release(inodeLocks[i]);
+            release(&inodeLocks[i]);
             KeLeaveCriticalRegion();
           });
       },

@@ -191,6 +191,8 @@ class Execution {
     return slot.storage != nullptr && (slot.type == &type || *slot.type == type) ? slot.storage : nullptr;
   }
   void addReusedObject(KernelObject* object, std::string_view name);
+  // An empty list for Setup::makeArray to fill, kept (with its capacity) for the next run's.
+  [[nodiscard]] std::vector<KernelObject*>& newObjectArray();
   void addApc(std::string name, const std::string& target, ApcKind kind, Routine routine);
 
  private:
@@ -323,6 +325,10 @@ class Execution {
   };
   std::vector<KernelObject*> objects_;  // this run's, by id; their places own them
   std::vector<ObjectPlace> places_;
+  // Setup::makeArray's pointer lists, in the order made; each keeps its buffer between runs
+  // (the vector of them may grow, which moves no list's buffer: the views stay valid).
+  std::vector<std::vector<KernelObject*>> objectArrays_;
+  std::size_t objectArraysUsed_ = 0;
   // By place, kept between runs; each string stays put for KernelObject::name to point at.
   std::vector<std::unique_ptr<std::string>> objectNames_;
   std::vector<ObjectId> locks_;

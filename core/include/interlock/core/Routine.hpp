@@ -1,7 +1,8 @@
 #pragma once
 // A thread body or APC routine: a move-only `void()` callable kept inline when its captures fit
 // (nearly all do), so the threads an execution creates each run allocate nothing; a larger one
-// goes to the heap. std::function keeps 16 bytes inline, too few for most bodies.
+// goes to the heap. std::function keeps 16 bytes inline, too few for most bodies; 96 bytes hold
+// four ObjectArray views and an index (bench/filesystem's threads).
 #include <concepts>
 #include <cstddef>
 #include <functional>
@@ -14,7 +15,7 @@ namespace interlock {
 
 class Routine {
  public:
-  static constexpr std::size_t kInlineBytes = 64;
+  static constexpr std::size_t kInlineBytes = 96;
 
   Routine() noexcept = default;
   Routine(std::nullptr_t) noexcept {}  // NOLINT(google-explicit-constructor): like std::function

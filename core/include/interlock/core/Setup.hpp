@@ -1,7 +1,9 @@
 #pragma once
 // What a scenario's setup function uses to create its objects and threads.
 #include "interlock/core/Execution.hpp"
+#include "interlock/core/IndexedName.hpp"
 #include "interlock/core/KernelObject.hpp"
+#include "interlock/core/ObjectArray.hpp"
 #include "interlock/core/Scenario.hpp"
 #include "interlock/core/Thread.hpp"
 
@@ -13,6 +15,7 @@
 #include <string_view>
 #include <type_traits>
 #include <typeinfo>
+#include <vector>
 
 namespace interlock {
 
@@ -42,6 +45,16 @@ class Setup {
     T& ref = *object;
     adopt(std::move(object), name, ObjectStorage{static_cast<void*>(&ref), &typeid(T), deallocator<T>()});
     return ref;
+  }
+
+  // `count` objects named "base.0" ... "base.<count-1>", each built from `args`, as one array a
+  // thread body can capture by value (the execution keeps its pointers: no vector per run).
+  template <typename T, typename... Args>
+  ObjectArray<T> makeArray(std::string_view base, int count, const Args&... args) {
+    std::vector<KernelObject*>& items = execution_.newObjectArray();
+    IndexedName name(base, 0);
+    for (int i = 0; i < count; ++i, name.increment()) items.push_back(&make<T>(name, args...));
+    return ObjectArray<T>(items.data(), items.size());
   }
 
   void thread(ThreadSpec spec);

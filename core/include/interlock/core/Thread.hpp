@@ -182,13 +182,14 @@ class Thread {
     std::uint16_t apc;
     ApcKind kind;
   };
-  std::array<WaitSet, kMaxApcNesting + 1> waits_{};
-  std::array<QueuedApc, 16> apcQueue_{};
+  // What every step and every run's setup touch first, the APC levels' waits and the APC queue
+  // last: a thread's hot state spans a few cache lines, not both ends of 1.5 KiB.
+  ThreadId id_;
   std::uint8_t apcCount_ = 0;
   std::uint8_t deepestApc_ = 0;  // the deepest wait level used since reuse()
-
-  ThreadId id_;
   ThreadSpec spec_;
+  std::array<WaitSet, kMaxApcNesting + 1> waits_{};
+  std::array<QueuedApc, 16> apcQueue_{};
 };
 
 }  // namespace interlock
