@@ -40,6 +40,13 @@ void LockOrderProperty::afterStep(Execution& execution, const Choice& choice) {
   // on any lock when an APC ran first. Every gain is judged against the others' new owners.
   const auto locks = scan_ == Scan::All || execution.stepTouchesAllLocks() ? execution.locks()
                                                                              : execution.stepLocks();
+  if (locks.size() == 1) {  // the common step: one lock named, its owners read once
+    const ObjectId x = locks[0];
+    now_[x] = objects[x]->ownerMask();
+    if (const std::uint64_t gain = now_[x] & ~held_[x]; gain != 0 && !reported_) gained(execution, x, gain);
+    held_[x] = now_[x];
+    return;
+  }
   for (ObjectId x : locks) now_[x] = objects[x]->ownerMask();
   for (ObjectId x : locks)
     if (const std::uint64_t gain = now_[x] & ~held_[x]; gain != 0 && !reported_) gained(execution, x, gain);
