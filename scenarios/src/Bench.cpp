@@ -1,15 +1,13 @@
 // Benchmark programs (issue 8): a lock-heavy driver pattern and the classic DPOR programs of
 // the literature, re-written on modelled shared variables, Interlocked calls and ERESOURCEs.
 // All threads are system threads and no APC is declared: the programs are pure interleavings.
+#include "interlock/core/IndexedName.hpp"
+#include "interlock/core/ObjectArray.hpp"
 #include "interlock/primitives/wdm.hpp"
 #include "interlock/scenarios/Bench.hpp"
 
-#include <algorithm>
-#include <charconv>
 #include <cstdint>
-#include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace interlock::scenarios {
@@ -30,8 +28,6 @@ int sizeParam(const Setup& s, const char* name, std::int64_t min, std::int64_t m
                         std::to_string(value));
   return static_cast<int>(value);
 }
-
-IndexedName indexed(std::string_view base, int i) { return IndexedName(base, i); }
 
 ObjectArray<ERESOURCE> makeResources(Setup& s, const char* base, int count) {
   const ObjectArray<ERESOURCE> resources = s.makeArray<ERESOURCE>(base, count);
@@ -66,7 +62,7 @@ Scenario lockedCounter() {
         ExInitializeResourceLite(&first);
         ExInitializeResourceLite(&second);
         for (int t = 0; t < threads; ++t)
-          s.systemThread(indexed("worker", t), [&first, &second, &counter, rounds] {
+          s.systemThread(IndexedName("worker", t), [&first, &second, &counter, rounds] {
             for (int r = 0; r < rounds; ++r) {
               KeEnterCriticalRegion();
               acquire(&first);
@@ -102,7 +98,7 @@ Scenario lastZero() {
           }
         });
         for (int j = 1; j <= n; ++j)
-          s.systemThread(indexed("writer", j), [array, j] {
+          s.systemThread(IndexedName("writer", j), [array, j] {
             const auto at = [&array](int k) -> Shared<int>& { return array[static_cast<std::size_t>(k)]; };
             at(j).store(at(j - 1).load() + 1);
           });
@@ -127,8 +123,8 @@ Scenario readers() {
         auto& x = s.make<Shared<int>>("x");
         s.systemThread("writer", [&x] { x.store(42); });
         for (int i = 1; i <= n; ++i) {
-          auto& own = s.make<Shared<int>>(indexed("own", i));
-          s.systemThread(indexed("reader", i), [&own, &x] {
+          auto& own = s.make<Shared<int>>(IndexedName("own", i));
+          s.systemThread(IndexedName("reader", i), [&own, &x] {
             (void)own.load();
             (void)x.load();
           });
@@ -159,7 +155,7 @@ Scenario indexer() {
         const int n = sizeParam(s, "n", 1, 256);
         const auto table = s.makeArray<Shared<LONG>>("table", kIndexerSize);
         for (int tid = 0; tid < n; ++tid)
-          s.systemThread(indexed("t", tid), [table, tid] {
+          s.systemThread(IndexedName("t", tid), [table, tid] {
             for (int m = 1; m <= kIndexerMessages; ++m) {
               const LONG w = m * 11 + tid;
               auto h = static_cast<std::size_t>((w * 7) % kIndexerSize);
@@ -201,7 +197,7 @@ Scenario fileSystem() {
         const Disk disk{makeResources(s, "locki", kInodes), s.makeArray<Shared<int>>("inode", kInodes),
                         makeResources(s, "lockb", kBlocks), s.makeArray<Shared<int>>("busy", kBlocks)};
         for (int tid = 0; tid < n; ++tid)
-          s.systemThread(indexed("t", tid), [disk, tid] {
+          s.systemThread(IndexedName("t", tid), [disk, tid] {
             const auto& [inodeLocks, inode, blockLocks, busy] = disk;
             const auto i = static_cast<std::size_t>(tid % kInodes);
             KeEnterCriticalRegion();

@@ -1,6 +1,7 @@
 #pragma once
-// "base.i" built on the stack: setups name numbered objects and threads so every execution, and
-// make() and the thread calls take names as views (copied only when they differ from last run's).
+// "base.i" built on the stack: a setup names its numbered objects and threads every execution,
+// and make() and the thread calls take names as views (copied only when they differ from last
+// run's), so naming them allocates nothing.
 #include <algorithm>
 #include <charconv>
 #include <string_view>
