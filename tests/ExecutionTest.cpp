@@ -273,6 +273,98 @@ TEST_CASE("an object array names its objects base.0 on and reaches them by index
   }
 }
 
+namespace {
+// What an execution's objects look like at its end, read before teardown clears them.
+struct ObjectsAtEnd final : Monitor {
+  std::vector<ObjectId> locks, named, ids;
+  std::vector<std::string> names;
+  void atQuiescence(Execution& execution) override {
+    locks.assign(execution.locks().begin(), execution.locks().end());
+    named.assign(execution.namedLocks().begin(), execution.namedLocks().end());
+    ids.clear();
+    names.clear();
+    for (const KernelObject* object : execution.objects()) {
+      ids.push_back(object->id());
+      names.push_back(object->name() + ":" + object->typeName());
+    }
+  }
+};
+}  // namespace
+
+TEST_CASE("object arrays rebuilt in place keep their ids, names and lock list run after run") {
+  const Scenario scenario = interlock::test::inlineScenario([](Setup& s) {
+    (void)s.make<Shared<LONG>>("flag");
+    const auto locks = s.makeArray<ERESOURCE>("lock", 3);
+    const auto cells = s.makeArray<Shared<LONG>>("cell", 2);
+    (void)s.make<ERESOURCE>("last");
+    for (std::size_t i = 0; i < locks.size(); ++i) ExInitializeResourceLite(&locks[i]);
+    s.systemThread("t", [locks, cells] {
+      KeEnterCriticalRegion();
+      (void)ExAcquireResourceExclusiveLite(&locks[2], TRUE);
+      cells[1].store(1);
+      ExReleaseResourceLite(&locks[2]);
+      KeLeaveCriticalRegion();
+    });
+  });
+  StackPool stacks;
+  Execution execution(stacks);
+  test::FirstOption first;
+  ObjectsAtEnd end;
+  Monitor* monitors[] = {&end};
+  // The first run builds the arrays object by object; the later ones in the storage it kept.
+  for (int run = 0; run < 3; ++run) {
+    CAPTURE(run);
+    const ExecutionResult& result = execution.run(scenario, scenario.bounds, first, monitors);
+    CHECK(result.ending == Ending::Quiescent);
+    CHECK(result.violations.empty());
+    CHECK(end.locks == std::vector<ObjectId>{1, 2, 3, 6});
+    CHECK(end.named == std::vector<ObjectId>{3});
+    CHECK(end.ids == std::vector<ObjectId>{0, 1, 2, 3, 4, 5, 6});
+    CHECK(end.names == std::vector<std::string>{"flag:variable", "lock.0:ERESOURCE", "lock.1:ERESOURCE",
+                                                "lock.2:ERESOURCE", "cell.0:variable", "cell.1:variable",
+                                                "last:ERESOURCE"});
+  }
+}
+
+namespace {
+// Counts its lives; the constructor throws while `throwAt` counts down to zero.
+struct Fragile final : KernelObject {
+  static inline int alive = 0;
+  static inline int throwAt = -1;
+  Fragile() {
+    if (throwAt >= 0 && throwAt-- == 0) throw ScenarioError("fragile object refused");
+    ++alive;
+  }
+  ~Fragile() override { --alive; }
+  [[nodiscard]] const char* typeName() const noexcept override { return "Fragile"; }
+  [[nodiscard]] bool isLock() const noexcept override { return false; }
+};
+}  // namespace
+
+TEST_CASE("an object array whose constructor throws midway leaves the objects built before it to the run") {
+  const Scenario scenario = interlock::test::inlineScenario([](Setup& s) {
+    (void)s.makeArray<Fragile>("f", 4);
+    s.systemThread("t", [] { KeEnterCriticalRegion(); KeLeaveCriticalRegion(); });
+  });
+  StackPool stacks;
+  Execution execution(stacks);
+  test::FirstOption first;
+  Fragile::alive = 0;
+  Fragile::throwAt = -1;
+  (void)execution.run(scenario, scenario.bounds, first, {});  // builds the storage
+  CHECK(Fragile::alive == 0);
+  Fragile::throwAt = 2;  // the third of the second run's objects throws, in the kept storage
+  CHECK_THROWS_AS((void)execution.run(scenario, scenario.bounds, first, {}), ScenarioError);
+  CHECK(Fragile::alive == 0);  // the two built before it were the run's, and are gone with it
+  Fragile::throwAt = -1;
+  ObjectsAtEnd end;
+  Monitor* monitors[] = {&end};
+  const ExecutionResult& again = execution.run(scenario, scenario.bounds, first, monitors);
+  CHECK(again.ending == Ending::Quiescent);
+  CHECK(end.names == std::vector<std::string>{"f.0:Fragile", "f.1:Fragile", "f.2:Fragile", "f.3:Fragile"});
+  CHECK(Fragile::alive == 0);
+}
+
 TEST_CASE("indexed names count on across digit boundaries") {
   IndexedName name("cell", 8);
   CHECK(std::string_view(name) == "cell.8");

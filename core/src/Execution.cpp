@@ -89,6 +89,7 @@ void Execution::addThread(std::string_view name, std::string_view requester, Thr
   auto id = static_cast<ThreadId>(threads_.size());
   adversary_ = adversary_ || suspendable;
   ready_ |= std::uint64_t{1} << id;  // a new thread is Ready (Thread's constructor, reuse())
+  if (options_.size() < 2 * (std::size_t{id} + 1)) options_.resize(2 * (std::size_t{id} + 1));  // collectOptions' room
   if (threadPool_.empty()) {
     threads_.push_back(std::make_unique<Thread>(
         id, ThreadSpec{std::string(name), std::string(requester), kind, suspendable, std::move(body)}));
@@ -162,7 +163,7 @@ void Execution::visible(const Op& op) {
   noteNamed(op.object);
   for (ObjectId other : op.others) noteNamed(other);
   do {
-    thread.pending = op;
+    assignOp(thread.pending, op);
     markReady(thread);
     endStep(thread);
   } while (thread.apcPending() && deliverApcs(thread));  // an APC ran: stop again before our op
@@ -175,7 +176,7 @@ void Execution::wait(const char* api) {
                   Access::Wait};
   for (;;) {
     markWaiting(thread);
-    thread.pending = waitOp;
+    assignOp(thread.pending, waitOp);
     // §2.2: a waiter takes deliverable kernel APCs, then waits again ("the wait resumes").
     if (deliverApcs(thread)) {
       if (thread.waitSet().resumed != nullptr) thread.waitSet().resumed(thread);

@@ -1,43 +1,12 @@
 #pragma once
 // What a thread, object or APC name may be (shared by the files of Execution).
-#include <cstdint>
-#include <cstring>
-#include <string>
+#include "interlock/core/KeptName.hpp"
+
 #include <string_view>
 
 namespace interlock::detail {
 
 // Throws ScenarioError unless `name` is 1-64 letters, digits, '_', '-' or '.'.
 void checkName(std::string_view name, const char* what);
-
-// Whether two short texts are equal, compared inline a word at a time: a library memcmp call
-// costs more than the names a setup repeats every run.
-inline bool sameText(std::string_view a, std::string_view b) noexcept {
-  const std::size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* x = a.data();
-  const char* y = b.data();
-  auto word = [](const char* p, auto w) {
-    std::memcpy(&w, p, sizeof w);
-    return w;
-  };
-  if (n >= 8) {
-    for (std::size_t i = 0; i + 8 < n; i += 8)
-      if (word(x + i, std::uint64_t{}) != word(y + i, std::uint64_t{})) return false;
-    return word(x + n - 8, std::uint64_t{}) == word(y + n - 8, std::uint64_t{});  // the last word may overlap
-  }
-  if (n >= 4)
-    return word(x, std::uint32_t{}) == word(y, std::uint32_t{}) &&
-           word(x + n - 4, std::uint32_t{}) == word(y + n - 4, std::uint32_t{});
-  for (std::size_t i = 0; i < n; ++i)
-    if (x[i] != y[i]) return false;
-  return true;
-}
-
-// Keeps `kept` equal to `name`: nearly always a compare, since a setup names the same things
-// every run.
-inline void keepName(std::string& kept, std::string_view name) {
-  if (!sameText(kept, name)) kept.assign(name);
-}
 
 }  // namespace interlock::detail

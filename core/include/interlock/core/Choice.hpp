@@ -3,6 +3,10 @@
 // the model leaves open (kernel-semantics.md §6). A schedule is a list of them.
 #include "interlock/core/Ids.hpp"
 
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -25,5 +29,18 @@ struct Choice {
 };
 
 [[nodiscard]] bool isAdversary(const Choice& choice) noexcept;
+
+// Writes Choice{Run, thread} at `at` with one 8-byte store: the scheduler writes each option and
+// reads the chosen one back whole straight after, and a load spanning several narrower stores
+// (a Choice assigned member by member) is not forwarded from them: the CPU waits, every step.
+inline void storeRunChoice(Choice* at, ThreadId thread) noexcept {
+  if constexpr (std::endian::native == std::endian::little && sizeof(Choice) == 8 &&
+                offsetof(Choice, thread) == 2 && ChoiceKind::Run == ChoiceKind{0}) {
+    const std::uint64_t word = std::uint64_t{thread} << 16;  // kind Run (0), value and count 0
+    std::memcpy(static_cast<void*>(at), &word, sizeof word);
+  } else {
+    *at = Choice{ChoiceKind::Run, thread};
+  }
+}
 
 }  // namespace interlock

@@ -6,6 +6,7 @@
 #include "interlock/core/Event.hpp"
 #include "interlock/core/Footprint.hpp"
 #include "interlock/core/KernelObject.hpp"
+#include "interlock/core/KeptName.hpp"
 #include "interlock/core/Op.hpp"
 #include "interlock/core/Scenario.hpp"
 #include "interlock/core/Snapshot.hpp"
@@ -191,6 +192,26 @@ class Execution {
     return slot.storage != nullptr && (slot.type == &type || *slot.type == type) ? slot.storage : nullptr;
   }
   void addReusedObject(KernelObject* object, std::string_view name);
+  // Setup::makeArray's fast path: whether the next `count` places all kept storage of `type`
+  // from the run before and this run's names need no check. If so (the first place, else
+  // kNoRange) they are this run's from now on: makeArray builds each object in storageAt(place),
+  // attaches it with attachAt, in order, and calls endRange with the end of those it built, all
+  // of them or (one threw) fewer.
+  [[nodiscard]] std::size_t takeRange(const std::type_info& type, std::size_t count);
+  static constexpr std::size_t kNoRange = static_cast<std::size_t>(-1);
+  [[nodiscard]] void* storageAt(std::size_t place) const noexcept { return places_[place].storage.storage; }
+  // Inline, without addReusedObject's checks: its calls were most of what each of filesystem's
+  // 116 objects cost.
+  void attachAt(std::size_t place, KernelObject& object, std::string_view name, bool lock) {
+    std::string& kept = *objectNames_[place];
+    object.attach(static_cast<ObjectId>(place), kept);
+    places_[place].inStorage = true;
+    objects_[place] = &object;  // the run's now: releaseObjects destroys it
+    objectFlags_[place] = lock ? kLockFlag : 0;
+    if (lock) locks_.push_back(static_cast<ObjectId>(place));  // no allocation after the first run's
+    detail::keepName(kept, name);  // last: if it throws, the object is already the run's
+  }
+  void endRange(std::size_t end) noexcept;
   // An empty list for Setup::makeArray to fill, kept (with its capacity) for the next run's.
   [[nodiscard]] std::vector<KernelObject*>& newObjectArray();
   void addApc(std::string name, const std::string& target, ApcKind kind, Routine routine);
@@ -202,15 +223,15 @@ class Execution {
   void startThreads();
   // The choices open now, into options_ (a buffer kept at its largest: a step pushes nothing).
   [[gnu::always_inline]] void collectOptions() {  // inline: its call cost a tenth of it
-    if (options_.size() < threads_.size()) options_.resize(2 * threads_.size());
-    Choice* out = options_.data();
-    std::size_t count = 0;
     // In id order. A ready thread runs; a waiting one if its wait is satisfied or an APC is
     // deliverable. The masks are kept as threads change state (markReady and the others).
-    for (std::uint64_t left = ready_ | waiting_; left != 0; left &= left - 1) {
-      const auto id = static_cast<ThreadId>(__builtin_ctzll(left));
-      if (((ready_ >> id) & 1) != 0 || threads_[id]->runnable()) out[count++] = Choice{ChoiceKind::Run, id};
-    }
+    std::uint64_t runnable = ready_;
+    for (std::uint64_t left = waiting_; left != 0; left &= left - 1)
+      if (threads_[static_cast<std::size_t>(__builtin_ctzll(left))]->runnable()) runnable |= left & -left;
+    Choice* out = options_.data();  // room for every thread: addThread grows it
+    std::size_t count = 0;
+    for (; runnable != 0; runnable &= runnable - 1)
+      storeRunChoice(out + count++, static_cast<ThreadId>(__builtin_ctzll(runnable)));
     optionCount_ = count;
 #ifndef NDEBUG
     checkRunnableMasks();

@@ -25,6 +25,16 @@ struct Op {
   std::span<const ObjectId> others{};
 };
 
+// `to = from` member by member. The caller builds its Op on the stack field by field, and a
+// whole-struct copy reads it back with 16-byte loads, which the CPU cannot forward from those
+// narrower stores: it waits for them to retire (every visible operation paid that).
+inline void assignOp(Op& to, const Op& from) noexcept {
+  to.api = from.api;
+  to.object = from.object;
+  to.access = from.access;
+  to.others = std::span<const ObjectId>(from.others.data(), from.others.size());
+}
+
 [[nodiscard]] const char* to_string(Access access) noexcept;
 
 }  // namespace interlock

@@ -7,6 +7,7 @@
 #include "interlock/core/Scenario.hpp"
 #include "interlock/core/Thread.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -53,7 +54,31 @@ class Setup {
   ObjectArray<T> makeArray(std::string_view base, int count, const Args&... args) {
     std::vector<KernelObject*>& items = execution_.newObjectArray();
     IndexedName name(base, 0);
-    for (int i = 0; i < count; ++i, name.increment()) items.push_back(&make<T>(name, args...));
+    const auto size = static_cast<std::size_t>(std::max(count, 0));
+    // The run before made the same objects here: each is built in its place's storage.
+    if (const std::size_t first = size == 0 ? Execution::kNoRange : execution_.takeRange(typeid(T), size);
+        first != Execution::kNoRange) {
+      items.resize(size);
+      std::size_t place = first;
+      struct EndRange {  // on the way out, thrown or not: the range ends where building it stopped
+        Execution& execution;
+        std::vector<KernelObject*>& items;
+        std::size_t first;
+        std::size_t& place;
+        ~EndRange() {
+          execution.endRange(place);
+          items.resize(place - first);
+        }
+      } guard{execution_, items, first, place};
+      for (std::size_t i = 0; i < size; ++i, name.increment()) {
+        T* object = ::new (execution_.storageAt(place)) T(args...);
+        items[i] = object;
+        // place++ before the call: an object attachAt attached counts even if naming it throws.
+        execution_.attachAt(place++, *object, name, object->T::isLock());  // T's own: no virtual call
+      }
+    } else {
+      for (int i = 0; i < count; ++i, name.increment()) items.push_back(&make<T>(name, args...));
+    }
     return ObjectArray<T>(items.data(), items.size());
   }
 
