@@ -45,20 +45,21 @@ std::size_t Execution::takeRange(const std::type_info& type, std::size_t count) 
   const std::size_t first = objects_.size();
   const std::size_t end = first + count;
   if (checkNames_ || end > places_.size() || end > objectNames_.size() || end > kThreadObjectBase) return kNoRange;
-  for (std::size_t place = first; place < end; ++place) {
-    const ObjectStorage& slot = places_[place].storage;
-    // type_info's == may compare names: the same type's object is nearly always the same one.
-    if (slot.storage == nullptr || (slot.type != &type && *slot.type != type)) return kNoRange;
-  }
+  for (std::size_t place = first; place < end; ++place)
+    if (!keptFor(places_[place].storage, type)) return kNoRange;
   // Empty until attachAt fills them: nothing reads the run's objects while setup makes them.
   objects_.resize(end, nullptr);
   objectFlags_.resize(end, 0);
   return first;
 }
 
-void Execution::endRange(std::size_t end) noexcept {
+void Execution::endRange(std::size_t first, std::size_t end, bool locks) {
   objects_.resize(end);  // if building one threw: those after it were never the run's
   objectFlags_.resize(end);
+  if (!locks) return;
+  // The lock list grew to this size in the first run, which made these objects one by one.
+  for (std::size_t place = first; place < end; ++place)
+    if ((objectFlags_[place] & kLockFlag) != 0) locks_.push_back(static_cast<ObjectId>(place));
 }
 
 std::vector<KernelObject*>& Execution::newObjectArray() {

@@ -185,33 +185,29 @@ class Execution {
   // Storage the execution before kept at the place the next object takes, if the object it
   // held had type `type`: Setup::make builds the new one in it and calls addReusedObject.
   [[nodiscard]] void* reusableStorage(const std::type_info& type) const noexcept {
-    const std::size_t place = objects_.size();
-    if (place >= places_.size()) return nullptr;
-    const ObjectStorage& slot = places_[place].storage;  // not in use: only earlier places are
-    // type_info's == may compare names: the same type's object is nearly always the same one.
-    return slot.storage != nullptr && (slot.type == &type || *slot.type == type) ? slot.storage : nullptr;
+    const std::size_t place = objects_.size();  // not in use: only earlier places are
+    return place < places_.size() && keptFor(places_[place].storage, type) ? places_[place].storage.storage : nullptr;
   }
   void addReusedObject(KernelObject* object, std::string_view name);
   // Setup::makeArray's fast path: whether the next `count` places all kept storage of `type`
   // from the run before and this run's names need no check. If so (the first place, else
-  // kNoRange) they are this run's from now on: makeArray builds each object in storageAt(place),
-  // attaches it with attachAt, in order, and calls endRange with the end of those it built, all
-  // of them or (one threw) fewer.
+  // kNoRange) they are this run's from now on: makeArray names each place (nameAt), builds its
+  // object in storageAt(place) and attaches it (attachAt), in order, then calls
+  // endRange(first, end, locks) with the end of those it attached (all of them, or fewer if one
+  // threw) and whether any of them is a lock.
   [[nodiscard]] std::size_t takeRange(const std::type_info& type, std::size_t count);
   static constexpr std::size_t kNoRange = static_cast<std::size_t>(-1);
   [[nodiscard]] void* storageAt(std::size_t place) const noexcept { return places_[place].storage.storage; }
   // Inline, without addReusedObject's checks: its calls were most of what each of filesystem's
-  // 116 objects cost.
-  void attachAt(std::size_t place, KernelObject& object, std::string_view name, bool lock) {
-    std::string& kept = *objectNames_[place];
-    object.attach(static_cast<ObjectId>(place), kept);
+  // 116 objects cost. Naming comes first: if it throws, nothing is built at the place.
+  void nameAt(std::size_t place, std::string_view name) { detail::keepName(*objectNames_[place], name); }
+  void attachAt(std::size_t place, KernelObject& object, bool lock) noexcept {
+    object.attach(static_cast<ObjectId>(place), *objectNames_[place]);
     places_[place].inStorage = true;
     objects_[place] = &object;  // the run's now: releaseObjects destroys it
     objectFlags_[place] = lock ? kLockFlag : 0;
-    if (lock) locks_.push_back(static_cast<ObjectId>(place));  // no allocation after the first run's
-    detail::keepName(kept, name);  // last: if it throws, the object is already the run's
   }
-  void endRange(std::size_t end) noexcept;
+  void endRange(std::size_t first, std::size_t end, bool locks);
   // An empty list for Setup::makeArray to fill, kept (with its capacity) for the next run's.
   [[nodiscard]] std::vector<KernelObject*>& newObjectArray();
   void addApc(std::string name, const std::string& target, ApcKind kind, Routine routine);
@@ -283,6 +279,11 @@ class Execution {
     const std::uint64_t bit = std::uint64_t{1} << thread.id();
     ready_ &= ~bit;
     waiting_ &= ~bit;
+  }
+  // Whether `slot` holds storage an object of `type` was built in (reusable for another).
+  [[nodiscard]] static bool keptFor(const ObjectStorage& slot, const std::type_info& type) noexcept {
+    // type_info's == may compare names: the same type's object is nearly always the same one.
+    return slot.storage != nullptr && (slot.type == &type || *slot.type == type);
   }
   // Names the object, gives it the next id and counts it as this run's.
   void attachObject(KernelObject& object, std::string_view name);

@@ -59,23 +59,23 @@ class Setup {
     if (const std::size_t first = size == 0 ? Execution::kNoRange : execution_.takeRange(typeid(T), size);
         first != Execution::kNoRange) {
       items.resize(size);
-      std::size_t place = first;
-      struct EndRange {  // on the way out, thrown or not: the range ends where building it stopped
-        Execution& execution;
-        std::vector<KernelObject*>& items;
-        std::size_t first;
-        std::size_t& place;
-        ~EndRange() {
-          execution.endRange(place);
-          items.resize(place - first);
+      std::size_t built = 0;
+      bool locks = false;  // whether endRange has locks to list
+      try {
+        for (; built < size; ++built, name.increment()) {
+          execution_.nameAt(first + built, name);
+          T* object = ::new (execution_.storageAt(first + built)) T(args...);
+          const bool lock = object->T::isLock();  // T's own: no virtual call
+          execution_.attachAt(first + built, *object, lock);
+          locks = locks || lock;
+          items[built] = object;
         }
-      } guard{execution_, items, first, place};
-      for (std::size_t i = 0; i < size; ++i, name.increment()) {
-        T* object = ::new (execution_.storageAt(place)) T(args...);
-        items[i] = object;
-        // place++ before the call: an object attachAt attached counts even if naming it throws.
-        execution_.attachAt(place++, *object, name, object->T::isLock());  // T's own: no virtual call
+      } catch (...) {
+        items.resize(built);  // the objects built before stay the run's, as make's do
+        execution_.endRange(first, first + built, locks);
+        throw;
       }
+      execution_.endRange(first, first + size, locks);
     } else {
       for (int i = 0; i < count; ++i, name.increment()) items.push_back(&make<T>(name, args...));
     }
