@@ -2,38 +2,27 @@
 
 #include "interlock/core/Sanitizer.hpp"
 
+#include <cstdlib>
 #include <memory>
 #include <utility>
 
 namespace interlock {
 
-namespace ctx = boost::context;
-
-// Hands out pooled stacks and remembers the bounds ASan needs for switch annotations.
-struct Fiber::RecordingAllocator {
-  StackPool* pool;
-  Fiber* fiber;
-
-  ctx::stack_context allocate() {
-    ctx::stack_context stack = pool->allocate();
-    fiber->stackBottom_ = static_cast<char*>(stack.sp) - stack.size;
-    fiber->stackSize_ = stack.size;
-    return stack;
-  }
-  void deallocate(ctx::stack_context& stack) noexcept { pool->deallocate(stack); }
-};
-
 Fiber::Fiber(StackPool& pool, Entry entry, void* argument)
-    : ownHome_(std::make_unique<Fiber>()), entry_(entry), argument_(argument) {
+    : ownHome_(std::make_unique<Fiber>()), entry_(entry), argument_(argument), pool_(&pool) {
   home_ = ownHome_.get();
-  cont_ = ctx::fiber(std::allocator_arg, RecordingAllocator{&pool, this},
-                     [this](ctx::fiber&& caller) { return run(std::move(caller)); });
+  stack_ = pool.allocate();
+  stackBottom_ = static_cast<char*>(stack_.sp) - stack_.size;
+  stackSize_ = stack_.size;
+  cont_ = detail::makeContext(stack_.sp, stack_.size, &Fiber::start);
 }
 
 Fiber::Fiber(StackPool& pool, Fiber& home, Entry entry, void* argument)
-    : home_(&home), entry_(entry), argument_(argument) {
-  cont_ = ctx::fiber(std::allocator_arg, RecordingAllocator{&pool, this},
-                     [this](ctx::fiber&& caller) { return run(std::move(caller)); });
+    : home_(&home), entry_(entry), argument_(argument), pool_(&pool) {
+  stack_ = pool.allocate();
+  stackBottom_ = static_cast<char*>(stack_.sp) - stack_.size;
+  stackSize_ = stack_.size;
+  cont_ = detail::makeContext(stack_.sp, stack_.size, &Fiber::start);
 }
 
 void Fiber::restart(Entry entry, void* argument) {
@@ -47,11 +36,17 @@ Fiber::~Fiber() {
   if (home_ == nullptr) return;  // a home: nothing runs on a stack of its own
   abort();
   dying_ = true;
-  resume();  // a parked or never-started fiber returns from run(): its stack goes back to the pool
+  resume();  // a parked or never-started fiber leaves its loop for good
+  pool_->deallocate(stack_);  // nothing runs on it any more
 }
 
-ctx::fiber Fiber::run(ctx::fiber&& caller) {
-  arrive(std::move(caller), nullptr);
+void Fiber::start(detail::Transfer first) {
+  auto& self = *static_cast<Fiber*>(first.data);
+  self.arrive(first.fctx, nullptr);
+  self.run();
+}
+
+void Fiber::run() {
   // One entry after another on this stack: each restart() resumes the loop.
   while (!dying_) {
     try {
@@ -66,7 +61,8 @@ ctx::fiber Fiber::run(ctx::fiber&& caller) {
   Fiber& to = home();
   sanitizer::startSwitch(nullptr, to.stackBottom_, to.stackSize_);  // nullptr: this stack dies
   to.from_ = this;
-  return std::move(to.cont_);
+  (void)detail::switchContext(std::exchange(to.cont_, nullptr), nullptr);
+  std::abort();  // never continued: the destructor gives the stack back
 }
 
 void Fiber::abort() {

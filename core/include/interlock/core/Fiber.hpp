@@ -1,16 +1,18 @@
 #pragma once
-// One cooperative fiber (Boost.Context) standing in for a kernel thread's stack.
+// One cooperative fiber (Boost.Context's fcontext) standing in for a kernel thread's stack.
 // resume() runs it until it calls suspend() or its entry returns, or until a fiber it switched
 // to (switchTo) does; every switch is annotated for ASan. Switching allocates nothing, and
 // neither does starting over: a finished fiber parks on its own stack and restart() hands it
 // the next entry (Relacy's threads loop so).
+#include "interlock/core/ContextSwitch.hpp"
 #include "interlock/core/Sanitizer.hpp"
 #include "interlock/core/StackPool.hpp"
 
-#include <boost/context/fiber.hpp>
+#include <boost/context/stack_context.hpp>
 
 #include <cstddef>
 #include <memory>
+#include <utility>
 
 namespace interlock {
 
@@ -51,15 +53,17 @@ class Fiber {
   [[nodiscard]] bool finished() const noexcept { return finished_; }
 
  private:
-  struct RecordingAllocator;
-  boost::context::fiber run(boost::context::fiber&& caller);
+  // The first code on a new fiber's stack: `start.data` is the fiber, switched to for the first time.
+  static void start(detail::Transfer first);
+  // The fiber's life on its own stack: one entry after another, until it dies.
+  [[noreturn]] void run();
   [[nodiscard]] Fiber& home() noexcept { return home_ != nullptr ? *home_ : *this; }
   // Runs on this context's stack: continues `to`; returns when some context continues this one.
   // Inline: every return between a switch and the code that goes on is a mispredicted one (the
   // return stack buffer holds the other stack's calls), so the switch adds no frame of its own.
   [[gnu::always_inline]] void transferTo(Fiber& to);
   // Back on this stack: keeps the continuation of the context that switched here.
-  void arrive(boost::context::fiber&& from, void* fakeStack);
+  void arrive(detail::Context from, void* fakeStack);
 
   Fiber* home_ = nullptr;           // nullptr: this is a home
   std::unique_ptr<Fiber> ownHome_;  // the home of a fiber made without one
@@ -67,7 +71,9 @@ class Fiber {
   Fiber* parkTo_ = nullptr;
   Entry entry_ = nullptr;
   void* argument_ = nullptr;
-  boost::context::fiber cont_;      // what continues this context while it does not run
+  detail::Context cont_ = nullptr;  // what continues this context while it does not run
+  StackPool* pool_ = nullptr;       // where stack_ came from (a home has none)
+  boost::context::stack_context stack_{};
   const void* stackBottom_ = nullptr;  // for ASan; a home's is learned on its first switch
   std::size_t stackSize_ = 0;
   bool finished_ = false;
@@ -79,15 +85,16 @@ inline void Fiber::transferTo(Fiber& to) {
   void* fakeStack = nullptr;
   sanitizer::startSwitch(&fakeStack, to.stackBottom_, to.stackSize_);
   home().from_ = this;
-  boost::context::fiber from = std::move(to.cont_).resume();
-  arrive(std::move(from), fakeStack);
+  // `to` goes as the transfer's data: a fiber switched to for the first time learns who it is.
+  const detail::Transfer from = detail::switchContext(std::exchange(to.cont_, nullptr), &to);
+  arrive(from.fctx, fakeStack);
 }
 
-inline void Fiber::arrive(boost::context::fiber&& from, void* fakeStack) {
+inline void Fiber::arrive(detail::Context from, void* fakeStack) {
   Fiber& source = *home().from_;
   // ASan names the stack left behind: how a home learns its own bounds.
   sanitizer::finishSwitch(fakeStack, &source.stackBottom_, &source.stackSize_);
-  source.cont_ = std::move(from);
+  source.cont_ = from;
 }
 
 inline void Fiber::resume() { home().transferTo(*this); }
