@@ -184,6 +184,45 @@ TEST_CASE("a monitor that throws while a thread is stopped makes the run throw, 
   CHECK_FALSE(again.hasCause());
 }
 
+namespace {
+
+// Counts the steps it is shown; watches what it is told to.
+class CountingMonitor final : public Monitor {
+ public:
+  explicit CountingMonitor(std::uint8_t watches) : watches_(watches) {}
+  [[nodiscard]] std::uint8_t watches() const noexcept override { return watches_; }
+  void afterStep(Execution&, const Choice&) override { ++steps; }
+  int steps = 0;
+
+ private:
+  std::uint8_t watches_;
+};
+
+}  // namespace
+
+TEST_CASE("the monitors a step goes to follow each run's own monitors, not the last run's") {
+  const Scenario scenario = test::inlineScenario([](Setup& s) {
+    auto& x = s.make<Shared<int>>("x");
+    s.systemThread("t", [&x] {
+      for (int i = 0; i < 3; ++i) x.store(i);
+    });
+  });
+  StackPool stacks;
+  Execution execution(stacks);
+  test::FirstOption first;
+  CountingMonitor everyStep(Monitor::kEveryStep);
+  CountingMonitor blocking(Monitor::kStepsThatBlock);  // no step of this scenario blocks
+  Monitor* const both[] = {&everyStep, &blocking};
+  Monitor* const blockingOnly[] = {&blocking};
+  (void)execution.run(scenario, scenario.bounds, first, both);
+  (void)execution.run(scenario, scenario.bounds, first, both);  // the same monitors: the kept table
+  CHECK(everyStep.steps == 6);
+  (void)execution.run(scenario, scenario.bounds, first, blockingOnly);
+  (void)execution.run(scenario, scenario.bounds, first, {});
+  CHECK(everyStep.steps == 6);
+  CHECK(blocking.steps == 0);
+}
+
 TEST_CASE("objects and threads made in the same place as last run's take this run's names") {
   // Names are kept by place between runs and copied only when they differ: every length up to
   // 20 characters, with the one differing character at each position, must still be seen.

@@ -78,7 +78,7 @@ void Execution::addThread(ThreadSpec spec) {
 }
 
 void Execution::addThread(std::string_view name, std::string_view requester, ThreadKind kind,
-                          bool suspendable, Routine body) {
+                          bool suspendable, Routine&& body) {
   if (checkNames_) {
     detail::checkName(name, "thread");
     for (const auto& t : threads_)

@@ -102,20 +102,15 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
   }
   checkNames_ = true;  // threads spawned while it runs are checked as they come
   startThreads();
-  watched_ = 0;
-  for (Watchers& watchers : watchersFor_) watchers.count = 0;
-  for (Monitor* monitor : monitors_) {
+  // The table of who watches what depends on the monitors alone: a search passes the same ones
+  // run after run, so it is rebuilt only when they (or what they watch) differ from last run's.
+  bool sameWatchers = monitors_.size() == watchedBy_.size();
+  for (std::size_t m = 0; m < monitors_.size(); ++m) {
+    Monitor* monitor = monitors_[m];
     monitor->beginExecution(*this);
-    const std::uint8_t watches = monitor->watches();
-    watched_ |= watches;
-    // Each set of kinds a step can have lists, in monitor order, those watching one of them.
-    for (std::size_t kinds = 0; kinds < watchersFor_.size(); ++kinds) {
-      if ((watches & kinds) == 0) continue;
-      Watchers& watchers = watchersFor_[kinds];
-      if (watchers.count == watchers.monitors.size()) throw std::logic_error("more than 8 monitors watch steps");
-      watchers.monitors[watchers.count++] = monitor;
-    }
+    sameWatchers = sameWatchers && watchedBy_[m].monitor == monitor && watchedBy_[m].watches == monitor->watches();
   }
+  if (!sameWatchers) tableWatchers();
 
   stepping_ = true;
   bool more = !terminal_ && chooseNext();
@@ -146,6 +141,27 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
   if (!fiberError_.empty()) throw ScenarioError(fiberError_);
   if (captureSnapshotAtEnd) captureSnapshot();
   return result_;
+}
+
+void Execution::tableWatchers() {
+  watchedBy_.clear();
+  watched_ = 0;
+  for (Watchers& watchers : watchersFor_) watchers.count = 0;
+  for (Monitor* monitor : monitors_) {
+    const std::uint8_t watches = monitor->watches();
+    watchedBy_.push_back(WatchedBy{monitor, watches});
+    watched_ |= watches;
+    // Each set of kinds a step can have lists, in monitor order, those watching one of them.
+    for (std::size_t kinds = 0; kinds < watchersFor_.size(); ++kinds) {
+      if ((watches & kinds) == 0) continue;
+      Watchers& watchers = watchersFor_[kinds];
+      if (watchers.count == watchers.monitors.size()) {
+        watchedBy_.clear();  // no table: the next run tries again, and throws again
+        throw std::logic_error("more than 8 monitors watch steps");
+      }
+      watchers.monitors[watchers.count++] = monitor;
+    }
+  }
 }
 
 bool Execution::scheduleHere(Thread& thread) {

@@ -177,8 +177,9 @@ class Execution {
 
   // --- for Setup ---
   void addThread(ThreadSpec spec);
+  // `body` is moved from once, into the thread (a Routine moves through an indirect call).
   void addThread(std::string_view name, std::string_view requester, ThreadKind kind,
-                 bool suspendable, Routine body);
+                 bool suspendable, Routine&& body);
   // `storage`, when given (Setup::make), lets the execution keep it for the next run's object.
   void addObject(std::unique_ptr<KernelObject> object, std::string_view name,
                  ObjectStorage storage = {});
@@ -235,6 +236,8 @@ class Execution {
     if (adversary_) collectAdversaryOptions();  // else only threads move
   }
   void checkRunnableMasks() const;
+  // Builds watchersFor_ and watched_ from monitors_.
+  void tableWatchers();
   void collectAdversaryOptions();
   // The next choice, recorded as lastChoice_; false when the run ends instead (result_.ending
   // says why).
@@ -381,6 +384,11 @@ class Execution {
   // By the kinds of a step (Monitor::Watch bits): the monitors afterStep goes to, in order.
   std::array<Watchers, 8> watchersFor_{};
   std::uint8_t watched_ = 0;           // the union of their watches
+  struct WatchedBy {
+    Monitor* monitor;
+    std::uint8_t watches;
+  };
+  std::vector<WatchedBy> watchedBy_;   // what watchersFor_ was built from
   std::array<ObjectId, 16> stepLocks_{};
   std::size_t stepLockCount_ = 0;
   bool stepAllLocks_ = false;
