@@ -149,6 +149,16 @@ TEST_CASE("a run with event recording off keeps its schedule and violations but 
 
 namespace {
 
+// One thread storing to a variable three times: three steps, no choice between threads.
+Scenario threeStores() {
+  return test::inlineScenario([](Setup& s) {
+    auto& x = s.make<Shared<int>>("x");
+    s.systemThread("t", [&x] {
+      for (int i = 0; i < 3; ++i) x.store(i);
+    });
+  });
+}
+
 // Throws from afterStep at step `at`: a strategy or property failing while a thread is stopped.
 class ThrowingMonitor final : public Monitor {
  public:
@@ -165,12 +175,7 @@ class ThrowingMonitor final : public Monitor {
 
 TEST_CASE("a monitor that throws while a thread is stopped makes the run throw, and the next run works") {
   // The thread goes on after step 1: its next choice, and so the monitor, runs on its own stack.
-  const Scenario scenario = test::inlineScenario([](Setup& s) {
-    auto& x = s.make<Shared<int>>("x");
-    s.systemThread("t", [&x] {
-      for (int i = 0; i < 3; ++i) x.store(i);
-    });
-  });
+  const Scenario scenario = threeStores();
   StackPool stacks;
   Execution execution(stacks);
   test::FirstOption first;
@@ -201,12 +206,7 @@ class CountingMonitor final : public Monitor {
 }  // namespace
 
 TEST_CASE("the monitors a step goes to follow each run's own monitors, not the last run's") {
-  const Scenario scenario = test::inlineScenario([](Setup& s) {
-    auto& x = s.make<Shared<int>>("x");
-    s.systemThread("t", [&x] {
-      for (int i = 0; i < 3; ++i) x.store(i);
-    });
-  });
+  const Scenario scenario = threeStores();
   StackPool stacks;
   Execution execution(stacks);
   test::FirstOption first;
