@@ -69,6 +69,10 @@ void Execution::throwOutside() {
   throw std::logic_error("a modelled kernel API was called outside an Interlock execution");
 }
 
+void Execution::throwNoSuchThread(ThreadId id) {
+  throw std::out_of_range("no thread " + std::to_string(id) + " in this execution");
+}
+
 void Execution::throwNoThread() {
   throw ScenarioError("a kernel API that needs a calling thread was called from setup");
 }
@@ -90,14 +94,12 @@ void Execution::addThread(std::string_view name, std::string_view requester, Thr
   adversary_ = adversary_ || suspendable;
   ready_ |= std::uint64_t{1} << id;  // a new thread is Ready (Thread's constructor, reuse())
   if (options_.size() < 2 * (std::size_t{id} + 1)) options_.resize(2 * (std::size_t{id} + 1));  // collectOptions' room
-  if (threadPool_.empty()) {
-    threads_.push_back(std::make_unique<Thread>(
+  if (id == threadSlots_.size())
+    threadSlots_.push_back(std::make_unique<Thread>(
         id, ThreadSpec{std::string(name), std::string(requester), kind, suspendable, std::move(body)}));
-    return;
-  }
-  threads_.push_back(std::move(threadPool_.back()));
-  threadPool_.pop_back();
-  threads_.back()->reuse(id, name, requester, kind, suspendable, std::move(body));
+  else
+    threadSlots_[id]->reuse(id, name, requester, kind, suspendable, std::move(body));
+  threads_ = std::span(threadSlots_.data(), std::size_t{id} + 1);
 }
 
 void Execution::addApc(std::string name, const std::string& target, ApcKind kind,
@@ -390,13 +392,9 @@ void Execution::teardown() {
     thread->fiber->abort();  // unwinds the scenario's frames; their API calls are ignored
     current_ = nullptr;
   }
-  // Kept for the next execution: its threads reuse these objects and their fibers. Pooled last
-  // first, so thread i is reused as thread i and keeps its name.
-  for (auto thread = threads_.rbegin(); thread != threads_.rend(); ++thread) {
-    (*thread)->retire();
-    threadPool_.push_back(std::move(*thread));
-  }
-  threads_.clear();
+  // Kept for the next execution, whose thread i is this one's, reset in place with its fiber.
+  for (auto& thread : threads_) thread->retire();
+  threads_ = {};
   ready_ = 0;
   waiting_ = 0;
   adversary_ = false;

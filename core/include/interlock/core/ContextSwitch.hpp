@@ -2,7 +2,9 @@
 // The switch under Fiber: Boost.Context's fcontext. Contexts are made by Boost's make_fcontext;
 // on x86-64 System V the jump is Interlock's own copy of Boost's jump_fcontext without the
 // MXCSR and x87 control-word save and restore (ldmxcsr and fldcw serialize: a third of each
-// switch). Scenario threads share the OS thread's floating-point modes, as Relacy's do.
+// switch), returning with `ret` so the CPU's return-address predictions stay paired with the
+// calls (core/src/ContextSwitch.cpp). Scenario threads share the OS thread's floating-point
+// modes, as Relacy's do.
 #include <boost/context/detail/fcontext.hpp>
 
 #include <cstddef>

@@ -156,7 +156,10 @@ class Execution {
   // --- views for properties ---
   [[nodiscard]] std::span<const std::unique_ptr<Thread>> threads() const noexcept { return threads_; }
   [[nodiscard]] std::span<KernelObject* const> objects() const noexcept { return objects_; }
-  [[nodiscard]] const Thread& thread(ThreadId id) const { return *threads_.at(id); }
+  [[nodiscard]] const Thread& thread(ThreadId id) const {
+    if (id >= threads_.size()) throwNoSuchThread(id);
+    return *threads_[id];
+  }
   [[nodiscard]] const KernelObject& object(ObjectId id) const { return *objects_.at(id); }
   // The objects that are locks (KernelObject::isLock), in id order.
   [[nodiscard]] std::span<const ObjectId> locks() const noexcept { return locks_; }
@@ -216,6 +219,7 @@ class Execution {
  private:
   [[noreturn]] static void throwOutside();
   [[noreturn]] static void throwNoThread();
+  [[noreturn]] static void throwNoSuchThread(ThreadId id);
   static void threadEntry(void* argument);
   void startThreads();
   // The choices open now, into options_ (a buffer kept at its largest: a step pushes nothing).
@@ -338,8 +342,10 @@ class Execution {
 
   StackPool& stacks_;
   Fiber home_;  // this OS thread's stack: declared before the threads, whose fibers return to it
-  std::vector<std::unique_ptr<Thread>> threads_;
-  std::vector<std::unique_ptr<Thread>> threadPool_;  // retired threads, reused by the next run
+  // Every thread object made so far, kept with its fiber between runs: a run's thread i is
+  // threadSlots_[i], reset in place (Thread::reuse), so it keeps its name and moves nowhere.
+  std::vector<std::unique_ptr<Thread>> threadSlots_;
+  std::span<std::unique_ptr<Thread>> threads_;  // this run's: the first ones of threadSlots_
   // Where this run's objects live, by place, kept between runs: Setup::make builds each object
   // in the storage its place kept (same type), so a setup that makes the same objects again
   // allocates nothing and moves no storage around.
