@@ -96,6 +96,8 @@ void searchPart(const Scenario& scenario, const Settings& settings, SharedState&
   const std::uint64_t publishEvery = settings.jobs > 1 ? 64 : 1;
   std::uint64_t unpublished = 0;
   auto elapsed = [&](auto now) { return std::chrono::duration<double>(now - shared.start).count(); };
+  // Sampling strategies count their own budget; the others stop at the shared count.
+  const bool budgeted = settings.maxExecutions != 0 && !samples(settings);
   // The clock is read every clockEvery executions: on a VM a read costs 2% of a short execution.
   std::uint64_t clockEvery = 1;
   std::uint64_t sinceClock = 0;
@@ -139,7 +141,7 @@ void searchPart(const Scenario& scenario, const Settings& settings, SharedState&
     if (!part.ordered && result.lockOrder() != nullptr)
       part.ordered = PartResult::Finding{result.schedule, subtree};
     if (!part.breached && result.hasCause()) part.breached = PartResult::Finding{result.schedule, subtree};
-    if (settings.maxExecutions != 0 && !samples(settings) &&
+    if (budgeted &&
         shared.executions.load(std::memory_order_relaxed) >= settings.maxExecutions) {
       part.budget = true;
       shared.stop = true;

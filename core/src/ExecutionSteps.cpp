@@ -94,7 +94,7 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
   if (!scenario.setup) throw ScenarioError("scenario '" + scenario.name + "' has no setup");
   // Setup is deterministic: names checked once per scenario hold for its later runs (quadratic
   // in the objects, it cost more than the steps of a 128-object program).
-  checkNames_ = &scenario != namesChecked_ || scenario.name != namesCheckedFor_;
+  checkNames_ = &scenario != namesChecked_ || !detail::sameText(scenario.name, namesCheckedFor_);
   scenario.setup(setup);
   if (checkNames_) {
     namesChecked_ = &scenario;
