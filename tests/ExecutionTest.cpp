@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using namespace interlock;
 using namespace interlock::wdm;
@@ -221,6 +222,21 @@ TEST_CASE("the monitors a step goes to follow each run's own monitors, not the l
   (void)execution.run(scenario, scenario.bounds, first, {});
   CHECK(everyStep.steps == 6);
   CHECK(blocking.steps == 0);
+}
+
+TEST_CASE("a run refused for too many monitors leaves no table behind for the next run") {
+  const Scenario scenario = threeStores();
+  StackPool stacks;
+  Execution execution(stacks);
+  test::FirstOption first;
+  std::vector<CountingMonitor> counting(9, CountingMonitor(Monitor::kEveryStep));
+  std::vector<Monitor*> nine;
+  for (CountingMonitor& monitor : counting) nine.push_back(&monitor);
+  CHECK_THROWS_WITH_AS((void)execution.run(scenario, scenario.bounds, first, nine),
+                       "more than 8 monitors watch steps", std::logic_error);
+  const ExecutionResult& again = execution.run(scenario, scenario.bounds, first, {});
+  CHECK(again.steps == 3);
+  for (const CountingMonitor& monitor : counting) CHECK(monitor.steps == 0);
 }
 
 TEST_CASE("objects and threads made in the same place as last run's take this run's names") {

@@ -156,7 +156,10 @@ void Execution::tableWatchers() {
       if ((watches & kinds) == 0) continue;
       Watchers& watchers = watchersFor_[kinds];
       if (watchers.count == watchers.monitors.size()) {
-        watchedBy_.clear();  // no table: the next run tries again, and throws again
+        // No table: empty, as watchedBy_ says, so the next run builds it again (and throws again).
+        watchedBy_.clear();
+        watched_ = 0;
+        for (Watchers& each : watchersFor_) each.count = 0;
         throw std::logic_error("more than 8 monitors watch steps");
       }
       watchers.monitors[watchers.count++] = monitor;

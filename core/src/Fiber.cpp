@@ -11,15 +11,16 @@ namespace interlock {
 Fiber::Fiber(StackPool& pool, Entry entry, void* argument)
     : ownHome_(std::make_unique<Fiber>()), entry_(entry), argument_(argument), pool_(&pool) {
   home_ = ownHome_.get();
-  stack_ = pool.allocate();
-  stackBottom_ = static_cast<char*>(stack_.sp) - stack_.size;
-  stackSize_ = stack_.size;
-  cont_ = detail::makeContext(stack_.sp, stack_.size, &Fiber::start);
+  makeStack();
 }
 
 Fiber::Fiber(StackPool& pool, Fiber& home, Entry entry, void* argument)
     : home_(&home), entry_(entry), argument_(argument), pool_(&pool) {
-  stack_ = pool.allocate();
+  makeStack();
+}
+
+void Fiber::makeStack() {
+  stack_ = pool_->allocate();
   stackBottom_ = static_cast<char*>(stack_.sp) - stack_.size;
   stackSize_ = stack_.size;
   cont_ = detail::makeContext(stack_.sp, stack_.size, &Fiber::start);

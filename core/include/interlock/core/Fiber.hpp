@@ -53,6 +53,8 @@ class Fiber {
   [[nodiscard]] bool finished() const noexcept { return finished_; }
 
  private:
+  // A stack from pool_, and a context that starts on it.
+  void makeStack();
   // The first code on a new fiber's stack: `start.data` is the fiber, switched to for the first time.
   static void start(detail::Transfer first);
   // The fiber's life on its own stack: one entry after another, until it dies.

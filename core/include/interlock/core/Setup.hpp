@@ -61,20 +61,31 @@ class Setup {
       items.resize(size);
       std::size_t built = 0;
       bool locks = false;  // whether endRange has locks to list
-      try {
-        for (; built < size; ++built, name.increment()) {
-          execution_.nameAt(first + built, name);
-          T* object = ::new (execution_.storageAt(first + built)) T(args...);
-          const bool lock = object->T::isLock();  // T's own: no virtual call
-          execution_.attachAt(first + built, *object, lock);
-          locks = locks || lock;
-          items[built] = object;
+      // However the loop ends early (a constructor throws, a fiber unwinds), the objects built
+      // before stay the run's, as make's do. endRange allocates nothing here: the run before
+      // made these places' objects, so the lock list already had room for them.
+      struct EndEarly {
+        Execution& execution;
+        std::vector<KernelObject*>& items;
+        std::size_t first;
+        const std::size_t& built;
+        const bool& locks;
+        bool done = false;
+        ~EndEarly() {
+          if (done) return;
+          items.resize(built);
+          execution.endRange(first, first + built, locks);
         }
-      } catch (...) {
-        items.resize(built);  // the objects built before stay the run's, as make's do
-        execution_.endRange(first, first + built, locks);
-        throw;
+      } early{execution_, items, first, built, locks};
+      for (; built < size; ++built, name.increment()) {
+        execution_.nameAt(first + built, name);
+        T* object = ::new (execution_.storageAt(first + built)) T(args...);
+        const bool lock = object->T::isLock();  // T's own: no virtual call
+        execution_.attachAt(first + built, *object, lock);
+        locks = locks || lock;
+        items[built] = object;
       }
+      early.done = true;
       execution_.endRange(first, first + size, locks);
     } else {
       for (int i = 0; i < count; ++i, name.increment()) items.push_back(&make<T>(name, args...));
