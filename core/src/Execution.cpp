@@ -83,6 +83,19 @@ void Execution::addThread(ThreadSpec spec) {
 
 void Execution::addThread(std::string_view name, std::string_view requester, ThreadKind kind,
                           bool suspendable, Routine&& body) {
+  if (checkNames_ || !body || threads_.size() >= 64) [[unlikely]] checkNewThread(name, body);
+  const auto id = static_cast<ThreadId>(threads_.size());
+  adversary_ = adversary_ || suspendable;
+  ready_ |= std::uint64_t{1} << id;  // a new thread is Ready (Thread's constructor, reuse())
+  // The usual run: thread i is last run's, reset in place; the first run makes the slots.
+  if (id < threadSlots_.size() && options_.size() >= 2 * (std::size_t{id} + 1)) [[likely]]
+    threadSlots_[id]->reuse(id, name, requester, kind, suspendable, std::move(body));
+  else
+    addThreadSlot(id, name, requester, kind, suspendable, std::move(body));
+  threads_ = std::span(threadSlots_.data(), std::size_t{id} + 1);
+}
+
+void Execution::checkNewThread(std::string_view name, const Routine& body) const {
   if (checkNames_) {
     detail::checkName(name, "thread");
     for (const auto& t : threads_)
@@ -90,16 +103,16 @@ void Execution::addThread(std::string_view name, std::string_view requester, Thr
   }
   if (!body) throw ScenarioError("thread '" + std::string(name) + "' has no body");
   if (threads_.size() >= 64) throw ScenarioError("a scenario may have at most 64 threads");
-  auto id = static_cast<ThreadId>(threads_.size());
-  adversary_ = adversary_ || suspendable;
-  ready_ |= std::uint64_t{1} << id;  // a new thread is Ready (Thread's constructor, reuse())
+}
+
+void Execution::addThreadSlot(ThreadId id, std::string_view name, std::string_view requester,
+                              ThreadKind kind, bool suspendable, Routine&& body) {
   if (options_.size() < 2 * (std::size_t{id} + 1)) options_.resize(2 * (std::size_t{id} + 1));  // collectOptions' room
   if (id == threadSlots_.size())
     threadSlots_.push_back(std::make_unique<Thread>(
         id, ThreadSpec{std::string(name), std::string(requester), kind, suspendable, std::move(body)}));
   else
     threadSlots_[id]->reuse(id, name, requester, kind, suspendable, std::move(body));
-  threads_ = std::span(threadSlots_.data(), std::size_t{id} + 1);
 }
 
 void Execution::addApc(std::string name, const std::string& target, ApcKind kind,

@@ -4,6 +4,7 @@
 #include "interlock/core/Execution.hpp"
 
 #include <cassert>
+#include <cstdint>
 #include <string>
 
 namespace interlock {
@@ -11,7 +12,7 @@ namespace interlock {
 void Execution::exitChecks(Thread& thread) {
   current_ = &thread;
 #ifndef NDEBUG
-  // Only a lock some operation named can be owned (what the loops below rely on): checked in
+  // Only a lock some operation named can be owned (what reportExitViolations relies on): checked in
   // debug builds, which the sanitizer tests use.
   for (ObjectId lock : locks_) {
     OwnerList& owners = exitOwners_;
@@ -20,6 +21,27 @@ void Execution::exitChecks(Thread& thread) {
     assert((owners.empty() || (objectFlags_[lock] & kNamedFlag) != 0) && "a lock is owned but no operation named it");
   }
 #endif
+  // The usual exit owns no lock and left no region open: nothing to report, and none of the
+  // reports' frame to pay for (it was most of an exit's cost). heldAtExit concerns owners only.
+  const std::uint64_t bit = std::uint64_t{1} << thread.id();
+  bool owns = false;
+  for (ObjectId lock : namedLocks_) owns = owns || (objects_[lock]->ownerMask() & bit) != 0;
+  if (owns || thread.irql != kPassiveLevel || thread.combinedApcDisable() != 0) reportExitViolations(thread);
+  markTerminated(thread);
+  if (recordsEvents()) recordExit(thread);
+  // Back in user mode a queued suspend APC is delivered: the thread stops there.
+  if (thread.spec().kind == ThreadKind::SystemCall && thread.suspendApcQueued) deliverSuspendApc(thread);
+}
+
+void Execution::recordExit(const Thread& thread) {
+  const ThreadKind kind = thread.spec().kind;
+  record(Event{.kind = EventKind::Exit, .thread = thread.id(),
+               .api = kind == ThreadKind::SystemCall ? "return to user mode"
+                      : kind == ThreadKind::Worker   ? "work item returns"
+                                                     : "PsTerminateSystemThread"});
+}
+
+void Execution::reportExitViolations(Thread& thread) {
   // Mutexes are run down before the region checks (ReactOS PspExitThread: KeRundownThread first).
   for (ObjectId lock : namedLocks_)
     if (auto stop = objects_[lock]->heldAtExit(thread)) report(std::move(*stop));
@@ -68,13 +90,6 @@ void Execution::exitChecks(Thread& thread) {
                                 " still owning " + object->typeName() + " " + object->name(),
                      .objects = {object->id()}});
   }
-  markTerminated(thread);
-  if (recordsEvents())
-    record(Event{.kind = EventKind::Exit, .thread = thread.id(),
-                 .api = userReturn ? "return to user mode"
-                                   : worker ? "work item returns" : "PsTerminateSystemThread"});
-  // Back in user mode a queued suspend APC is delivered: the thread stops there.
-  if (userReturn && thread.suspendApcQueued) deliverSuspendApc(thread);
 }
 
 }  // namespace interlock

@@ -264,7 +264,14 @@ class Execution {
   void deliverSuspendApc(Thread& thread);
   bool deliverApcs(Thread& thread);
   void runApc(Thread& thread, std::uint16_t apc);
+  // addThread's cold paths: the checks of a first run (or of a bad scenario), and a slot to make.
+  [[gnu::noinline]] void checkNewThread(std::string_view name, const Routine& body) const;
+  [[gnu::noinline]] void addThreadSlot(ThreadId id, std::string_view name, std::string_view requester,
+                                       ThreadKind kind, bool suspendable, Routine&& body);
   void exitChecks(Thread& thread);
+  // Out of line: what exitChecks reports when the thread owns a lock or left a region open.
+  [[gnu::noinline]] void reportExitViolations(Thread& thread);
+  [[gnu::noinline]] void recordExit(const Thread& thread);  // the Exit event, when events are kept
   // Thread state changes go through these, which keep ready_ and waiting_ in step.
   void markReady(Thread& thread) noexcept {
     thread.state = ThreadState::Ready;

@@ -86,6 +86,7 @@ class KernelObject {
   [[nodiscard]] virtual bool isLock() const noexcept { return true; }
   // What Windows itself does when `thread` ends still owning the object (a KMUTEX: bug check
   // THREAD_TERMINATE_HELD_MUTEX), reported before the region checks; nullopt: the generic check.
+  // Asked only of an object `thread` owns (in ownerMask()): an exit owning nothing skips it.
   [[nodiscard]] virtual std::optional<Violation> heldAtExit(const Thread& thread) const {
     (void)thread;
     return std::nullopt;
