@@ -62,35 +62,37 @@ void LockOrderProperty::gained(Execution& execution, ObjectId x, std::uint64_t t
     for (const ObjectId y : execution.namedLocks()) {  // the locks that can be held, in id order
       if (reported_) break;
       if (y == x || (held_[y] & now_[y] & bit) == 0) continue;
-      const Edge edge{y, x, thread};
-      const bool known = std::any_of(edges_.begin(), edges_.end(), [&](const Edge& e) {
-        return e.before == edge.before && e.after == edge.after;
-      });
-      if (known) continue;
-      // The new edge y -> x closes a cycle if x already reaches y.
-      std::vector<const Edge*> back;
-      seen_.assign(now_.size(), false);
-      edges_.push_back(edge);
-      if (!path(edge.after, edge.before, back, seen_)) continue;
-      auto describe = [&](const Edge& e) {
-        return execution.thread(e.thread).name() + " takes " + execution.object(e.after).name() +
-               " while holding " + execution.object(e.before).name();
-      };
-      std::string message = "lock-order cycle: " + describe(edges_.back());
-      Violation violation{.kind = ViolationKind::LockOrder, .rule = "LockOrderCycle", .code = 0x1001};
-      violation.objects.push_back(edge.before);
-      violation.threads.push_back(edge.thread);
-      for (const Edge* e : back) {
-        message += "; " + describe(*e);
-        violation.objects.push_back(e->before);
-        violation.threads.push_back(e->thread);
-      }
-      violation.message = message + ". Run concurrently, these paths deadlock";
-      violation.thread = thread;
-      reported_ = true;
-      execution.report(std::move(violation));
+      const bool known = std::any_of(edges_.begin(), edges_.end(),
+                                     [&](const Edge& e) { return e.before == y && e.after == x; });
+      if (!known) addEdge(execution, Edge{y, x, thread});
     }
   }
+}
+
+// Out of line: a new edge is rare (once per pair of locks per execution), a repeated one common.
+void LockOrderProperty::addEdge(Execution& execution, const Edge& edge) {
+  // The new edge y -> x closes a cycle if x already reaches y.
+  std::vector<const Edge*> back;
+  seen_.assign(now_.size(), false);
+  edges_.push_back(edge);
+  if (!path(edge.after, edge.before, back, seen_)) return;
+  auto describe = [&](const Edge& e) {
+    return execution.thread(e.thread).name() + " takes " + execution.object(e.after).name() +
+           " while holding " + execution.object(e.before).name();
+  };
+  std::string message = "lock-order cycle: " + describe(edges_.back());
+  Violation violation{.kind = ViolationKind::LockOrder, .rule = "LockOrderCycle", .code = 0x1001};
+  violation.objects.push_back(edge.before);
+  violation.threads.push_back(edge.thread);
+  for (const Edge* e : back) {
+    message += "; " + describe(*e);
+    violation.objects.push_back(e->before);
+    violation.threads.push_back(e->thread);
+  }
+  violation.message = message + ". Run concurrently, these paths deadlock";
+  violation.thread = edge.thread;
+  reported_ = true;
+  execution.report(std::move(violation));
 }
 
 }  // namespace interlock

@@ -34,6 +34,8 @@ class LockOrderProperty final : public Monitor {
     ThreadId thread;
   };
   void gained(Execution& execution, ObjectId x, std::uint64_t threads);
+  // Records a new edge; reports the cycle it closes, if any.
+  [[gnu::noinline]] void addEdge(Execution& execution, const Edge& edge);
   // A path after -> ... -> before through recorded edges, as the edges taken.
   [[nodiscard]] bool path(ObjectId from, ObjectId to, std::vector<const Edge*>& out,
                           std::vector<bool>& seen) const;
