@@ -8,6 +8,11 @@ namespace interlock {
 void LockOrderProperty::beginExecution(Execution& execution) {
   edges_.clear();
   reported_ = false;
+  if (execution.namedLocks().empty()) {  // nothing owned yet: afterStep sizes the tables as it goes
+    held_.clear();
+    now_.clear();
+    return;
+  }
   held_.assign(execution.objects().size(), 0);
   // Only a lock an operation has named can have owners.
   for (ObjectId lock : execution.namedLocks()) held_[lock] = execution.object(lock).ownerMask();

@@ -90,6 +90,7 @@ void DeadlockProperty::afterStep(Execution& execution, const Choice& choice) {
 }
 
 void DeadlockProperty::atQuiescence(Execution& execution) {
+  if (execution.liveThreads() == 0) return;  // every thread ended or was suspended: none waits
   const WaitForGraph graph(execution);
   for (const auto& thread : execution.threads()) {
     if (thread->terminated() || thread->suspended()) continue;
@@ -125,6 +126,7 @@ void DeadlockProperty::atQuiescence(Execution& execution) {
 }
 
 void SuspendedOwnerProperty::atQuiescence(Execution& execution) {
+  if (execution.liveThreads() == 0) return;  // nobody waits, so nobody waits on a suspended owner
   const WaitForGraph graph(execution);
   for (const auto& thread : execution.threads()) {
     if (thread->terminated() || thread->suspended()) continue;

@@ -173,6 +173,8 @@ class Execution {
     return {stepLocks_.data(), stepLockCount_};
   }
   [[nodiscard]] bool stepTouchesAllLocks() const noexcept { return stepAllLocks_; }
+  // Bit t: thread t is neither terminated nor suspended (at quiescence: it waits forever).
+  [[nodiscard]] std::uint64_t liveThreads() const noexcept { return ready_ | waiting_; }
   [[nodiscard]] const std::deque<ApcSpec>& apcs() const noexcept { return apcs_; }
   [[nodiscard]] std::uint32_t step() const noexcept { return result_.steps; }
   [[nodiscard]] bool ended() const noexcept { return terminal_; }
