@@ -207,6 +207,23 @@ TEST_CASE("leaving a nested guarded region keeps a suspension pending (§2.1)") 
   CHECK(r.execution.events[delivered - 1].specialApcDisable == 0);
 }
 
+TEST_CASE("a thread that ends while another thread owns a lock breaks no rule") {
+  const auto e = exploreInline([](Setup& s) {
+    auto& lock = s.make<KGUARDED_MUTEX>("Lock");
+    auto& x = s.make<Shared<int>>("x");
+    KeInitializeGuardedMutex(&lock);
+    s.systemThread("owner", [&lock, &x] {
+      KeEnterGuardedRegion();
+      KeAcquireGuardedMutexUnsafe(&lock);
+      x.store(1);  // the other thread may end here, while Lock is owned
+      KeReleaseGuardedMutexUnsafe(&lock);
+      KeLeaveGuardedRegion();
+    });
+    s.systemThread("bystander", [&x] { (void)x.load(); });
+  });
+  CHECK(e.verdict.result == Result::Pass);
+}
+
 TEST_CASE("a thread that ends owning a lock is LockHeldAtExit") {
   const auto e = exploreInline([](Setup& s) {
     auto& lock = s.make<KGUARDED_MUTEX>("Lock");
