@@ -310,7 +310,6 @@ for entry in "${benchmarks[@]}"; do
   for tool in "interlock naive" "relacy sched_full"; do  # the table's runs count as the first
     key="$label|$tool"
     r_status=${STATUS[$key]:-} r_exec=${EXEC[$key]:-} r_secs=${SECS[$key]:-}
-    r_exec=${r_exec#>=}
     best_rate "$key"
   done
   for ((i = 0; i < rate_repeats; ++i)); do

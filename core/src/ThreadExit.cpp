@@ -23,10 +23,14 @@ void Execution::exitChecks(Thread& thread) {
 #endif
   // The usual exit owns no lock and left no region open: nothing to report, and none of the
   // reports' frame to pay for (it was most of an exit's cost). heldAtExit concerns owners only.
-  const std::uint64_t bit = std::uint64_t{1} << thread.id();
-  bool owns = false;
-  for (ObjectId lock : namedLocks_) owns = owns || (objects_[lock]->ownerMask() & bit) != 0;
-  if (owns || thread.irql != kPassiveLevel || thread.combinedApcDisable() != 0) reportExitViolations(thread);
+  bool ownsALock = false;
+  for (ObjectId lock : namedLocks_)
+    if (owns(thread, lock)) {
+      ownsALock = true;
+      break;
+    }
+  if (ownsALock || thread.irql != kPassiveLevel || thread.combinedApcDisable() != 0)
+    reportExitViolations(thread);
   markTerminated(thread);
   if (recordsEvents()) recordExit(thread);
   // Back in user mode a queued suspend APC is delivered: the thread stops there.
@@ -44,7 +48,8 @@ void Execution::recordExit(const Thread& thread) {
 void Execution::reportExitViolations(Thread& thread) {
   // Mutexes are run down before the region checks (ReactOS PspExitThread: KeRundownThread first).
   for (ObjectId lock : namedLocks_)
-    if (auto stop = objects_[lock]->heldAtExit(thread)) report(std::move(*stop));
+    if (owns(thread, lock))
+      if (auto stop = objects_[lock]->heldAtExit(thread)) report(std::move(*stop));
   const bool userReturn = thread.spec().kind == ThreadKind::SystemCall;
   const bool worker = thread.spec().kind == ThreadKind::Worker;
   if (worker && thread.irql != kPassiveLevel) {
@@ -79,12 +84,9 @@ void Execution::reportExitViolations(Thread& thread) {
       report(Violation{.kind = ViolationKind::BugCheck, .rule = "KERNEL_APC_PENDING_DURING_EXIT",
                        .code = 0x20, .message = "system thread exited with " + counts});
   }
-  OwnerList& owners = exitOwners_;
   for (ObjectId lock : namedLocks_) {
+    if (!owns(thread, lock)) continue;
     const KernelObject* object = objects_[lock];
-    owners.clear();
-    object->owners(owners);
-    if (!owners.contains(thread.id())) continue;
     report(Violation{.kind = ViolationKind::ContractViolation, .rule = "LockHeldAtExit",
                      .message = std::string(userReturn ? "returned to user mode" : "exited") +
                                 " still owning " + object->typeName() + " " + object->name(),

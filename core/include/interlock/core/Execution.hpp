@@ -273,6 +273,10 @@ class Execution {
   void exitChecks(Thread& thread);
   // Out of line: what exitChecks reports when the thread owns a lock or left a region open.
   [[gnu::noinline]] void reportExitViolations(Thread& thread);
+  // Whether `thread` owns `lock` (its ownerMask bit): what every exit check asks of a lock.
+  [[nodiscard]] bool owns(const Thread& thread, ObjectId lock) const noexcept {
+    return (objects_[lock]->ownerMask() & (std::uint64_t{1} << thread.id())) != 0;
+  }
   [[gnu::noinline]] void recordExit(const Thread& thread);  // the Exit event, when events are kept
   // Thread state changes go through these, which keep ready_ and waiting_ in step.
   void markReady(Thread& thread) noexcept {
@@ -378,7 +382,7 @@ class Execution {
   // Locks some visible operation of this run has named, in id order: only they can be owned,
   // so thread exit checks them instead of every lock (a 116-lock setup, two threads).
   std::vector<ObjectId> namedLocks_;
-  OwnerList exitOwners_;  // scratch for exitChecks: 32 owners are too many to clear per exit
+  OwnerList exitOwners_;  // scratch for exitChecks' debug check: 32 owners are too many to clear per exit
   std::deque<ApcSpec> apcs_;  // stable: an APC routine may add one (I/O it issues)
   std::vector<bool> apcQueued_;
   std::uint32_t apcsUsed_ = 0;
