@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace interlock {
 
@@ -14,19 +15,48 @@ namespace {
                          std::to_string(before));
 }
 
+std::size_t bitCount(std::uint64_t bits) noexcept {
+  std::size_t count = 0;
+  for (; bits != 0; bits &= bits - 1) ++count;
+  return count;
+}
+
+std::string threadList(std::uint64_t threads) {
+  std::string list;
+  for (; threads != 0; threads &= threads - 1)
+    list += (list.empty() ? "" : ", ") + std::to_string(__builtin_ctzll(threads));
+  return list;
+}
+
+[[noreturn]] [[gnu::cold]] [[gnu::noinline]] void threadsDiffer(std::uint64_t offered, std::uint64_t before) {
+  throw std::logic_error("scenario is not deterministic: a replayed prefix offered threads " + threadList(offered) +
+                         " where it had offered " + (before == 0 ? "other options" : "threads " + threadList(before)));
+}
+
 }  // namespace
 
 std::size_t DfsStrategy::choose(std::span<const Choice> options) {
   if (depth_ < stack_.size()) [[likely]] {  // replaying the prefix: most choices
     const Frame& frame = stack_[depth_++];
     // The same prefix must offer the same options, or the scenario is not deterministic.
-    if (frame.count != options.size()) notDeterministic(options.size(), frame.count);
+    if (frame.count != options.size() || frame.runnable != 0) notDeterministic(options.size(), frame.count);
     return frame.index;
   }
-  return extend(options.size());
+  return extend(options.size(), 0);
 }
 
-std::size_t DfsStrategy::extend(std::size_t count) {
+std::size_t DfsStrategy::chooseThread(std::uint64_t runnable, std::span<Choice> room) {
+  (void)room;
+  if (depth_ < stack_.size()) [[likely]] {
+    const Frame& frame = stack_[depth_++];
+    // The same threads, not only as many: a replay that offers others is not deterministic.
+    if (frame.runnable != runnable) threadsDiffer(runnable, frame.runnable);
+    return frame.index;
+  }
+  return extend(bitCount(runnable), runnable);
+}
+
+std::size_t DfsStrategy::extend(std::size_t count, std::uint64_t runnable) {
   // Each option of a node weighs alike: one of these options weighs its parent's share / count.
   double share = 1;
   double before = 0;
@@ -35,7 +65,7 @@ std::size_t DfsStrategy::extend(std::size_t count) {
     share = parent.share;
     before = parent.before + parent.share * parent.index;
   }
-  stack_.push_back(Frame{static_cast<std::uint32_t>(count), 0, share / static_cast<double>(count), before});
+  stack_.push_back(Frame{static_cast<std::uint32_t>(count), 0, runnable, share / static_cast<double>(count), before});
   ++depth_;
   maxDepth_ = std::max(maxDepth_, depth_);
   return 0;

@@ -31,8 +31,19 @@ void PartitionedStrategy::enterSubtree() {
 }
 
 std::size_t PartitionedStrategy::choose(std::span<const Choice> options) {
+  // Below the cut (nearly every choice) the inner strategy decides alone: a tail call.
+  if (decided_) return inner_->choose(options);
+  return chooseAboveCut(options);
+}
+
+std::size_t PartitionedStrategy::chooseThread(std::uint64_t runnable, std::span<Choice> room) {
+  if (decided_) return inner_->chooseThread(runnable, room);
+  return ChoiceSource::chooseThread(runnable, room);  // the list, for choose() above the cut
+}
+
+std::size_t PartitionedStrategy::chooseAboveCut(std::span<const Choice> options) {
   const std::size_t index = inner_->choose(options);
-  if (decided_ || options.size() < 2 || index == kAbandon) return index;
+  if (options.size() < 2 || index == kAbandon) return index;
   prefix_.push_back(static_cast<std::uint32_t>(index));
   product_ = cutProductAfter(product_, options.size());
   if (product_ < cutProduct_) return index;

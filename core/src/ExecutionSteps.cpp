@@ -13,19 +13,41 @@
 
 namespace interlock {
 
+std::size_t ChoiceSource::chooseThread(std::uint64_t runnable, std::span<Choice> room) {
+  std::size_t count = 0;
+  for (; runnable != 0; runnable &= runnable - 1)
+    storeRunChoice(&room[count++], static_cast<ThreadId>(__builtin_ctzll(runnable)));
+  return choose(room.first(count));
+}
+
 bool Execution::chooseNext() {
-  collectOptions();
-  if (optionCount_ == 0) return false;
+  const std::uint64_t runnable = runnableThreads();
+  if (adversary_) {
+    collectOptions(runnable);
+    if (optionCount_ == 0) return false;
+  } else if (runnable == 0) {
+    return false;
+  }
   if (result_.steps >= bounds_->maxSteps) {
     result_.ending = Ending::StepBound;
     return false;
   }
-  const std::size_t index = chooser_->choose(std::span<const Choice>(options_.data(), optionCount_));
+  // Without an adversary only threads move: the source is asked about them alone, and may
+  // answer without the option list (naive DFS replaying its stack, most of its choices).
+  const std::size_t index =
+      adversary_ ? chooser_->choose(std::span<const Choice>(options_.data(), optionCount_))
+                 : chooser_->chooseThread(runnable, std::span<Choice>(options_.data(), options_.size()));
   if (index == ChoiceSource::kAbandon) {
     result_.ending = Ending::Abandoned;
     return false;
   }
-  lastChoice_ = options_[index];
+  if (adversary_) {
+    lastChoice_ = options_[index];
+  } else {
+    std::uint64_t left = runnable;  // the index-th thread of the runnable ones
+    for (std::size_t skip = index; skip != 0; --skip) left &= left - 1;
+    storeRunChoice(&lastChoice_, static_cast<ThreadId>(__builtin_ctzll(left)));
+  }
   result_.schedule.push_back(lastChoice_);
   ++result_.choicePoints;
   if ((watched_ & Monitor::kStepsNamingLocks) != 0) findStepLocks(lastChoice_);

@@ -13,6 +13,8 @@ class DfsStrategy final : public Strategy {
   DfsStrategy() { stack_.reserve(1024); }
   void beginExecution(const Execution&) override { depth_ = 0; }
   [[nodiscard]] std::size_t choose(std::span<const Choice> options) override;
+  // Only the options' number matters to a naive search: no list is written.
+  [[nodiscard]] std::size_t chooseThread(std::uint64_t runnable, std::span<Choice> room) override;
   [[nodiscard]] bool nextExecution() override;
   [[nodiscard]] std::string_view name() const noexcept override { return "naive"; }
   [[nodiscard]] std::size_t maxDepth() const noexcept { return maxDepth_; }
@@ -26,11 +28,12 @@ class DfsStrategy final : public Strategy {
 
  private:
   // A new choice point below the replayed prefix: its first option.
-  [[gnu::noinline]] std::size_t extend(std::size_t count);
+  [[gnu::noinline]] std::size_t extend(std::size_t count, std::uint64_t runnable);
 
   struct Frame {
     std::uint32_t count;
     std::uint32_t index;
+    std::uint64_t runnable;  // the threads offered, when only threads were (chooseThread); else 0
     double share;   // of the tree, under one option of this node
     double before;  // of the tree, left of this node's subtree (the odometer's reading)
   };

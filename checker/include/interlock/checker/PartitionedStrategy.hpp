@@ -53,6 +53,7 @@ class PartitionedStrategy final : public Strategy {
 
   void beginExecution(const Execution& execution) override;
   [[nodiscard]] std::size_t choose(std::span<const Choice> options) override;
+  [[nodiscard]] std::size_t chooseThread(std::uint64_t runnable, std::span<Choice> room) override;
   [[nodiscard]] bool nextExecution() override;
   [[nodiscard]] std::string_view name() const noexcept override { return inner_->name(); }
   [[nodiscard]] std::string incompleteReason() const override { return inner_->incompleteReason(); }
@@ -64,6 +65,8 @@ class PartitionedStrategy final : public Strategy {
 
  private:
   void enterSubtree();
+  // A choice above the cut: it extends the prefix, and may reach the cut. Out of line.
+  [[gnu::noinline]] std::size_t chooseAboveCut(std::span<const Choice> options);
 
   std::unique_ptr<Strategy> inner_;
   std::uint64_t shard_;

@@ -43,6 +43,11 @@ class ChoiceSource {
   virtual ~ChoiceSource() = default;
   // `options` is never empty; returns an index into it, or kAbandon to end the execution.
   [[nodiscard]] virtual std::size_t choose(std::span<const Choice> options) = 0;
+  // The same question when the options are exactly "run thread t" for each bit t of `runnable`
+  // (never 0), lowest id first: no adversary event is open. A source that needs only how many
+  // there are (naive DFS) answers without the list; this default writes it into `room` (room
+  // for 64) and asks choose().
+  [[nodiscard]] virtual std::size_t chooseThread(std::uint64_t runnable, std::span<Choice> room);
 };
 
 // A property watching an execution. It reports through Execution::report.
@@ -225,21 +230,27 @@ class Execution {
   static void threadEntry(void* argument);
   void startThreads();
   // The choices open now, into options_ (a buffer kept at its largest: a step pushes nothing).
-  [[gnu::always_inline]] void collectOptions() {  // inline: its call cost a tenth of it
-    // In id order. A ready thread runs; a waiting one if its wait is satisfied or an APC is
-    // deliverable. The masks are kept as threads change state (markReady and the others).
+  // The threads that can run a step now, a bit per id. A ready thread runs; a waiting one if
+  // its wait is satisfied or an APC is deliverable. The masks are kept as threads change state
+  // (markReady and the others).
+  [[nodiscard]] [[gnu::always_inline]] std::uint64_t runnableThreads() const {
+#ifndef NDEBUG
+    checkRunnableMasks();
+#endif
     std::uint64_t runnable = ready_;
     for (std::uint64_t left = waiting_; left != 0; left &= left - 1)
       if (threads_[static_cast<std::size_t>(__builtin_ctzll(left))]->runnable()) runnable |= left & -left;
+    return runnable;
+  }
+  // The choices open now, into options_ (a buffer kept at its largest: a step pushes nothing):
+  // the runnable threads in id order, then the adversary's events.
+  void collectOptions(std::uint64_t runnable) {
     Choice* out = options_.data();  // room for every thread: addThread grows it
     std::size_t count = 0;
     for (; runnable != 0; runnable &= runnable - 1)
       storeRunChoice(out + count++, static_cast<ThreadId>(__builtin_ctzll(runnable)));
     optionCount_ = count;
-#ifndef NDEBUG
-    checkRunnableMasks();
-#endif
-    if (adversary_) collectAdversaryOptions();  // else only threads move
+    collectAdversaryOptions();
   }
   void checkRunnableMasks() const;
   // Builds watchersFor_ and watched_ from monitors_.

@@ -14,31 +14,34 @@ class Shared final : public KernelObject {
   // Data, not a lock: nothing to release at exit, no place in a lock order.
   [[nodiscard]] bool isLock() const noexcept override { return false; }
 
+  // The execution is asked for once: a thread's execution stays the same across its steps.
   [[nodiscard]] T load() {
-    Execution::current().visible(Op{"read", id(), Access::Read});
-    record("read");
+    Execution& execution = Execution::current();
+    execution.visible(Op{"read", id(), Access::Read});
+    record(execution, "read");
     return value_;
   }
   void store(T value) {
-    Execution::current().visible(Op{"write", id(), Access::Write});
+    Execution& execution = Execution::current();
+    execution.visible(Op{"write", id(), Access::Write});
     value_ = value;
-    record("write");
+    record(execution, "write");
   }
   // One visible operation that reads and writes: `update` gets the value by reference and
   // returns the call's result (the Interlocked family).
   template <typename Update>
   T readModifyWrite(const char* api, Update update) {
-    Execution::current().visible(Op{api, id(), Access::Write});
+    Execution& execution = Execution::current();
+    execution.visible(Op{api, id(), Access::Write});
     const T result = update(value_);
-    record(api);
+    record(execution, api);
     return result;
   }
   // The value without a scheduling point: for final-state checks after all threads ended.
   [[nodiscard]] T peek() const noexcept { return value_; }
 
  private:
-  void record(const char* api) {
-    Execution& execution = Execution::current();
+  void record(Execution& execution, const char* api) {
     if (!execution.recordsEvents()) return;  // a search: nobody reads the events
     execution.record(Event{.kind = EventKind::Call, .thread = execution.currentThread().id(),
                            .api = api, .object = id()});
