@@ -4,6 +4,7 @@
 #include "Support.hpp"
 
 #include "interlock/checker/DfsStrategy.hpp"
+#include "interlock/core/Bits.hpp"
 #include "interlock/checker/Properties.hpp"
 
 #include <doctest/doctest.h>
@@ -99,4 +100,17 @@ TEST_CASE("naive DFS reports a replayed prefix that offers other threads as a sc
                        "scenario is not deterministic: a replayed prefix offered threads 0, 2 where it had "
                        "offered threads 0, 1",
                        std::logic_error);
+}
+
+TEST_CASE("bitCount counts the threads in a mask") {
+  static_assert(bitCount(0) == 0);
+  static_assert(bitCount(1) == 1);
+  static_assert(bitCount(0b1011) == 3);
+  static_assert(bitCount(std::uint64_t{1} << 63) == 1);
+  static_assert(bitCount(~std::uint64_t{0}) == 64);
+  for (std::uint64_t bits : {0x5ULL, 0xF0F0ULL, 0x8000000000000001ULL, 0x123456789ABCDEFULL}) {
+    std::size_t slow = 0;
+    for (int i = 0; i < 64; ++i) slow += (bits >> i) & 1;
+    CHECK(bitCount(bits) == slow);
+  }
 }

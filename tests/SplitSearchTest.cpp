@@ -2,11 +2,15 @@
 // together explore exactly the complete executions one search explores, and report what it
 // reports.
 #include "CliSupport.hpp"
+#include "interlock/checker/DfsStrategy.hpp"
 #include "interlock/checker/Explorer.hpp"
 #include "interlock/checker/PartitionedStrategy.hpp"
 #include "interlock/cli/Cli.hpp"
 
 #include <doctest/doctest.h>
+
+#include <memory>
+#include <stdexcept>
 
 namespace {
 
@@ -161,4 +165,10 @@ TEST_CASE("split dpor and odpor run lastzero(5)'s 64 traces, as one search does"
       executions += search(scenario, strategy, 1, Shard{index, 3}).stats.executions;
     CHECK(executions == 64);
   }
+}
+
+TEST_CASE("a split refuses a cut product above the cap, where a path's prefix would have no bound") {
+  CHECK_NOTHROW(PartitionedStrategy(std::make_unique<DfsStrategy>(), 0, 2, nullptr, kCutProductCap));
+  CHECK_THROWS_AS(PartitionedStrategy(std::make_unique<DfsStrategy>(), 0, 2, nullptr, kCutProductCap + 1),
+                  std::invalid_argument);
 }

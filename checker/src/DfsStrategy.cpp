@@ -1,5 +1,7 @@
 #include "interlock/checker/DfsStrategy.hpp"
 
+#include "interlock/core/Bits.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -13,12 +15,6 @@ namespace {
   throw std::logic_error("scenario is not deterministic: a replayed prefix offered " +
                          std::to_string(offered) + " options where it had offered " +
                          std::to_string(before));
-}
-
-std::size_t bitCount(std::uint64_t bits) noexcept {
-  std::size_t count = 0;
-  for (; bits != 0; bits &= bits - 1) ++count;
-  return count;
 }
 
 std::string threadList(std::uint64_t threads) {

@@ -10,11 +10,12 @@
 // same cut: DporStrategy's expandedProduct).
 #include "interlock/checker/Strategy.hpp"
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <vector>
+#include <span>
 
 namespace interlock {
 
@@ -35,10 +36,10 @@ class SubtreeClaims {
 // The product of the option counts along a path after a choice point with `options` options,
 // capped far above any cut. The one rule for where a split cuts: PartitionedStrategy cuts with
 // it and DporStrategy expands above the same cut with it.
+inline constexpr std::uint64_t kCutProductCap = std::uint64_t{1} << 40;
 [[nodiscard]] constexpr std::uint64_t cutProductAfter(std::uint64_t product, std::size_t options) noexcept {
-  constexpr std::uint64_t kCap = std::uint64_t{1} << 40;
   const std::uint64_t next = product * (options == 0 ? 1 : options);
-  return next < kCap ? next : kCap;
+  return next < kCutProductCap ? next : kCutProductCap;
 }
 
 class PartitionedStrategy final : public Strategy {
@@ -65,8 +66,9 @@ class PartitionedStrategy final : public Strategy {
 
  private:
   void enterSubtree();
-  // A choice above the cut: it extends the prefix, and may reach the cut. Out of line.
-  [[gnu::noinline]] std::size_t chooseAboveCut(std::span<const Choice> options);
+  // The inner strategy took option `index` of `count` above the cut: the prefix grows, and may
+  // reach the cut. Out of line.
+  [[gnu::noinline]] std::size_t aboveCut(std::size_t index, std::size_t count);
 
   std::unique_ptr<Strategy> inner_;
   std::uint64_t shard_;
@@ -74,8 +76,11 @@ class PartitionedStrategy final : public Strategy {
   SubtreeClaims* claims_;
   std::uint64_t cutProduct_;
   std::uint64_t product_ = 1;      // of the option counts so far in the running execution
-  std::vector<std::uint32_t> prefix_;    // its choices at branching points, up to the cut
-  std::vector<std::uint32_t> previous_;  // the previous subtree's prefix
+  // Its choices at branching points, up to the cut (at most 40, and a short execution's mark).
+  std::array<std::uint32_t, 48> prefix_{};
+  std::size_t prefixSize_ = 0;
+  std::array<std::uint32_t, 48> previous_{};  // the previous subtree's prefix
+  std::size_t previousSize_ = 0;
   std::uint64_t subtree_ = 0;      // subtrees entered so far
   bool subtreeOwned_ = false;      // whether the current subtree is this part's
   bool decided_ = false;
