@@ -114,3 +114,17 @@ TEST_CASE("bitCount counts the threads in a mask") {
     CHECK(bitCount(bits) == slow);
   }
 }
+
+#ifndef NDEBUG  // a check of the choice sources themselves, made in debug builds (the sanitizer pass)
+TEST_CASE("in a debug build, a choice source that answers past the runnable threads ends the run with an error naming the index") {
+  struct PastTheEnd final : ChoiceSource {
+    std::size_t choose(std::span<const Choice> options) override { return options.size(); }
+  } source;
+  const Scenario scenario = threeWriters();
+  StackPool stacks;
+  Execution execution(stacks);
+  DefaultProperties properties;
+  CHECK_THROWS_WITH_AS((void)execution.run(scenario, scenario.bounds, source, properties.monitors()),
+                       "a choice source chose option 3 of 3", std::logic_error);
+}
+#endif

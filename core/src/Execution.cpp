@@ -73,6 +73,10 @@ void Execution::throwNoSuchThread(ThreadId id) {
   throw std::out_of_range("no thread " + std::to_string(id) + " in this execution");
 }
 
+void Execution::throwBadChoice(std::size_t index, std::size_t count) {
+  throw std::logic_error("a choice source chose option " + std::to_string(index) + " of " + std::to_string(count));
+}
+
 void Execution::throwNoThread() {
   throw ScenarioError("a kernel API that needs a calling thread was called from setup");
 }

@@ -3,6 +3,7 @@
 // fibers. Part of Execution; its own file because it is its own concern.
 #include "interlock/core/Execution.hpp"
 
+#include "interlock/core/Bits.hpp"
 #include "interlock/core/Setup.hpp"
 #include "CurrentScope.hpp"
 
@@ -46,6 +47,9 @@ bool Execution::chooseNext() {
   } else {
     std::uint64_t left = runnable;  // the index-th thread of the runnable ones
     for (std::size_t skip = index; skip != 0; --skip) left &= left - 1;
+#ifndef NDEBUG
+    if (left == 0) throwBadChoice(index, bitCount(runnable));  // a source's bug: debug builds say so
+#endif
     storeRunChoice(&lastChoice_, static_cast<ThreadId>(__builtin_ctzll(left)));
   }
   result_.schedule.push_back(lastChoice_);

@@ -226,10 +226,10 @@ class Execution {
  private:
   [[noreturn]] static void throwOutside();
   [[noreturn]] static void throwNoThread();
+  [[noreturn]] static void throwBadChoice(std::size_t index, std::size_t count);
   [[noreturn]] static void throwNoSuchThread(ThreadId id);
   static void threadEntry(void* argument);
   void startThreads();
-  // The choices open now, into options_ (a buffer kept at its largest: a step pushes nothing).
   // The threads that can run a step now, a bit per id. A ready thread runs; a waiting one if
   // its wait is satisfied or an APC is deliverable. The masks are kept as threads change state
   // (markReady and the others).
