@@ -264,22 +264,42 @@ row "$mem_label" "naive $((short_run * 10))"
 # 3): this host's speed drifts from run to run by more than the margin the aim leaves, so the
 # speed-up is also read off the fastest run of each (the least disturbed), as well as the table's.
 repeats=${BENCH_JOBS_REPEATS:-3}
-declare -A FASTEST RUNS
+declare -A FASTEST RUNS PAIR
 fastest() { python3 -c "import sys; print(min(sys.argv[1:], key=float))" "$@"; }
+# side_by_side SCENARIO KEY=VALUE...: two independent --jobs 1 searches at once; prints the mean of
+# their seconds. Two jobs sharing one search cannot beat two processes each running it whole at
+# half the work, so 2 x (one alone) / this is the host's ceiling for the --jobs 2 speed-up.
+side_by_side() {
+  local scenario=$1
+  shift
+  local args=(run "$scenario" --json --strategy naive --jobs 1 --time-limit "$limit")
+  for p in "$@"; do args+=(--param "$p"); done
+  "$interlock" "${args[@]}" >"$tmp/pair1" 2>/dev/null &
+  local first=$!
+  "$interlock" "${args[@]}" >"$tmp/pair2" 2>/dev/null || true
+  wait "$first" || true
+  local a b
+  a=$(json_field "$tmp/pair1" stats.elapsed_seconds) b=$(json_field "$tmp/pair2" stats.elapsed_seconds)
+  [[ -n $a && -n $b ]] && python3 -c "import sys; print(f'{(float(sys.argv[1]) + float(sys.argv[2])) / 2:.4g}')" "$a" "$b"
+}
 for entry in "${benchmarks[@]}"; do
   IFS='|' read -r label scenario params _ long <<<"$entry"
   [[ ${long:-} == long ]] || continue
   [[ ${STATUS[$label|interlock naive]:-} == finished && ${STATUS[$label|interlock naive j2]:-} == finished ]] || continue
   read -ra kv <<<"$params"
   one=("${SECS[$label|interlock naive]}") two=("${SECS[$label|interlock naive j2]}")
+  pairs=()
   for ((i = 0; i < repeats; ++i)); do
     run_interlock "$scenario" naive 1 "${kv[@]}"
     [[ $r_status == finished ]] && one+=("$r_secs")
     run_interlock "$scenario" naive 2 "${kv[@]}"
     [[ $r_status == finished ]] && two+=("$r_secs")
+    pair=$(side_by_side "$scenario" "${kv[@]}" || true)
+    [[ -n $pair ]] && pairs+=("$pair")
   done
   FASTEST[$label|1]=$(fastest "${one[@]}") FASTEST[$label|2]=$(fastest "${two[@]}")
   RUNS[$label|1]=${#one[@]} RUNS[$label|2]=${#two[@]}
+  ((${#pairs[@]} > 0)) && PAIR[$label]=$(fastest "${pairs[@]}") RUNS[$label|pair]=${#pairs[@]}
 done
 
 # --- executions/s, again ------------------------------------------------------------------------
@@ -387,6 +407,10 @@ for entry in "${benchmarks[@]}"; do
   echo "   - $label: $(speedup "$label|interlock naive" "$label|interlock naive j2")"
   if [[ -n ${FASTEST[$label|1]:-} ]]; then
     echo "     fastest of ${RUNS[$label|1]} and ${RUNS[$label|2]} runs, alternated: ${FASTEST[$label|1]} s / ${FASTEST[$label|2]} s = $(ratio "${FASTEST[$label|1]}" "${FASTEST[$label|2]}")"
+  fi
+  if [[ -n ${PAIR[$label]:-} ]]; then
+    half=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / 2:.4g}')" "${PAIR[$label]}")
+    echo "     the host's ceiling: two --jobs 1 searches side by side took ${PAIR[$label]} s each (fastest of ${RUNS[$label|pair]}), so at best ${FASTEST[$label|1]} s / $half s = $(ratio "${FASTEST[$label|1]}" "$half")"
   fi
 done
 echo "   Searches of milliseconds (dpor; the second job joins after 10 ms, so these run alone: what is left is the split's own cost, sleep-set-blocked executions above the cut):"
