@@ -15,10 +15,7 @@
 namespace interlock {
 
 std::size_t ChoiceSource::chooseThread(std::uint64_t runnable, std::span<Choice> room) {
-  std::size_t count = 0;
-  for (; runnable != 0; runnable &= runnable - 1)
-    storeRunChoice(&room[count++], static_cast<ThreadId>(__builtin_ctzll(runnable)));
-  return choose(room.first(count));
+  return choose(room.first(storeRunChoices(runnable, room.data())));
 }
 
 bool Execution::chooseNext() {

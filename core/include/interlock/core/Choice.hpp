@@ -43,4 +43,13 @@ inline void storeRunChoice(Choice* at, ThreadId thread) noexcept {
   }
 }
 
+// Writes Choice{Run, t} for each thread t in `threads`, lowest id first, from `out` on; returns
+// how many. `out` has room for every thread.
+inline std::size_t storeRunChoices(std::uint64_t threads, Choice* out) noexcept {
+  std::size_t count = 0;
+  for (; threads != 0; threads &= threads - 1)
+    storeRunChoice(out + count++, static_cast<ThreadId>(__builtin_ctzll(threads)));
+  return count;
+}
+
 }  // namespace interlock

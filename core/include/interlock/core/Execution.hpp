@@ -245,11 +245,7 @@ class Execution {
   // The choices open now, into options_ (a buffer kept at its largest: a step pushes nothing):
   // the runnable threads in id order, then the adversary's events.
   void collectOptions(std::uint64_t runnable) {
-    Choice* out = options_.data();  // room for every thread: addThread grows it
-    std::size_t count = 0;
-    for (; runnable != 0; runnable &= runnable - 1)
-      storeRunChoice(out + count++, static_cast<ThreadId>(__builtin_ctzll(runnable)));
-    optionCount_ = count;
+    optionCount_ = storeRunChoices(runnable, options_.data());  // addThread keeps room for all
     collectAdversaryOptions();
   }
   void checkRunnableMasks() const;
