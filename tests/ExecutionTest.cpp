@@ -381,6 +381,41 @@ TEST_CASE("object arrays rebuilt in place keep their ids, names and lock list ru
   }
 }
 
+TEST_CASE("an object array takes its names again wherever the run just before named its places otherwise") {
+  // makeArray skips naming places its call named in the run just before; each variant below
+  // differs from that in one way (base, count, or other objects made between) and must not.
+  struct Variant {
+    const char* base;  // nullptr: three single objects x, y, z instead of an array
+    int count;
+    std::vector<std::string> names;
+  };
+  const Variant a{"a", 3, {"a.0", "a.1", "a.2"}};
+  const Variant b{"b", 3, {"b.0", "b.1", "b.2"}};
+  const Variant shorter{"a", 2, {"a.0", "a.1"}};
+  const Variant singles{nullptr, 3, {"x", "y", "z"}};
+  const std::vector<const Variant*> runs{&a, &a, &a, &b, &a, &singles, &a, &shorter, &a, &singles, &singles, &a};
+  std::size_t run = 0;
+  const Scenario scenario = interlock::test::inlineScenario([&](Setup& s) {
+    const Variant& variant = *runs[run];
+    if (variant.base == nullptr) {
+      for (const char* name : {"x", "y", "z"}) (void)s.make<Shared<LONG>>(name);
+    } else {
+      (void)s.makeArray<Shared<LONG>>(variant.base, variant.count);
+    }
+    s.systemThread("t", [] {});
+  });
+  StackPool stacks;
+  Execution execution(stacks);
+  test::FirstOption first;
+  for (run = 0; run < runs.size(); ++run) {
+    CAPTURE(run);
+    (void)execution.run(scenario, scenario.bounds, first, {}, true);
+    std::vector<std::string> names;
+    for (const auto& object : execution.result().snapshot.objects) names.push_back(object.name);
+    CHECK(names == runs[run]->names);
+  }
+}
+
 namespace {
 // Counts its lives; the constructor throws while `throwAt` counts down to zero.
 struct Fragile final : KernelObject {

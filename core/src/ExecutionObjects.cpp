@@ -63,10 +63,28 @@ void Execution::endRange(std::size_t first, std::size_t end, bool locks) {
 }
 
 std::vector<KernelObject*>& Execution::newObjectArray() {
-  if (objectArraysUsed_ == objectArrays_.size()) objectArrays_.emplace_back();
+  if (objectArraysUsed_ == objectArrays_.size()) {
+    objectArrays_.emplace_back();
+    namedRanges_.emplace_back();
+  }
   std::vector<KernelObject*>& items = objectArrays_[objectArraysUsed_++];
   items.clear();
   return items;
+}
+
+bool Execution::rangeNamed(std::size_t first, std::size_t count, std::string_view base) const noexcept {
+  const NamedRange& last = namedRanges_[objectArraysUsed_ - 1];
+  // Only the run just before counts: one between may have named these places otherwise.
+  return last.run + 1 == runsStarted_ && last.first == first && last.count == count &&
+         detail::sameText(last.base, base);
+}
+
+void Execution::noteRangeNamed(std::size_t first, std::size_t count, std::string_view base) {
+  NamedRange& last = namedRanges_[objectArraysUsed_ - 1];
+  last.first = first;
+  last.count = count;
+  detail::keepName(last.base, base);
+  last.run = runsStarted_;
 }
 
 void Execution::attachObject(KernelObject& object, std::string_view name) {

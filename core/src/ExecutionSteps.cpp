@@ -82,6 +82,7 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
                                       ChoiceSource& chooser, std::span<Monitor* const> monitors,
                                       bool captureSnapshotAtEnd) {
   teardown();
+  ++runsStarted_;
   result_.schedule.clear();
   result_.spawns.clear();
   result_.events.clear();

@@ -219,6 +219,12 @@ class Execution {
     objectFlags_[place] = lock ? kLockFlag : 0;
   }
   void endRange(std::size_t first, std::size_t end, bool locks);
+  // Whether the places first.. first+count-1 still carry the names "base.0".. that this
+  // makeArray call (the array newObjectArray gave last) gave them in the run just before: a
+  // setup repeats its names every run, and naming filesystem's 116 objects was a tenth of it.
+  [[nodiscard]] bool rangeNamed(std::size_t first, std::size_t count, std::string_view base) const noexcept;
+  // makeArray named every place of its range (or found them named): the next run may skip it.
+  void noteRangeNamed(std::size_t first, std::size_t count, std::string_view base);
   // An empty list for Setup::makeArray to fill, kept (with its capacity) for the next run's.
   [[nodiscard]] std::vector<KernelObject*>& newObjectArray();
   void addApc(std::string name, const std::string& target, ApcKind kind, Routine routine);
@@ -380,6 +386,16 @@ class Execution {
   // (the vector of them may grow, which moves no list's buffer: the views stay valid).
   std::vector<std::vector<KernelObject*>> objectArrays_;
   std::size_t objectArraysUsed_ = 0;
+  // By makeArray call, the range it named last and in which run (runsStarted_ then): within a
+  // run each place is named once, so the names stand until a later run's objects take them.
+  struct NamedRange {
+    std::size_t first = kNoRange;
+    std::size_t count = 0;
+    std::string base;
+    std::uint64_t run = 0;
+  };
+  std::vector<NamedRange> namedRanges_;
+  std::uint64_t runsStarted_ = 0;  // the run's number: only run() builds setups
   // By place, kept between runs; each string stays put for KernelObject::name to point at.
   std::vector<std::unique_ptr<std::string>> objectNames_;
   std::vector<ObjectId> locks_;

@@ -77,8 +77,12 @@ class Setup {
           execution.endRange(first, first + built, locks);
         }
       } early{execution_, items, first, built, locks};
-      for (; built < size; ++built, name.increment()) {
-        execution_.nameAt(first + built, name);
+      const bool named = execution_.rangeNamed(first, size, base);
+      for (; built < size; ++built) {
+        if (!named) [[unlikely]] {
+          execution_.nameAt(first + built, name);
+          name.increment();
+        }
         T* object = ::new (execution_.storageAt(first + built)) T(args...);
         const bool lock = object->T::isLock();  // T's own: no virtual call
         execution_.attachAt(first + built, *object, lock);
@@ -87,6 +91,7 @@ class Setup {
       }
       early.done = true;
       execution_.endRange(first, first + size, locks);
+      execution_.noteRangeNamed(first, size, base);
     } else {
       for (int i = 0; i < count; ++i, name.increment()) items.push_back(&make<T>(name, args...));
     }
