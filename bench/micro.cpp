@@ -1,11 +1,11 @@
 // interlock_bench: the engine's own figures. Nanoseconds per fiber switch, executions and steps
 // per second of naive DFS on two small programs, heap allocations per step on the hot path (a
-// counting global operator new: 0 after warm-up, issue 8 item 8) and the peak resident set.
+// counting global operator new: 0 after warm-up) and the peak resident set.
 // Machine-dependent numbers: run it on a quiet machine, compare like with like.
 //
 // `interlock_bench explore NAME [--strategy S] [--param K=V]... [--time-limit SECONDS]
-// [--max-executions N]` explores one scenario through the library (bench/run.sh uses it while
-// the CLI has no --param) and prints executions, seconds, finished and result, one per line.
+// [--max-executions N]` explores one scenario through the library (bench/run.sh uses it for an
+// interlock binary without --param) and prints executions, seconds, finished and result, one per line.
 #include "interlock/checker/Explorer.hpp"
 #include "interlock/cli/Cli.hpp"
 #include "interlock/core/Execution.hpp"

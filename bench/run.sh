@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run.sh [BUILD_DIR]: the benchmark of issue 8, in one run on this machine.
+# bench/run.sh [BUILD_DIR]: Interlock against Relacy on the benchmark programs, in one run.
 #
 # Installs what it needs (relacy-dev, time, python3) with apt-get when missing, configures a
 # Release build in BUILD_DIR (default build-bench/), builds interlock, interlock_bench and the
@@ -7,7 +7,7 @@
 # executions, seconds, executions/s and peak memory of Interlock's strategies (naive, dfs,
 # dpor, odpor, split with --jobs 2 where it says) and of Relacy's exhaustive search
 # (rl::sched_full) on the same program; then dpor and odpor on programs only reduction
-# finishes; then the ratios issue 8 sets as aims.
+# finishes; then the ratios against the aims (docs/performance.md).
 #
 # Environment: BENCH_TIME_LIMIT (seconds per run, default 60), BENCH_BUILD_JOBS (default 2),
 # BENCH_JOBS_REPEATS (further --jobs 1/--jobs 2 pairs of the long searches, default 3),
@@ -60,15 +60,15 @@ trap 'rm -rf "$tmp"' EXIT
 # --- what this interlock can do --------------------------------------------------------------
 help=$("$interlock" run --help 2>&1 || true)
 cli_has() { grep -q -- "$1" <<<"$help"; }
-# The CLI runs a benchmark when it takes --param; until then interlock_bench drives the same
-# library (naive only: it cannot vouch for --jobs).
+# The CLI runs a benchmark when it takes --param; for a binary without it interlock_bench
+# drives the same library (naive only: it cannot vouch for --jobs).
 strategy_in_cli() {
   local strategy=$1
   cli_has '--param' || return 1
   if cli_has '--strategy'; then
     grep -A3 -- '--strategy' <<<"$help" | grep -qw -- "$strategy"
   else
-    [[ $strategy == naive ]]  # before --strategy existed, naive was what run did
+    [[ $strategy == naive ]]  # a binary without --strategy runs naive
   fi
 }
 
@@ -354,7 +354,7 @@ rate_of() {  # rate_of KEY: executions/s of a recorded run, or ''
 }
 
 echo
-echo "## Aims (issue 8)"
+echo "## Aims"
 echo
 echo "1. Interlock's exhaustive search (naive) vs Relacy's, executions/s (aim >= 1):"
 for entry in "${benchmarks[@]}"; do

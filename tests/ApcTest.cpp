@@ -1,5 +1,5 @@
 // Scenario-injected kernel APCs: queued as an exploration choice, delivered exactly when
-// kernel-semantics.md §2.2 allows, run on the target's stack with its ownership (§3.10).
+// kernel-rules.md §2.2 allows, run on the target's stack with its ownership (§3.10).
 #include "Support.hpp"
 
 #include <doctest/doctest.h>

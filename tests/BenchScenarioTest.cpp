@@ -118,7 +118,7 @@ TEST_CASE("bench/locked-counter: naive DFS runs every lock-respecting interleavi
   // later steps (then wakes after the hand-off) or comes after it finished: 2 * (5 + 1).
   CHECK(naiveExecutions("bench/locked-counter", {{"threads", "2"}, {"rounds", "1"}}) == 12);
   CHECK(naiveExecutions("bench/locked-counter", {{"threads", "2"}, {"rounds", "2"}}) == 646);
-  // With two exclusive waiters a release may grant either (kernel-semantics.md §6).
+  // With two exclusive waiters a release may grant either (kernel-rules.md §6).
   CHECK(naiveExecutions("bench/locked-counter", {{"threads", "3"}, {"rounds", "1"}}) == 426);
 }
 

@@ -1,4 +1,4 @@
-// ERESOURCE grant table (kernel-semantics.md §3.3): each row for the four acquire routines
+// ERESOURCE grant table (kernel-rules.md §3.3): each row for the four acquire routines
 // with Wait TRUE and FALSE, ExTryToAcquireResourceExclusiveLite, and hand-counted explorations.
 #include "Support.hpp"
 

@@ -1,4 +1,4 @@
-// ERESOURCE (kernel-semantics.md §3.3): hand-off order, conversion, waiter counts, release
+// ERESOURCE (kernel-rules.md §3.3): hand-off order, conversion, waiter counts, release
 // for an owner, deletion and the checks with their rule ids. The grant table is in
 // EresourceGrantTest.cpp.
 #include "Support.hpp"

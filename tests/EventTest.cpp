@@ -1,4 +1,4 @@
-// KEVENT: notification and synchronization events (kernel-semantics.md §3.6).
+// KEVENT: notification and synchronization events (kernel-rules.md §3.6).
 #include "DispatcherSupport.hpp"
 
 #include <doctest/doctest.h>

@@ -1,5 +1,5 @@
 // What Windows does when a thread returns to user mode, exits or ends a work item with its
-// IRQL or APC-disable counts unbalanced (kernel-semantics.md §3.1, §3.9, §3.11).
+// IRQL or APC-disable counts unbalanced (kernel-rules.md §3.1, §3.9, §3.11).
 #include "Support.hpp"
 
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-// FAST_MUTEX (kernel-semantics.md §3.4, §5.6, §6; SDV IrqlExApcLte1).
+// FAST_MUTEX (kernel-rules.md §3.4, §5.6, §6; SDV IrqlExApcLte1).
 #include "LockTestSupport.hpp"
 
 #include <doctest/doctest.h>

@@ -1,5 +1,5 @@
 // Synchronous Zw file I/O, threaded IRPs sent with IoCallDriver, and their completion through
-// IopCompleteRequest, a special kernel APC (kernel-semantics.md §3.12, §5.5, §6).
+// IopCompleteRequest, a special kernel APC (kernel-rules.md §3.12, §5.5, §6).
 #include "LockTestSupport.hpp"
 #include "interlock/cli/Cli.hpp"
 

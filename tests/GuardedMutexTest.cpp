@@ -1,4 +1,4 @@
-// KGUARDED_MUTEX (kernel-semantics.md §3.4, §6; SDV IrqlKeApcLte1).
+// KGUARDED_MUTEX (kernel-rules.md §3.4, §6; SDV IrqlKeApcLte1).
 #include "LockTestSupport.hpp"
 
 #include <doctest/doctest.h>
@@ -242,7 +242,7 @@ TEST_CASE("a suspension requested while a thread holds a guarded mutex is delive
 }
 
 TEST_CASE("a suspended user thread owning a guarded mutex through the unsafe form outside a region denies service") {
-  // The contrast: nothing holds the suspend APC off, so it stops the owner (§4 pattern 1).
+  // The contrast: nothing holds the suspend APC off, so it stops the owner (§4.1).
   const auto e = exploreInline([](Setup& s) {
     auto& g = guardedMutex(s);
     s.userThread("user", [&g] {

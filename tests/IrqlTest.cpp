@@ -1,4 +1,4 @@
-// KeRaiseIrql / KeLowerIrql (kernel-semantics.md §2.2, §3.2; SDV IrqlKeRaiseLower).
+// KeRaiseIrql / KeLowerIrql (kernel-rules.md §2.2, §3.2; SDV IrqlKeRaiseLower).
 #include "LockTestSupport.hpp"
 
 #include <doctest/doctest.h>

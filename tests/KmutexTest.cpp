@@ -1,5 +1,5 @@
 // KMUTEX: recursive ownership, its critical region, hand-off and the owner's obligations
-// (kernel-semantics.md §3.5, §3.9, §3.11, §5.13).
+// (kernel-rules.md §3.5, §3.9, §3.11, §5.13).
 #include "DispatcherSupport.hpp"
 
 #include <doctest/doctest.h>

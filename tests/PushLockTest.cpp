@@ -1,4 +1,4 @@
-// Push locks (kernel-semantics.md §3.7): grant rules, no recursion, unfair hand-off, the
+// Push locks (kernel-rules.md §3.7): grant rules, no recursion, unfair hand-off, the
 // critical-region rule (DV 0xEA/0xEB) and the Flt* forms that manage the region themselves.
 #include "Support.hpp"
 #include "interlock/primitives/Irql.hpp"

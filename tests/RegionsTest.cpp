@@ -1,4 +1,4 @@
-// Critical and guarded regions and the APC-disable queries (kernel-semantics.md §2.3, §3.1).
+// Critical and guarded regions and the APC-disable queries (kernel-rules.md §2.3, §3.1).
 #include "LockTestSupport.hpp"
 
 #include <doctest/doctest.h>

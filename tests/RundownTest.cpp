@@ -1,4 +1,4 @@
-// Run-down protection (kernel-semantics.md §3.8, §4 pattern 6): acquire fails once a wait
+// Run-down protection (kernel-rules.md §3.8, §4.6): acquire fails once a wait
 // has begun, the last release wakes the one waiter, and reference holders appear in the
 // ownership view so deadlock and suspended-holder DoS are found.
 #include "Support.hpp"

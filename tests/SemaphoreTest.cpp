@@ -1,4 +1,4 @@
-// KSEMAPHORE (kernel-semantics.md §3.6).
+// KSEMAPHORE (kernel-rules.md §3.6).
 #include "DispatcherSupport.hpp"
 
 #include <doctest/doctest.h>

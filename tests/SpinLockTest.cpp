@@ -1,4 +1,4 @@
-// KSPIN_LOCK, ordinary and in-stack queued (kernel-semantics.md §3.2, §6).
+// KSPIN_LOCK, ordinary and in-stack queued (kernel-rules.md §3.2, §6).
 #include "LockTestSupport.hpp"
 
 #include <doctest/doctest.h>

@@ -1,5 +1,5 @@
 // The adversary: NtSuspendThread queues a normal kernel APC, and the thread stops only
-// where kernel-semantics.md §2.2 lets that APC run (§3.9).
+// where kernel-rules.md §2.2 lets that APC run (§3.9).
 #include "Support.hpp"
 #include "interlock/checker/Explorer.hpp"
 

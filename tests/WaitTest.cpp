@@ -1,6 +1,6 @@
 // KeWaitForSingleObject / KeWaitForMultipleObjects: WaitAny and WaitAll, timeouts, the IRQL
 // rules of waiting, kernel APCs inside a wait, and deadlock detection over multi-object waits
-// (kernel-semantics.md §2.2, §3.6, §5.4, §6).
+// (kernel-rules.md §2.2, §3.6, §5.4, §6).
 #include "DispatcherSupport.hpp"
 
 #include <doctest/doctest.h>

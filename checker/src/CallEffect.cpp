@@ -12,7 +12,7 @@ bool startsWith(std::string_view text, std::string_view prefix) noexcept {
   return text.substr(0, prefix.size()) == prefix;
 }
 
-// KeWaitFor* on a mutex object takes ownership (kernel-semantics.md §3.5).
+// KeWaitFor* on a mutex object takes ownership (kernel-rules.md §3.5).
 bool ownedByWaiting(const TraceView& trace, std::string_view object) {
   const TraceObject* o = trace.object(object);
   return o != nullptr && (o->type == "KMUTEX" || o->type == "KMUTANT");

@@ -6,7 +6,7 @@ namespace interlock {
 
 namespace {
 
-// One row per rule id; kernel-semantics.md names each rule and what Windows does.
+// One row per rule id; kernel-rules.md names each rule and what Windows does.
 constexpr std::array kPatterns{
     // Causes: API contracts (SDV / Driver Verifier).
     FixPattern{"WithinCriticalRegion",

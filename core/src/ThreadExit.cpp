@@ -1,4 +1,4 @@
-// What Windows checks when a thread ends (kernel-semantics.md §3.1, §3.11): mutexes run down,
+// What Windows checks when a thread ends (kernel-rules.md §3.1, §3.11): mutexes run down,
 // IRQL and APC-disable counts at a system call's return, a work item's return or thread exit,
 // and locks still owned. Part of Execution; its own file because it is its own concern.
 #include "interlock/core/Execution.hpp"
@@ -53,7 +53,7 @@ void Execution::reportExitViolations(Thread& thread) {
   const bool userReturn = thread.spec().kind == ThreadKind::SystemCall;
   const bool worker = thread.spec().kind == ThreadKind::Worker;
   if (worker && thread.irql != kPassiveLevel) {
-    // §3.11 and §6: any IRQL above PASSIVE at a work item's return is reported as 0xE1.
+    // §3.11 and §6.8: any IRQL above PASSIVE at a work item's return is reported as 0xE1.
     report(Violation{.kind = ViolationKind::BugCheck, .rule = "WORKER_THREAD_RETURNED_AT_BAD_IRQL",
                      .code = 0xE1,
                      .message = "work item routine returned at IRQL " + std::to_string(thread.irql)});

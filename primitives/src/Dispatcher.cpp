@@ -1,5 +1,5 @@
 // The dispatcher header's common parts: finding the object a KeWaitFor* names, and the
-// wait test a signal runs (kernel-semantics.md §3.5, §3.6; ReactOS ke/wait.c KiWaitTest).
+// wait test a signal runs (kernel-rules.md §3.5, §3.6; ReactOS ke/wait.c KiWaitTest).
 #include "interlock/primitives/Dispatcher.hpp"
 
 #include "interlock/primitives/Call.hpp"

@@ -1,4 +1,4 @@
-// The ERESOURCE entry points (kernel-semantics.md §3.3); the rules live in EresourceModel.
+// The ERESOURCE entry points (kernel-rules.md §3.3); the rules live in EresourceModel.
 #include "interlock/primitives/Eresource.hpp"
 
 #include "EresourceModel.hpp"

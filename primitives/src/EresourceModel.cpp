@@ -89,14 +89,14 @@ void handOff(ERESOURCE& resource, bool exclusiveReleased) {
   if (exclusive == 0 && shared == 0) return;
   Execution& execution = Execution::current();
   // §3.3: the last shared release grants one exclusive waiter; after an exclusive release
-  // with both kinds waiting Windows is silent (§6): branch on a shared batch or one exclusive.
+  // with both kinds waiting Windows is silent (§6.1): branch on a shared batch or one exclusive.
   const bool sharedBatch =
       exclusive == 0 || (exclusiveReleased && shared > 0 && execution.branch(2) == 0);
   if (sharedBatch) {
     grantSharedWaiters(resource);
     return;
   }
-  // §6: any exclusive waiter may be the one woken (APC re-waits reorder the FIFO).
+  // §6.2: any exclusive waiter may be the one woken (APC re-waits reorder the FIFO).
   const std::size_t pick = exclusive > 1 ? execution.branch(exclusive) : 0;
   WaitBlock* block = waiters.nth(ERESOURCE::kExclusiveWaiter, pick);
   grantExclusive(resource, block->thread->id());
@@ -197,7 +197,7 @@ void releaseForThread(Thread& caller, ERESOURCE& resource, ThreadId owner, const
   } else if (resource.sharedCount.has(owner)) {
     nowFree = resource.sharedCount.decrement(owner) && --resource.sharedOwners == 0;
   } else {
-    // §3.3, §6: Windows raises it on the shared path; the model also on the exclusive one.
+    // §3.3, §6.9: Windows raises it on the shared path; the model also on the exclusive one.
     detail::bugCheck("RESOURCE_NOT_OWNED", 0xE3,
                      std::string(api) + " on ERESOURCE " + resource.name() +
                          " by a thread that does not own it",

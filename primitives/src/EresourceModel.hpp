@@ -1,5 +1,5 @@
 #pragma once
-// The ERESOURCE rules behind the Ex* entry points (kernel-semantics.md §3.3): grant
+// The ERESOURCE rules behind the Ex* entry points (kernel-rules.md §3.3): grant
 // table, hand-off on release, ownership transfer and the precondition checks.
 #include "interlock/core/Thread.hpp"
 #include "interlock/primitives/Eresource.hpp"

@@ -1,4 +1,4 @@
-// KEVENT (kernel-semantics.md §3.6).
+// KEVENT (kernel-rules.md §3.6).
 #include "interlock/primitives/Event.hpp"
 
 #include "interlock/primitives/Call.hpp"

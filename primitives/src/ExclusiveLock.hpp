@@ -1,6 +1,6 @@
 #pragma once
 // The exclusive, non-recursive ownership FAST_MUTEX, KGUARDED_MUTEX and KSPIN_LOCK share
-// (kernel-semantics.md §3.2, §3.4, §6): one owner, waiters in the object's wait queue.
+// (kernel-rules.md §3.2, §3.4, §6): one owner, waiters in the object's wait queue.
 #include "interlock/core/KernelObject.hpp"
 #include "interlock/core/Thread.hpp"
 
@@ -10,7 +10,7 @@
 namespace interlock::wdm::detail {
 
 enum class Grant : std::uint8_t {
-  // §6 "hand-off vs barging: branch on both", and "any waiter": either ownership passes to
+  // §6.3 hand-off or barging, both explored, and §6.2 any waiter: either ownership passes to
   // a waiter before it runs, or the lock is freed and a woken waiter retries (a newcomer
   // may take it first).
   HandOffOrBarge,

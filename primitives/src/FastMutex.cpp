@@ -28,7 +28,7 @@ void checkAcquireIrql(const Thread& thread, FAST_MUTEX& mutex, const char* api) 
                             &mutex);
 }
 
-// §6 default for the unsafe forms: APC_LEVEL or a region (the routine page allows a
+// §6.10 default for the unsafe forms: APC_LEVEL or a region (the routine page allows a
 // critical region; the overview page and DV say APC_LEVEL only).
 void checkUnsafeContext(const Thread& thread, FAST_MUTEX& mutex, const char* api,
                         std::uint32_t code) {

@@ -1,4 +1,4 @@
-// Threaded IRPs, IoCallDriver and IopCompleteRequest (kernel-semantics.md §3.12, §6;
+// Threaded IRPs, IoCallDriver and IopCompleteRequest (kernel-rules.md §3.12, §6;
 // ReactOS io/iomgr/irp.c: IofCompleteRequest queues IopCompleteRequest to
 // Irp->Tail.Overlay.Thread unless the IRP defers its completion, which only the I/O
 // manager's own synchronous Zw path does).
@@ -148,7 +148,7 @@ NTSTATUS IoCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
                         " was already sent (the model sends an IRP once)");
   Irp->sent = true;
   checkCompletionCanRun(*Irp);
-  // §6 "IRP pended or completed inline: driver-specific": both are explored.
+  // §6.12: pended or completed inline depends on the driver below; both are explored.
   if (Execution::current().branch(2) == 0) {
     detail::recordCall(api, Irp, nullptr, "STATUS_SUCCESS (completed inline)");
     detail::completeThroughApc(*Irp, true);

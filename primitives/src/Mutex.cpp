@@ -1,4 +1,4 @@
-// KMUTEX (kernel-semantics.md §3.5).
+// KMUTEX (kernel-rules.md §3.5).
 #include "interlock/primitives/Mutex.hpp"
 
 #include "interlock/primitives/Call.hpp"

@@ -1,4 +1,4 @@
-// Push locks (kernel-semantics.md §3.7, §6 "push lock order: any order").
+// Push locks (kernel-rules.md §3.7, §6.4: any grant order).
 #include "interlock/primitives/PushLock.hpp"
 
 #include "interlock/primitives/Call.hpp"

@@ -1,4 +1,4 @@
-// EX_RUNDOWN_REF entry points (kernel-semantics.md §3.8); the rules live in RundownModel.
+// EX_RUNDOWN_REF entry points (kernel-rules.md §3.8); the rules live in RundownModel.
 #include "interlock/primitives/Rundown.hpp"
 
 #include "RundownModel.hpp"

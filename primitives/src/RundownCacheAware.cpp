@@ -1,4 +1,4 @@
-// EX_RUNDOWN_REF_CACHE_AWARE entry points (kernel-semantics.md §3.8: "CacheAware forms
+// EX_RUNDOWN_REF_CACHE_AWARE entry points (kernel-rules.md §3.8: "CacheAware forms
 // alike"). Windows spreads the count over processors; the semantics are the same.
 #include "RundownModel.hpp"
 #include "interlock/primitives/Call.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// The run-down rules behind both Ex*RundownProtection families (kernel-semantics.md §3.8).
+// The run-down rules behind both Ex*RundownProtection families (kernel-rules.md §3.8).
 #include "interlock/primitives/Rundown.hpp"
 
 namespace interlock::wdm::rundown {

@@ -1,5 +1,5 @@
 // KeWaitForSingleObject, KeWaitForMultipleObjects and KeWaitForMutexObject
-// (kernel-semantics.md §3.5, §3.6, §6).
+// (kernel-rules.md §3.5, §3.6, §6).
 #include "interlock/primitives/Wait.hpp"
 
 #include "interlock/primitives/Call.hpp"
@@ -148,7 +148,7 @@ void checkIrql(const Thread& thread, const Request& request, bool poll) {
                               &first);
 }
 
-// §6 "timed wait at DISPATCH outside a DPC: undocumented; ContractViolation, thread hangs":
+// §6.11, a timed wait at DISPATCH outside a DPC: a ContractViolation, and the thread hangs:
 // a wait no object can satisfy, so the thread never runs again.
 void hang(Thread& thread, const Request& request, const char* argument) {
   WaitScope scope(thread);

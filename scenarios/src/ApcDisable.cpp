@@ -1,4 +1,4 @@
-// APC-disable balance scenarios (kernel-semantics.md §2.3, §3.1, §4 pattern 10).
+// APC-disable balance scenarios (kernel-rules.md §2.3, §3.1, §4.10).
 #include "interlock/primitives/wdm.hpp"
 #include "interlock/scenarios/Builtin.hpp"
 

@@ -49,7 +49,7 @@ Scenario lockedCounter() {
       "First then Second (always that order, so it cannot deadlock), increment a shared "
       "counter, release both, KeLeaveCriticalRegion. Expected: pass. Naive DFS needs 12 "
       "executions for threads=2 rounds=1 (the default), 646 for 2x2, 426 for 3x1 and 3,261,930 "
-      "for 3x2 (a release with two exclusive waiters may grant either, kernel-semantics.md §6). "
+      "for 3x2 (a release with two exclusive waiters may grant either, kernel-rules.md §6). "
       "The 3x2 instance is issue 8's yardstick for DPOR against Relacy's exhaustive search.",
       Expectation::pass(),
       kBenchBounds,

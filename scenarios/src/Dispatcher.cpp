@@ -1,5 +1,5 @@
-// Dispatcher-object scenarios: events, semaphores, KMUTEX and waits (kernel-semantics.md
-// §3.5, §3.6, §4 pattern 9, §5.13, §6).
+// Dispatcher-object scenarios: events, semaphores, KMUTEX and waits (kernel-rules.md
+// §3.5, §3.6, §4.9, §5.13, §6).
 #include "interlock/primitives/wdm.hpp"
 #include "interlock/scenarios/Builtin.hpp"
 
@@ -184,7 +184,7 @@ Scenario suspendedWaiter() {
       }};
 }
 
-// §4 pattern 9: a wait under a spin lock; `timeout` is how long it may wait.
+// §4.9: a wait under a spin lock; `timeout` is how long it may wait.
 void waitUnderSpinLock(Setup& s, LONGLONG timeout) {
   auto& lock = s.make<KSPIN_LOCK>("QueueLock");
   auto& done = s.make<KEVENT>("Done");

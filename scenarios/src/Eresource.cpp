@@ -1,4 +1,4 @@
-// ERESOURCE scenarios (kernel-semantics.md §3.3, §4 patterns 1, 2, 7, 12, §5.9).
+// ERESOURCE scenarios (kernel-rules.md §3.3, §4.1, §4.2, §4.7, §4.12, §5.9).
 #include "interlock/primitives/wdm.hpp"
 #include "interlock/scenarios/Builtin.hpp"
 
@@ -200,7 +200,7 @@ Scenario recursiveSharedUnderWriter(bool starve) {
             "helper that acquires it the same way. If a writer has queued for exclusive access "
             "in between, the documented grant rule makes the helper's request wait behind the "
             "writer, who waits for the lookup's first hold: a deadlock that only another thread "
-            "releasing on the lookup's behalf could break (kernel-semantics.md §3.3, §5.9).",
+            "releasing on the lookup's behalf could break (kernel-rules.md §3.3, §5.9).",
       starve ? Expectation::pass() : Expectation::violation(ViolationKind::Deadlock),
       Bounds{},
       [starve](Setup& s) {

@@ -1,4 +1,4 @@
-// FAST_MUTEX and guarded mutex scenarios (kernel-semantics.md §3.4, §4 patterns 4 and 8).
+// FAST_MUTEX and guarded mutex scenarios (kernel-rules.md §3.4, §4.4 and §4.8).
 #include "interlock/primitives/wdm.hpp"
 #include "interlock/scenarios/Builtin.hpp"
 
@@ -68,7 +68,7 @@ Scenario callbackReentryFixed() {
       }};
 }
 
-// §4 pattern 4: an APC that takes the lock its thread may be holding.
+// §4.4: an APC that takes the lock its thread may be holding.
 Scenario apcReentry(bool special) {
   return Scenario{
       special ? "reentrancy/fast-mutex-special-apc" : "reentrancy/fast-mutex-normal-apc",

@@ -1,4 +1,4 @@
-// File I/O issued with special kernel APCs disabled (kernel-semantics.md §3.12, §4 pattern 3).
+// File I/O issued with special kernel APCs disabled (kernel-rules.md §3.12, §4.3).
 #include "interlock/primitives/wdm.hpp"
 #include "interlock/scenarios/Builtin.hpp"
 
@@ -141,7 +141,7 @@ Scenario guardedMutexApcsCheck() {
 constexpr ULONG kIoctlGetConfig = 0x22E004;  // CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, ...)
 
 // The classic synchronous IOCTL to the next-lower device: build a threaded IRP, send it, wait
-// on its event if the lower driver pended it (kernel-semantics.md §3.12). The event and the
+// on its event if the lower driver pended it (kernel-rules.md §3.12). The event and the
 // status block belong to the caller's body: IopCompleteRequest writes them whenever it runs,
 // and with APCs disabled that can be after this function returned (a dangling stack write in
 // Windows; the model cannot see C++ lifetimes, so the scenario keeps them alive).

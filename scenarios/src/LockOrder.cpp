@@ -1,4 +1,4 @@
-// Lock-order scenarios (kernel-semantics.md §4 pattern 5).
+// Lock-order scenarios (kernel-rules.md §4.5).
 #include "interlock/primitives/wdm.hpp"
 #include "interlock/scenarios/Builtin.hpp"
 

@@ -1,4 +1,4 @@
-// Push lock scenarios (kernel-semantics.md §3.7, §4 pattern 8, §5.7, §5.9).
+// Push lock scenarios (kernel-rules.md §3.7, §4.8, §5.7, §5.9).
 #include "interlock/primitives/wdm.hpp"
 #include "interlock/scenarios/Builtin.hpp"
 
@@ -72,7 +72,7 @@ Scenario sharedReacquireWithWaiter() {
       "A lookup holds a push lock shared and calls a helper that acquires it shared again. "
       "Alone that succeeds, but once a writer has queued for exclusive access the repeated "
       "shared request queues behind the writer, and the writer waits for the lookup's first "
-      "shared hold: neither can move (kernel-semantics.md §3.7, §5.9).",
+      "shared hold: neither can move (kernel-rules.md §3.7, §5.9).",
       Expectation::violation(ViolationKind::Deadlock),
       Bounds{},
       [](Setup& s) {

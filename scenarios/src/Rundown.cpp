@@ -1,4 +1,4 @@
-// Run-down protection scenarios (kernel-semantics.md §3.8, §4 pattern 6).
+// Run-down protection scenarios (kernel-rules.md §3.8, §4.6).
 #include "interlock/primitives/wdm.hpp"
 #include "interlock/scenarios/Builtin.hpp"
 

@@ -1,4 +1,4 @@
-// Spin lock scenarios (kernel-semantics.md §3.2, §4 pattern 5).
+// Spin lock scenarios (kernel-rules.md §3.2, §4.5).
 #include "interlock/primitives/wdm.hpp"
 #include "interlock/scenarios/Builtin.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
 // One decision of an execution: run a thread one step, an adversary event, or a branch
-// the model leaves open (kernel-semantics.md §6). A schedule is a list of them.
+// the model leaves open (kernel-rules.md §6). A schedule is a list of them.
 #include "interlock/core/Ids.hpp"
 
 #include <bit>

@@ -8,7 +8,7 @@ using ObjectId = std::uint16_t;
 inline constexpr ThreadId kNoThread = 0xFFFF;
 inline constexpr ObjectId kNoObject = 0xFFFF;
 
-// IRQLs the model distinguishes (kernel-semantics.md §1).
+// IRQLs the model distinguishes (kernel-rules.md §1).
 using Irql = std::uint8_t;
 inline constexpr Irql kPassiveLevel = 0;
 inline constexpr Irql kApcLevel = 1;

@@ -1,6 +1,6 @@
 #pragma once
 // The KTHREAD model: IRQL, both APC-disable counts, suspension, wait and requester
-// (kernel-semantics.md §2.1). Owned by one Execution; never moves once created.
+// (kernel-rules.md §2.1). Owned by one Execution; never moves once created.
 #include "interlock/core/Fiber.hpp"
 #include "interlock/core/Ids.hpp"
 #include "interlock/core/Op.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// The dispatcher header KEVENT, KSEMAPHORE and KMUTEX share (kernel-semantics.md §3.5, §3.6):
+// The dispatcher header KEVENT, KSEMAPHORE and KMUTEX share (kernel-rules.md §3.5, §3.6):
 // a signal state and a wait list (the object's WaitQueue). What "signalled" means and what
 // satisfying a wait does to the object are the type's; the wait test is common.
 #include "interlock/core/KernelObject.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// ERESOURCE (kernel-semantics.md §3.3): reader/writer lock with recursive ownership,
+// ERESOURCE (kernel-rules.md §3.3): reader/writer lock with recursive ownership,
 // hand-off on release, and the rule that holders keep normal kernel APCs disabled.
 #include "interlock/core/KernelObject.hpp"
 #include "interlock/primitives/PerThreadCounts.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// KEVENT (kernel-semantics.md §3.6): a notification event wakes every waiter and stays
+// KEVENT (kernel-rules.md §3.6): a notification event wakes every waiter and stays
 // signalled; a synchronization event satisfies one wait and resets. No owner: a wait that
 // nobody will signal is found at quiescence ("no thread can move").
 #include "interlock/primitives/Dispatcher.hpp"

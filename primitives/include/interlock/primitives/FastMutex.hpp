@@ -1,5 +1,5 @@
 #pragma once
-// FAST_MUTEX (kernel-semantics.md §3.4): non-recursive exclusive lock. The safe forms raise
+// FAST_MUTEX (kernel-rules.md §3.4): non-recursive exclusive lock. The safe forms raise
 // to APC_LEVEL and save the old IRQL in the mutex; the unsafe forms change neither IRQL
 // nor regions and require APCs already held off.
 #include "interlock/core/KernelObject.hpp"

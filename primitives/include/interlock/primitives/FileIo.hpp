@@ -1,5 +1,5 @@
 #pragma once
-// Synchronous file I/O through Zw calls (kernel-semantics.md §3.12). The file system may
+// Synchronous file I/O through Zw calls (kernel-rules.md §3.12). The file system may
 // complete a request inline or pend it (§6: a branch); a pended request completes through
 // IopCompleteRequest, a special kernel APC to the issuing thread, which the environment
 // queues at a moment the exploration chooses. With special kernel APCs disabled that APC

@@ -1,5 +1,5 @@
 #pragma once
-// KGUARDED_MUTEX (kernel-semantics.md §3.4): non-recursive exclusive lock. The safe forms
+// KGUARDED_MUTEX (kernel-rules.md §3.4): non-recursive exclusive lock. The safe forms
 // enter a guarded region (IRQL unchanged); the unsafe forms require APC_LEVEL or one.
 #include "interlock/core/KernelObject.hpp"
 #include "interlock/primitives/WdkTypes.hpp"

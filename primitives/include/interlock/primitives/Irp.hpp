@@ -1,5 +1,5 @@
 #pragma once
-// IRPs and their completion (kernel-semantics.md §3.12). A driver builds a threaded IRP for a
+// IRPs and their completion (kernel-rules.md §3.12). A driver builds a threaded IRP for a
 // synchronous request (IoBuildDeviceIoControlRequest, IoBuildSynchronousFsdRequest), sends it
 // with IoCallDriver and, when that returns STATUS_PENDING, waits on its event. The lower
 // driver (a file system or device stack the model does not run) completes the request inline

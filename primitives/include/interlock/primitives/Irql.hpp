@@ -1,5 +1,5 @@
 #pragma once
-// IRQL: KeRaiseIrql and KeLowerIrql (kernel-semantics.md §2.1, §3.2). IRQL is the calling
+// IRQL: KeRaiseIrql and KeLowerIrql (kernel-rules.md §2.1, §3.2). IRQL is the calling
 // thread's own state: changes are recorded in the trace but are not scheduling points.
 #include "interlock/primitives/WdkTypes.hpp"
 

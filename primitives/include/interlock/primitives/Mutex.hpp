@@ -1,5 +1,5 @@
 #pragma once
-// KMUTEX (kernel-semantics.md §3.5): a recursive dispatcher mutex. Ownership puts the owner
+// KMUTEX (kernel-rules.md §3.5): a recursive dispatcher mutex. Ownership puts the owner
 // (only the owner) in a critical region; the final release hands ownership to the first
 // waiter. Acquired with KeWaitForSingleObject, KeWaitForMultipleObjects or
 // KeWaitForMutexObject (primitives/Wait.hpp).

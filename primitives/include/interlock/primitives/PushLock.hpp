@@ -1,5 +1,5 @@
 #pragma once
-// Push locks (kernel-semantics.md §3.7): a small reader/writer lock, not recursive, with
+// Push locks (kernel-rules.md §3.7): a small reader/writer lock, not recursive, with
 // no owner tracking and no fair order. Ex* forms need a critical region; Flt* forms enter
 // and leave one themselves.
 #include "interlock/core/KernelObject.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // Critical and guarded regions, IRQL queries and the APC-disable queries
-// (kernel-semantics.md §2.3, §3.1).
+// (kernel-rules.md §2.3, §3.1).
 #include "interlock/primitives/WdkTypes.hpp"
 
 namespace interlock {

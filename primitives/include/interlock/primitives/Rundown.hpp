@@ -1,5 +1,5 @@
 #pragma once
-// Run-down protection (kernel-semantics.md §3.8): references that defer an object's
+// Run-down protection (kernel-rules.md §3.8): references that defer an object's
 // deletion. Acquire and release never block; one waiter bars new references and waits
 // until the last one is released.
 #include "interlock/core/KernelObject.hpp"

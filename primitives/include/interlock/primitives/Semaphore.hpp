@@ -1,5 +1,5 @@
 #pragma once
-// KSEMAPHORE (kernel-semantics.md §3.6): a count each satisfied wait takes one from, up to
+// KSEMAPHORE (kernel-rules.md §3.6): a count each satisfied wait takes one from, up to
 // a limit. No owner: a semaphore used as a lock gives no critical region and no owner view.
 #include "interlock/primitives/Dispatcher.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-// KSPIN_LOCK (kernel-semantics.md §3.2): ordinary and in-stack queued spin locks. A busy
+// KSPIN_LOCK (kernel-rules.md §3.2): ordinary and in-stack queued spin locks. A busy
 // lock is modelled as a wait in the lock's wait queue: the spinner cannot progress.
 #include "interlock/core/KernelObject.hpp"
 #include "interlock/primitives/WdkTypes.hpp"

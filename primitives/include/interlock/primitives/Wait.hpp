@@ -1,5 +1,5 @@
 #pragma once
-// KeWaitForSingleObject, KeWaitForMultipleObjects, KeWaitForMutexObject (kernel-semantics.md
+// KeWaitForSingleObject, KeWaitForMultipleObjects, KeWaitForMutexObject (kernel-rules.md
 // §3.5, §3.6, §6) on KEVENT, KSEMAPHORE and KMUTEX.
 //
 // Timeout: NULL waits until satisfied; *Timeout == 0 polls (STATUS_TIMEOUT without waiting

@@ -33,7 +33,7 @@ union LARGE_INTEGER {
 };
 using PLARGE_INTEGER = LARGE_INTEGER*;
 
-// Dispatcher objects and waits (kernel-semantics.md §3.5, §3.6).
+// Dispatcher objects and waits (kernel-rules.md §3.5, §3.6).
 using KPRIORITY = LONG;
 inline constexpr KPRIORITY IO_NO_INCREMENT = 0;
 using CCHAR = std::int8_t;

@@ -1,5 +1,5 @@
 #pragma once
-// Work items (kernel-semantics.md §3.11): the routine runs at PASSIVE_LEVEL on a system
+// Work items (kernel-rules.md §3.11): the routine runs at PASSIVE_LEVEL on a system
 // worker thread, dequeued before it runs. Each queued item gets a worker of its own
 // (partial: the size of the system pool, and deadlocks from exhausting it, are not modelled).
 #include "interlock/core/KernelObject.hpp"
