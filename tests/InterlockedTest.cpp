@@ -1,4 +1,4 @@
-// Interlocked operations are atomic visible operations on shared variables (issue 5 item 6).
+// Interlocked operations are atomic visible operations on shared variables (§16).
 #include "Support.hpp"
 
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-// docs/primitives.md is the reference table of issue 5 item 8: every row names the test that
+// docs/primitives.md is the reference table of the modelled API: every row names the test that
 // proves it. These tests read the table and the test sources so the table cannot rot: a row
 // that names no test case, or one that no longer exists, fails here.
 #include "interlock/cli/Cli.hpp"

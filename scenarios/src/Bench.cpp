@@ -1,5 +1,6 @@
-// Benchmark programs (issue 8): a lock-heavy driver pattern and the classic DPOR programs of
-// the literature, re-written on modelled shared variables, Interlocked calls and ERESOURCEs.
+// Benchmark programs (docs/performance.md): a lock-heavy driver pattern and the classic DPOR
+// programs of the literature, re-written on modelled shared variables, Interlocked calls and
+// ERESOURCEs.
 // All threads are system threads and no APC is declared: the programs are pure interleavings.
 #include "interlock/core/IndexedName.hpp"
 #include "interlock/core/ObjectArray.hpp"
@@ -37,7 +38,7 @@ ObjectArray<ERESOURCE> makeResources(Setup& s, const char* base, int count) {
 
 // The lock every program here uses: an ERESOURCE taken exclusively inside a critical region.
 // Its release hands ownership to the first waiter (§3.3), so it adds no hand-off/barging branch
-// (FAST_MUTEX and guarded mutexes do, §6): the interleavings are those of a plain mutex.
+// (FAST_MUTEX and guarded mutexes do, §6.3): the interleavings are those of a plain mutex.
 void acquire(ERESOURCE* resource) { (void)ExAcquireResourceExclusiveLite(resource, TRUE); }
 void release(ERESOURCE* resource) { ExReleaseResourceLite(resource); }
 
@@ -49,8 +50,8 @@ Scenario lockedCounter() {
       "First then Second (always that order, so it cannot deadlock), increment a shared "
       "counter, release both, KeLeaveCriticalRegion. Expected: pass. Naive DFS needs 12 "
       "executions for threads=2 rounds=1 (the default), 646 for 2x2, 426 for 3x1 and 3,261,930 "
-      "for 3x2 (a release with two exclusive waiters may grant either, kernel-rules.md §6). "
-      "The 3x2 instance is issue 8's yardstick for DPOR against Relacy's exhaustive search.",
+      "for 3x2 (a release with two exclusive waiters may grant either, kernel-rules.md §6.2). "
+      "The 3x2 instance is the yardstick for DPOR against Relacy's exhaustive search.",
       Expectation::pass(),
       kBenchBounds,
       [](Setup& s) {

@@ -1,5 +1,6 @@
 #pragma once
-// The benchmark family (bench/*): parameterized programs for measuring the search (issue 8).
+// The benchmark family (bench/*): parameterized programs for measuring the search
+// (docs/performance.md).
 #include "interlock/core/Scenario.hpp"
 
 #include <vector>
