@@ -35,6 +35,12 @@ std::vector<fs::path> markdownPages() {
   return pages;
 }
 
+// The 1-based line of the character at `at`.
+std::size_t lineOf(const std::string& text, std::size_t at) {
+  return 1 + static_cast<std::size_t>(
+                 std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
 bool insideRoot(const fs::path& path) {
   const fs::path relative = fs::weakly_canonical(path).lexically_relative(root());
   return !relative.empty() && *relative.begin() != "..";
@@ -45,18 +51,22 @@ bool endsPath(char c) {
          c == ']' || c == ',';
 }
 
-// "file:line: text" for every relative path starting with ../ that leaves the repository.
+// "file:line: text" for every relative path starting with ../ that leaves the repository. A
+// link's target (or label) is relative to the page; a path in running text or a code span is
+// read from the repository's root, as the docs write paths.
 std::vector<std::string> pathsOutside(const fs::path& page) {
   std::vector<std::string> outside;
   const std::string text = readFile(page);
   for (std::size_t at = text.find("../"); at != std::string::npos; at = text.find("../", at + 1)) {
-    if (at > 0 && text[at - 1] == '.') continue;  // the inner "../" of "../../" is read with it
+    if (at >= 3 && text.compare(at - 3, 3, "../") == 0) continue;  // read with the "../" before it
     std::size_t end = at;
     while (end < text.size() && !endsPath(text[end])) ++end;
     const std::string target = text.substr(at, end - at);
-    if (insideRoot(page.parent_path() / target)) continue;
-    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
-    outside.push_back(page.filename().string() + ":" + std::to_string(line) + ": " + target);
+    const bool link =
+        (at >= 2 && text.compare(at - 2, 2, "](") == 0) || (at >= 1 && text[at - 1] == '[');
+    if (insideRoot((link ? page.parent_path() : root()) / target)) continue;
+    outside.push_back(page.filename().string() + ":" + std::to_string(lineOf(text, at)) + ": " +
+                      target);
   }
   return outside;
 }
@@ -92,9 +102,7 @@ std::vector<std::pair<std::size_t, std::string>> citations(const std::string& te
                                   std::isdigit(static_cast<unsigned char>(text[end + 1])))))
       ++end;
     if (end == begin && text.compare(begin, 3, "N.M") == 0) continue;
-    const auto line = 1 + static_cast<std::size_t>(
-                              std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-    found.emplace_back(line, text.substr(begin, end - begin));
+    found.emplace_back(lineOf(text, at), text.substr(begin, end - begin));
   }
   return found;
 }
@@ -129,7 +137,8 @@ TEST_CASE("every rule citation in code, tests and docs names a section of docs/k
   const std::set<std::string> sections = ruleSections();
   REQUIRE(sections.count("2.2") == 1);
   std::vector<fs::path> files;
-  for (const char* dir : {"bench", "checker", "cli", "core", "docs", "examples", "primitives", "scenarios", "tests"}) {
+  for (const char* dir :
+       {"bench", "checker", "cli", "core", "docs", "examples", "primitives", "scenarios", "tests"}) {
     if (!fs::exists(root() / dir)) continue;
     for (const auto& entry : fs::recursive_directory_iterator(root() / dir))
       if (entry.is_regular_file() && citable(entry.path())) files.push_back(entry.path());
