@@ -1,5 +1,5 @@
-// EX_RUNDOWN_REF_CACHE_AWARE entry points (kernel-rules.md §3.8: "CacheAware forms
-// alike"). Windows spreads the count over processors; the semantics are the same.
+// EX_RUNDOWN_REF_CACHE_AWARE entry points (kernel-rules.md §3.8: the CacheAware routines
+// follow the same rules). Windows spreads the count over processors; the semantics are the same.
 #include "RundownModel.hpp"
 #include "interlock/primitives/Call.hpp"
 #include "interlock/primitives/Rundown.hpp"
