@@ -1,6 +1,6 @@
 // What the graphical reports read from a traced call: a wait's STATUS_WAIT_n is a success
 // (checker/CallEffect; kernel-semantics.md §3.6).
-#include "interlock/checker/CallEffect.hpp"
+#include "interlock/reports/CallEffect.hpp"
 
 #include <doctest/doctest.h>
 

@@ -6,7 +6,7 @@
 #include "ReportSupport.hpp"
 #include "XmlReader.hpp"
 
-#include "interlock/checker/JunitReport.hpp"
+#include "interlock/reports/JunitReport.hpp"
 
 #include <doctest/doctest.h>
 

@@ -2,8 +2,8 @@
 // Helpers for the report tests: a catalogue scenario's live trace, golden files compared
 // byte for byte, and environment variables set for one test.
 #include "interlock/checker/Explorer.hpp"
-#include "interlock/checker/Trace.hpp"
-#include "interlock/checker/TraceView.hpp"
+#include "interlock/reports/Trace.hpp"
+#include "interlock/reports/TraceView.hpp"
 #include "interlock/cli/Cli.hpp"
 
 #include <doctest/doctest.h>

@@ -4,8 +4,8 @@
 #include "CheckSupport.hpp"
 #include "CliSupport.hpp"
 
-#include "interlock/checker/SarifReport.hpp"
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/SarifReport.hpp"
+#include "interlock/reports/Trace.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -4,7 +4,7 @@
 #include "CliSupport.hpp"
 #include "ReportSupport.hpp"
 
-#include "interlock/checker/Render.hpp"
+#include "interlock/reports/Render.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,7 +1,7 @@
 // Trace files: deterministic to the byte, replayable, and validated on the way in.
 #include "interlock/checker/Explorer.hpp"
 #include "interlock/checker/Schedule.hpp"
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/Trace.hpp"
 #include "interlock/cli/Cli.hpp"
 
 #include <doctest/doctest.h>

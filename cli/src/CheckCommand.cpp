@@ -2,12 +2,12 @@
 // reports for CI dashboards.
 #include "Commands.hpp"
 
-#include "interlock/checker/CheckOutcome.hpp"
-#include "interlock/checker/Explanation.hpp"
-#include "interlock/checker/TraceView.hpp"
-#include "interlock/checker/JunitReport.hpp"
-#include "interlock/checker/SarifReport.hpp"
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/CheckOutcome.hpp"
+#include "interlock/reports/Explanation.hpp"
+#include "interlock/reports/TraceView.hpp"
+#include "interlock/reports/JunitReport.hpp"
+#include "interlock/reports/SarifReport.hpp"
+#include "interlock/reports/Trace.hpp"
 #include "interlock/cli/Cli.hpp"
 #include "interlock/cli/OutputFile.hpp"
 

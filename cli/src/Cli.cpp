@@ -1,8 +1,8 @@
 #include "interlock/cli/Cli.hpp"
 
 #include "Commands.hpp"
-#include "interlock/checker/Render.hpp"
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/Render.hpp"
+#include "interlock/reports/Trace.hpp"
 #include "interlock/scenarios/Builtin.hpp"
 
 #include <CLI/CLI.hpp>

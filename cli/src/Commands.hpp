@@ -2,7 +2,7 @@
 // The `interlock` subcommands, one file each; Cli.cpp parses and dispatches.
 #include "interlock/checker/Catalogue.hpp"
 #include "interlock/checker/Explorer.hpp"
-#include "interlock/checker/Render.hpp"
+#include "interlock/reports/Render.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,8 +1,8 @@
 // Options to Settings, and Settings back to a bounds line, JSON and a command line.
 #include "Commands.hpp"
 
-#include "interlock/checker/TextReport.hpp"
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/TextReport.hpp"
+#include "interlock/reports/Trace.hpp"
 #include "interlock/cli/ProgressReport.hpp"
 #include "interlock/cli/ShardOption.hpp"
 

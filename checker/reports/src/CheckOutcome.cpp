@@ -1,8 +1,8 @@
-#include "interlock/checker/CheckOutcome.hpp"
+#include "interlock/reports/CheckOutcome.hpp"
 
-#include "interlock/checker/Explanation.hpp"
-#include "interlock/checker/Trace.hpp"
-#include "interlock/checker/TraceView.hpp"
+#include "interlock/reports/Explanation.hpp"
+#include "interlock/reports/Trace.hpp"
+#include "interlock/reports/TraceView.hpp"
 
 namespace interlock {
 
