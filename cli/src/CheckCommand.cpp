@@ -3,8 +3,6 @@
 #include "Commands.hpp"
 
 #include "interlock/reports/CheckOutcome.hpp"
-#include "interlock/reports/Explanation.hpp"
-#include "interlock/reports/TraceView.hpp"
 #include "interlock/reports/JunitReport.hpp"
 #include "interlock/reports/SarifReport.hpp"
 #include "interlock/reports/Trace.hpp"
@@ -31,14 +29,9 @@ int checkStatus(const std::vector<CheckOutcome>& outcomes) {
 
 // checkScenario() with the search options of the command line applied.
 CheckOutcome checkWith(const Scenario& scenario, const SearchOptions& search) {
-  CheckOutcome outcome{scenario.name, scenario.expected, defaultSettings(scenario), {}, {}};
-  applySearchOptions(outcome.settings, search);
-  outcome.exploration = explore(scenario, outcome.settings);
-  if (const auto& counterexample = outcome.exploration.counterexample) {
-    const nlohmann::json document = traceJson(scenario, outcome.settings, *counterexample);
-    outcome.explanation = explain(viewTrace(document, scenario.name));
-  }
-  return outcome;
+  Settings settings = defaultSettings(scenario);
+  applySearchOptions(settings, search);
+  return checkScenario(scenario, settings);
 }
 
 std::string_view statusWord(const CheckOutcome& outcome) {

@@ -17,8 +17,8 @@ const Snapshot& CheckOutcome::names() const noexcept {
   return exploration.counterexample ? exploration.counterexample->snapshot : none;
 }
 
-CheckOutcome checkScenario(const Scenario& scenario) {
-  CheckOutcome outcome{scenario.name, scenario.expected, defaultSettings(scenario), {}, {}};
+CheckOutcome checkScenario(const Scenario& scenario, const Settings& settings) {
+  CheckOutcome outcome{scenario.name, scenario.expected, settings, {}, {}};
   outcome.exploration = explore(scenario, outcome.settings);
   if (const auto& counterexample = outcome.exploration.counterexample) {
     // The same words `interlock run` prints, made from the trace the run would write.
