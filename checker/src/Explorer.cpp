@@ -3,7 +3,7 @@
 #include "interlock/checker/Minimizer.hpp"
 #include "interlock/checker/PartitionedStrategy.hpp"
 #include "interlock/checker/Properties.hpp"
-#include "interlock/checker/StrategyFactory.hpp"
+#include "interlock/checker/StrategyRegistry.hpp"
 #include "interlock/checker/ReplayStrategy.hpp"
 #include "interlock/checker/Schedule.hpp"
 

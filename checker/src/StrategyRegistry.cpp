@@ -1,4 +1,4 @@
-#include "interlock/checker/StrategyFactory.hpp"
+#include "interlock/checker/StrategyRegistry.hpp"
 
 #include "interlock/checker/DfsStrategy.hpp"
 #include "interlock/checker/DporStrategy.hpp"
