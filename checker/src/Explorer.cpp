@@ -67,8 +67,6 @@ struct SharedState {
   SubtreeClaims claims;           // this shard's subtrees, shared out among its jobs
 };
 
-bool samples(const Settings& settings) { return settings.strategy == "random" || settings.strategy == "pct"; }
-
 // `join`, when given, starts the other jobs once the search has run jobsJoinAfterSeconds.
 // Works on a result of its own and stores it in `out` at the end: the parts' results lie side
 // by side, and one part's per-execution writes must not share a cache line with another's reads.
@@ -102,7 +100,7 @@ void searchPart(const Scenario& sharedScenario, const Settings& sharedSettings, 
   std::uint64_t unpublished = 0;
   auto elapsed = [&](auto now) { return std::chrono::duration<double>(now - shared.start).count(); };
   // Sampling strategies count their own budget; the others stop at the shared count.
-  const bool budgeted = settings.maxExecutions != 0 && !samples(settings);
+  const bool budgeted = settings.maxExecutions != 0 && !findStrategy(settings.strategy)->samples;
   // The clock is read every clockEvery executions: on a VM a read costs 2% of a short execution.
   std::uint64_t clockEvery = 1;
   std::uint64_t sinceClock = 0;
@@ -208,19 +206,18 @@ const PartResult::Finding* earliest(const std::vector<PartResult>& parts,
 
 }  // namespace
 
-bool splittable(std::string_view strategy) noexcept {
-  return strategy == "naive" || strategy == "dfs" || strategy == "dpor" || strategy == "odpor";
-}
-
 Exploration explore(const Scenario& scenario, const Settings& settings) {
   if (settings.jobs == 0) throw std::invalid_argument("jobs must be at least 1");
   if (settings.shard.count == 0 || settings.shard.index >= settings.shard.count)
     throw std::invalid_argument("shard index must be below the shard count");
   const std::uint64_t count = static_cast<std::uint64_t>(settings.shard.count) * settings.jobs;
-  if (count > 1 && !splittable(settings.strategy))
-    throw std::invalid_argument("--jobs and --shard split the search tree of strategies naive, dfs, dpor and odpor; "
-                                "strategy '" + settings.strategy + "' cannot be split");
-  (void)makeStrategy(settings);  // an unknown name fails before any thread starts
+  const StrategyInfo* strategy = findStrategy(settings.strategy);
+  // An unknown name fails before any thread starts.
+  if (strategy == nullptr) throw std::invalid_argument(unknownStrategyText(settings.strategy));
+  if (count > 1 && !strategy->splittable)
+    throw std::invalid_argument("--jobs and --shard split the search tree of strategies " +
+                                strategyList([](const StrategyInfo& s) { return s.splittable; }, " and ") +
+                                "; strategy '" + settings.strategy + "' cannot be split");
   SharedState shared;
   shared.start = std::chrono::steady_clock::now();
   std::vector<PartResult> parts(settings.jobs);
