@@ -12,13 +12,8 @@
 #include <set>
 
 using namespace interlock;
+using interlock::test::contains;
 using interlock::test::runCli;
-
-namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-}  // namespace
 
 TEST_CASE("check exits 0 and prints one row per scenario when every expectation is met") {
   const auto r = runCli({"check", "--strategy", "naive", "eresource/suspended-owner", "eresource/critical-region", "lock-order/abba"});

@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+using interlock::test::contains;
 using interlock::test::readFile;
 using interlock::test::runCli;
 using interlock::test::runParameterized;
@@ -16,8 +17,6 @@ using interlock::test::writeFile;
 using nlohmann::json;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
 
 // `interlock run NAME --shard I/N --json` for every I, written to files; their paths.
 std::vector<std::string> shardFiles(const TempDir& dir, const std::string& scenario, std::uint32_t count,

@@ -14,12 +14,11 @@
 #include <string>
 
 using namespace interlock;
+using interlock::test::contains;
 using interlock::test::runCli;
 using nlohmann::json;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
 
 std::set<std::string> namesWhere(bool (*keep)(const StrategyInfo&)) {
   std::set<std::string> names;
