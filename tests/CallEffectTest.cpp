@@ -1,5 +1,5 @@
 // What the graphical reports read from a traced call: a wait's STATUS_WAIT_n is a success
-// (checker/CallEffect; kernel-rules.md §3.6).
+// (checker/reports/CallEffect; kernel-rules.md §3.6).
 #include "interlock/reports/CallEffect.hpp"
 
 #include <doctest/doctest.h>
