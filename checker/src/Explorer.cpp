@@ -67,6 +67,9 @@ struct SharedState {
   SubtreeClaims claims;           // this shard's subtrees, shared out among its jobs
 };
 
+// Whether the strategy in force samples (its table entry); the name was checked by explore().
+bool samples(const Settings& settings) { return findStrategy(settings.strategy)->samples; }
+
 // `join`, when given, starts the other jobs once the search has run jobsJoinAfterSeconds.
 // Works on a result of its own and stores it in `out` at the end: the parts' results lie side
 // by side, and one part's per-execution writes must not share a cache line with another's reads.
@@ -100,7 +103,7 @@ void searchPart(const Scenario& sharedScenario, const Settings& sharedSettings, 
   std::uint64_t unpublished = 0;
   auto elapsed = [&](auto now) { return std::chrono::duration<double>(now - shared.start).count(); };
   // Sampling strategies count their own budget; the others stop at the shared count.
-  const bool budgeted = settings.maxExecutions != 0 && !findStrategy(settings.strategy)->samples;
+  const bool budgeted = settings.maxExecutions != 0 && !samples(settings);
   // The clock is read every clockEvery executions: on a VM a read costs 2% of a short execution.
   std::uint64_t clockEvery = 1;
   std::uint64_t sinceClock = 0;
