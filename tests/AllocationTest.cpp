@@ -2,7 +2,7 @@
 // execution of 2000 steps allocates exactly as much as one of 20 steps.
 #include "Support.hpp"
 #include "interlock/checker/Properties.hpp"
-#include "interlock/checker/StrategyFactory.hpp"
+#include "interlock/checker/StrategyRegistry.hpp"
 #include "interlock/core/Execution.hpp"
 
 #include <doctest/doctest.h>

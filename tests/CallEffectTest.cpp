@@ -1,6 +1,6 @@
 // What the graphical reports read from a traced call: a wait's STATUS_WAIT_n is a success
-// (checker/CallEffect; kernel-rules.md §3.6).
-#include "interlock/checker/CallEffect.hpp"
+// (checker/reports/CallEffect; kernel-rules.md §3.6).
+#include "interlock/reports/CallEffect.hpp"
 
 #include <doctest/doctest.h>
 

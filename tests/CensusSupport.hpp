@@ -3,7 +3,7 @@
 // showed: the shared yardstick of the partial-order reduction tests.
 #include "Support.hpp"
 #include "interlock/checker/Properties.hpp"
-#include "interlock/checker/StrategyFactory.hpp"
+#include "interlock/checker/StrategyRegistry.hpp"
 
 #include <set>
 #include <string>

@@ -2,37 +2,18 @@
 // 3 when an expected pass was cut short, 2 for an unwritable report before anything runs.
 #include "CheckSupport.hpp"
 #include "CliSupport.hpp"
+#include "TempDir.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <doctest/doctest.h>
 
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <filesystem>
+#include <set>
 
 using namespace interlock;
+using interlock::test::contains;
 using interlock::test::runCli;
-
-namespace {
-
-bool exists(const std::string& path) {
-  struct stat info {};
-  return ::stat(path.c_str(), &info) == 0;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-}  // namespace
 
 TEST_CASE("check exits 0 and prints one row per scenario when every expectation is met") {
   const auto r = runCli({"check", "--strategy", "naive", "eresource/suspended-owner", "eresource/critical-region", "lock-order/abba"});
@@ -137,20 +118,18 @@ TEST_CASE("an unwritable --junit or --sarif path exits 2 before any scenario run
 }
 
 TEST_CASE("check writes the JUnit and SARIF files whole, leaving no temporary beside them") {
-  const std::string junit = "/tmp/interlock-check-test.xml";
-  const std::string sarif = "/tmp/interlock-check-test.sarif";
-  std::remove(junit.c_str());
-  std::remove(sarif.c_str());
+  const test::TempDir dir;
+  const std::string junit = dir.file("check.xml");
+  const std::string sarif = dir.file("check.sarif");
   Catalogue catalogue = test::metCatalogue();
   catalogue.add(test::wrongExpectation());
   const auto r = runCli({"check", "--strategy", "naive", "--junit", junit, "--sarif", sarif}, catalogue);
   CHECK(r.status == 1);  // the files are written on a mismatch too: that is when CI needs them
-  REQUIRE(exists(junit));
-  REQUIRE(exists(sarif));
-  CHECK_FALSE(exists(junit + ".tmp." + std::to_string(::getpid())));
-  CHECK_FALSE(exists(sarif + ".tmp." + std::to_string(::getpid())));
-  CHECK(slurp(junit).starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"));
-  CHECK(nlohmann::json::parse(slurp(sarif))["version"] == "2.1.0");
+  std::set<std::string> written;  // the two reports and nothing else: no temporary left beside them
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) written.insert(entry.path().string());
+  CHECK(written == std::set<std::string>{junit, sarif});
+  CHECK(test::readFile(junit).starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"));
+  CHECK(nlohmann::json::parse(test::readFile(sarif))["version"] == "2.1.0");
   CHECK(contains(r.out, "junit     " + junit));
   CHECK(contains(r.out, "sarif     " + sarif));
 }

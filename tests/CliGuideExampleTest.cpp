@@ -2,6 +2,7 @@
 // verdicts the page promises, and the page shows exactly the code compiled here.
 #include "CliGuideExample.hpp"
 #include "CliSupport.hpp"
+#include "TempDir.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -49,7 +50,8 @@ TEST_CASE("the guide's example takes its number of callers from --param") {
 }
 
 TEST_CASE("a trace of the guide's example with two callers replays only with two callers") {
-  const std::string path = "/tmp/interlock-guide-callers.json";
+  const interlock::test::TempDir dir;
+  const std::string path = dir.file("callers.json");
   REQUIRE(runCli({"run", "mydriver/add-entry", "--strategy", "naive", "--param", "callers=2", "--trace", path},
                  guideCatalogue())
               .status == 1);

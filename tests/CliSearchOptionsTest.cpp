@@ -7,14 +7,13 @@
 
 #include <doctest/doctest.h>
 
+using interlock::test::contains;
 using interlock::test::EnvironmentGuard;
 using interlock::test::runCli;
 using interlock::test::runParameterized;
 using nlohmann::json;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
 
 const std::map<std::string, std::optional<std::string>> kNoShardEnvironment{
     {"INTERLOCK_SHARD_INDEX", std::nullopt}, {"INTERLOCK_SHARD_COUNT", std::nullopt},

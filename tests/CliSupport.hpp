@@ -148,6 +148,8 @@ class EnvironmentGuard {
   std::map<std::string, std::optional<std::string>> saved_;
 };
 
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 inline void writeFile(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
 }

@@ -1,23 +1,17 @@
 // The command line: exit statuses 0 pass, 1 violation, 2 bad input, 3 incomplete, and
 // messages that name what was wrong.
 #include "CliSupport.hpp"
+#include "TempDir.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <doctest/doctest.h>
 
-#include <cstdio>
-#include <fstream>
-#include <sys/stat.h>
+#include <filesystem>
+#include <vector>
 
 using interlock::test::runCli;
-
-namespace {
-bool exists(const std::string& path) {
-  struct stat info {};
-  return ::stat(path.c_str(), &info) == 0;
-}
-}  // namespace
+using interlock::test::TempDir;
 
 TEST_CASE("run exits 1 on a violation and 0 on a pass") {
   CHECK(runCli({"run", "eresource/suspended-owner", "--strategy", "naive"}).status == 1);
@@ -69,11 +63,12 @@ TEST_CASE("an unwritable trace path exits 2 before exploring") {
 }
 
 TEST_CASE("run --trace writes the trace and replay reproduces it exactly") {
-  const std::string path = "/tmp/interlock-cli-trace.json";
-  std::remove(path.c_str());
+  const TempDir dir;
+  const std::string path = dir.file("trace.json");
   REQUIRE(runCli({"run", "eresource/suspended-waiter", "--strategy", "naive", "--trace", path}).status == 1);
-  REQUIRE(exists(path));
-  CHECK_FALSE(exists(path + ".tmp." + std::to_string(::getpid())));
+  // The trace and nothing else: no temporary left beside it.
+  CHECK(std::vector<std::filesystem::path>(std::filesystem::directory_iterator(dir.path()), {}) ==
+        std::vector<std::filesystem::path>{path});
   const auto r = runCli({"replay", path, "--json"});
   CHECK(r.status == 1);
   const auto out = nlohmann::json::parse(r.out);
@@ -82,31 +77,32 @@ TEST_CASE("run --trace writes the trace and replay reproduces it exactly") {
 }
 
 TEST_CASE("a passing run writes no trace file") {
-  const std::string path = "/tmp/interlock-cli-pass.json";
-  std::remove(path.c_str());
-  CHECK(runCli({"run", "lock-order/consistent", "--strategy", "naive", "--trace", path}).status == 0);
-  CHECK_FALSE(exists(path));
+  const TempDir dir;
+  CHECK(runCli({"run", "lock-order/consistent", "--strategy", "naive", "--trace", dir.file("trace.json")}).status == 0);
+  CHECK(std::filesystem::is_empty(dir.path()));
 }
 
 TEST_CASE("replay of a missing file exits 2 naming it") {
-  const auto r = runCli({"replay", "/tmp/interlock-missing.json"});
+  const TempDir dir;
+  const std::string missing = dir.file("missing.json");
+  const auto r = runCli({"replay", missing});
   CHECK(r.status == 2);
-  CHECK(r.err == "interlock: /tmp/interlock-missing.json: cannot open the file for reading\n");
+  CHECK(r.err == "interlock: " + missing + ": cannot open the file for reading\n");
 }
 
 TEST_CASE("replay of a trace for an unknown scenario exits 2 naming the field") {
-  const std::string path = "/tmp/interlock-unknown-scenario.json";
-  std::ofstream(path) << R"({"format": "interlock-trace", "version": 1, "scenario": {"name": "nope/none"},
-    "settings": {"strategy": "dfs", "max_steps": 10, "max_suspensions": 1, "max_apcs": 1}, "schedule": []})";
+  const TempDir dir;
+  const std::string path = dir.write("unknown-scenario.json", R"({"format": "interlock-trace", "version": 1, "scenario": {"name": "nope/none"},
+    "settings": {"strategy": "dfs", "max_steps": 10, "max_suspensions": 1, "max_apcs": 1}, "schedule": []})");
   const auto r = runCli({"replay", path});
   CHECK(r.status == 2);
   CHECK(r.err.find("field 'scenario.name': no scenario named 'nope/none'") != std::string::npos);
 }
 
 TEST_CASE("replay of a schedule naming no thread of the scenario exits 2 naming the entry") {
-  const std::string path = "/tmp/interlock-bad-choice.json";
-  std::ofstream(path) << R"({"format": "interlock-trace", "version": 1, "scenario": {"name": "lock-order/abba"},
-    "settings": {"strategy": "dfs", "max_steps": 10, "max_suspensions": 1, "max_apcs": 1}, "schedule": ["run create", "run ghost"]})";
+  const TempDir dir;
+  const std::string path = dir.write("bad-choice.json", R"({"format": "interlock-trace", "version": 1, "scenario": {"name": "lock-order/abba"},
+    "settings": {"strategy": "dfs", "max_steps": 10, "max_suspensions": 1, "max_apcs": 1}, "schedule": ["run create", "run ghost"]})");
   const auto r = runCli({"replay", path});
   CHECK(r.status == 2);
   CHECK(r.err.find("field 'schedule[1]': 'run ghost' is not a choice of scenario lock-order/abba") !=
@@ -114,9 +110,9 @@ TEST_CASE("replay of a schedule naming no thread of the scenario exits 2 naming 
 }
 
 TEST_CASE("replay of a schedule the scenario no longer follows exits 2 naming the step") {
-  const std::string path = "/tmp/interlock-diverged.json";
-  std::ofstream(path) << R"({"format": "interlock-trace", "version": 1, "scenario": {"name": "lock-order/abba"},
-    "settings": {"strategy": "dfs", "max_steps": 10, "max_suspensions": 1, "max_apcs": 1}, "schedule": ["run create", "suspend create"]})";
+  const TempDir dir;
+  const std::string path = dir.write("diverged.json", R"({"format": "interlock-trace", "version": 1, "scenario": {"name": "lock-order/abba"},
+    "settings": {"strategy": "dfs", "max_steps": 10, "max_suspensions": 1, "max_apcs": 1}, "schedule": ["run create", "suspend create"]})");
   const auto r = runCli({"replay", path});
   CHECK(r.status == 2);
   CHECK(r.err.find("schedule entry 1: 'suspend create' is not possible here") != std::string::npos);

@@ -3,7 +3,7 @@
 // whose Mazurkiewicz traces can be counted by hand.
 #include "CensusSupport.hpp"
 #include "interlock/checker/Properties.hpp"
-#include "interlock/checker/StrategyFactory.hpp"
+#include "interlock/checker/StrategyRegistry.hpp"
 #include "interlock/cli/Cli.hpp"
 
 #include <doctest/doctest.h>

@@ -1,7 +1,7 @@
 // Execution and exhaustive exploration: exact counts on programs whose interleavings can
 // be counted by hand.
 #include "Support.hpp"
-#include "interlock/checker/StrategyFactory.hpp"
+#include "interlock/checker/StrategyRegistry.hpp"
 
 #include <doctest/doctest.h>
 

@@ -2,8 +2,8 @@
 // cycle or the chains to the suspended owner, the cause, and the fix for its rule.
 #include "ReportSupport.hpp"
 
-#include "interlock/checker/Explanation.hpp"
-#include "interlock/checker/FixPatterns.hpp"
+#include "interlock/reports/Explanation.hpp"
+#include "interlock/reports/FixPatterns.hpp"
 
 #include <doctest/doctest.h>
 

@@ -4,14 +4,13 @@
 #include "CheckSupport.hpp"
 #include "CliSupport.hpp"
 #include "ReportSupport.hpp"
+#include "TempDir.hpp"
 #include "XmlReader.hpp"
 
-#include "interlock/checker/JunitReport.hpp"
+#include "interlock/reports/JunitReport.hpp"
 
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 using namespace interlock;
@@ -59,13 +58,6 @@ std::vector<CheckOutcome> fixedOutcomes() {
   out.push_back(outcome("test/cut", Expectation::pass(), incomplete("step bound"), 40, 1.5));
   out.push_back(outcome("loner", Expectation::violation(ViolationKind::Deadlock), Verdict{}, 9, 0.0004));
   return out;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 }  // namespace
@@ -133,12 +125,13 @@ TEST_CASE("a message with line breaks survives a round trip through an attribute
 }
 
 TEST_CASE("check --junit writes the real verdicts, the explanation on a mismatch included") {
-  const std::string path = "/tmp/interlock-junit-test.xml";
+  const test::TempDir dir;
+  const std::string path = dir.file("check.xml");
   Catalogue catalogue;
   catalogue.add(test::wrongExpectation());
   catalogue.add(test::testScenario("test/fix", Expectation::pass(), test::criticalRegionSetup));
   REQUIRE(test::runCli({"check", "--junit", path}, catalogue).status == 1);
-  const XmlElement root = parseXml(slurp(path));
+  const XmlElement root = parseXml(test::readFile(path));
   const auto cases = root.all("testsuite")[0]->all("testcase");
   REQUIRE(cases.size() == 2);
   CHECK(cases[0]->attributes.at("name") == "test/fix");
@@ -152,11 +145,12 @@ TEST_CASE("check --junit writes the real verdicts, the explanation on a mismatch
 }
 
 TEST_CASE("check --junit over the built-in golden scenarios: three cases, no failure") {
-  const std::string path = "/tmp/interlock-junit-builtin.xml";
+  const test::TempDir dir;
+  const std::string path = dir.file("check.xml");
   REQUIRE(test::runCli({"check", "--junit", path, "eresource/suspended-owner", "eresource/critical-region",
                         "lock-order/abba"})
               .status == 0);
-  const XmlElement root = parseXml(slurp(path));
+  const XmlElement root = parseXml(test::readFile(path));
   CHECK(root.attributes.at("failures") == "0");
   const auto cases = root.all("testsuite")[0]->all("testcase");
   REQUIRE(cases.size() == 3);

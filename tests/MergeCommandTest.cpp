@@ -2,29 +2,24 @@
 // summed, the worst verdict with the lowest such shard's counterexample, and every mismatch
 // between the files refused with the file and field named.
 #include "CliSupport.hpp"
+#include "TempDir.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
+using interlock::test::contains;
 using interlock::test::readFile;
 using interlock::test::runCli;
 using interlock::test::runParameterized;
+using interlock::test::TempDir;
 using interlock::test::writeFile;
 using nlohmann::json;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
-
-std::string scratch(const std::string& name) {
-  return "/tmp/interlock-merge-" + std::to_string(::getpid()) + "-" + name;
-}
-
 // `interlock run NAME --shard I/N --json` for every I, written to files; their paths.
-std::vector<std::string> shardFiles(const std::string& scenario, std::uint32_t count,
+std::vector<std::string> shardFiles(const TempDir& dir, const std::string& scenario, std::uint32_t count,
                                     std::vector<std::string> extra = {}) {
   static int batch = 0;  // every call writes files of its own
   ++batch;
@@ -35,8 +30,8 @@ std::vector<std::string> shardFiles(const std::string& scenario, std::uint32_t c
     args.insert(args.end(), extra.begin(), extra.end());
     const auto r = runParameterized(args);
     REQUIRE(r.status != 2);
-    paths.push_back(scratch(scenario.substr(scenario.find('/') + 1) + "-" + std::to_string(batch) + "-" +
-                            std::to_string(i) + ".json"));
+    paths.push_back(dir.file(scenario.substr(scenario.find('/') + 1) + "-" + std::to_string(batch) + "-" +
+                             std::to_string(i) + ".json"));
     writeFile(paths.back(), r.out);
   }
   return paths;
@@ -72,7 +67,8 @@ interlock::test::CliResult merge(std::vector<std::string> files, std::vector<std
 }  // namespace
 
 TEST_CASE("merge sums the shards' statistics and keeps the deepest depth") {
-  const auto files = shardFiles("test/counter", 3);
+  const TempDir dir;
+  const auto files = shardFiles(dir, "test/counter", 3);
   const auto r = merge(files, {"--json"});
   REQUIRE(r.status == 0);
   const auto out = json::parse(r.out);
@@ -94,7 +90,8 @@ TEST_CASE("merge sums the shards' statistics and keeps the deepest depth") {
 }
 
 TEST_CASE("merge reports a violation over passes, with the counterexample of the lowest shard showing one") {
-  const auto files = shardFiles("lock-order/abba", 3);
+  const TempDir dir;
+  const auto files = shardFiles(dir, "lock-order/abba", 3);
   makePass(files[0]);
   const auto r = merge({files[2], files[0], files[1]}, {"--json"});
   CHECK(r.status == 1);
@@ -107,7 +104,8 @@ TEST_CASE("merge reports a violation over passes, with the counterexample of the
 }
 
 TEST_CASE("merge reports incomplete over pass, naming every bound the shards hit, and exits 3") {
-  const auto files = shardFiles("lock-order/abba", 3);
+  const TempDir dir;
+  const auto files = shardFiles(dir, "lock-order/abba", 3);
   makePass(files[0]);
   makeIncomplete(files[1], "step bound");
   makeIncomplete(files[2], "step bound, time limit");
@@ -120,7 +118,8 @@ TEST_CASE("merge reports incomplete over pass, naming every bound the shards hit
 }
 
 TEST_CASE("merge prints like run: the verdict, its shard, the counterexample, bounds, stats and replay") {
-  const auto files = shardFiles("lock-order/abba", 2);
+  const TempDir dir;
+  const auto files = shardFiles(dir, "lock-order/abba", 2);
   makePass(files[0]);
   const auto r = merge(files);
   CHECK(r.status == 1);
@@ -133,14 +132,16 @@ TEST_CASE("merge prints like run: the verdict, its shard, the counterexample, bo
 }
 
 TEST_CASE("merge of passing shards prints the pass and exits 0") {
-  const auto r = merge(shardFiles("test/counter", 2));
+  const TempDir dir;
+  const auto r = merge(shardFiles(dir, "test/counter", 2));
   CHECK(r.status == 0);
   CHECK(contains(r.out, "verdict   pass\nexpected  pass (met)\n"));
 }
 
 TEST_CASE("merge --trace writes the reported counterexample, which replays") {
-  const auto files = shardFiles("lock-order/abba", 2);
-  const std::string trace = scratch("merged-trace.json");
+  const TempDir dir;
+  const auto files = shardFiles(dir, "lock-order/abba", 2);
+  const std::string trace = dir.file("merged-trace.json");
   const auto r = merge(files, {"--trace", trace, "--json"});
   CHECK(r.status == 1);
   CHECK(json::parse(r.out)["replay"] == "interlock replay " + trace);
@@ -150,7 +151,8 @@ TEST_CASE("merge --trace writes the reported counterexample, which replays") {
 }
 
 TEST_CASE("merge accepts shards that ran with different --jobs") {
-  auto files = shardFiles("test/counter", 2);
+  const TempDir dir;
+  auto files = shardFiles(dir, "test/counter", 2);
   json second = load(files[1]);
   second["settings"]["jobs"] = 4;
   save(files[1], second);
@@ -158,8 +160,9 @@ TEST_CASE("merge accepts shards that ran with different --jobs") {
 }
 
 TEST_CASE("merge refuses shards of different scenarios, naming the file and field") {
-  const auto abba = shardFiles("lock-order/abba", 2);
-  const auto consistent = shardFiles("lock-order/consistent", 2);
+  const TempDir dir;
+  const auto abba = shardFiles(dir, "lock-order/abba", 2);
+  const auto consistent = shardFiles(dir, "lock-order/consistent", 2);
   const auto r = merge({abba[0], consistent[1]});
   CHECK(r.status == 2);
   CHECK(contains(r.err, "interlock: " + consistent[1] + ": field 'scenario': \"lock-order/consistent\" differs from "
@@ -167,8 +170,9 @@ TEST_CASE("merge refuses shards of different scenarios, naming the file and fiel
 }
 
 TEST_CASE("merge refuses shards with different parameters, strategy or settings") {
-  const auto plain = shardFiles("test/counter", 2);
-  const auto more = shardFiles("test/counter", 2, {"--param", "threads=3"});
+  const TempDir dir;
+  const auto plain = shardFiles(dir, "test/counter", 2);
+  const auto more = shardFiles(dir, "test/counter", 2, {"--param", "threads=3"});
   auto r = merge({plain[0], more[1]});
   CHECK(r.status == 2);
   CHECK(contains(r.err, more[1] + ": field 'parameters':"));
@@ -176,7 +180,7 @@ TEST_CASE("merge refuses shards with different parameters, strategy or settings"
   json other = load(plain[1]);
   other["strategy"] = "dfs";
   other["settings"]["strategy"] = "dfs";
-  const std::string strategy = scratch("strategy.json");
+  const std::string strategy = dir.file("strategy.json");
   save(strategy, other);
   r = merge({plain[0], strategy});
   CHECK(r.status == 2);
@@ -184,7 +188,7 @@ TEST_CASE("merge refuses shards with different parameters, strategy or settings"
 
   other = load(plain[1]);
   other["settings"]["max_steps"] = 50;
-  const std::string steps = scratch("steps.json");
+  const std::string steps = dir.file("steps.json");
   save(steps, other);
   r = merge({plain[0], steps});
   CHECK(r.status == 2);
@@ -192,8 +196,9 @@ TEST_CASE("merge refuses shards with different parameters, strategy or settings"
 }
 
 TEST_CASE("merge refuses a shard given twice, naming the file and field") {
-  const auto files = shardFiles("test/counter", 2);
-  const std::string copy = scratch("copy.json");
+  const TempDir dir;
+  const auto files = shardFiles(dir, "test/counter", 2);
+  const std::string copy = dir.file("copy.json");
   writeFile(copy, readFile(files[0]));
   const auto r = merge({files[0], files[1], copy});
   CHECK(r.status == 2);
@@ -201,7 +206,8 @@ TEST_CASE("merge refuses a shard given twice, naming the file and field") {
 }
 
 TEST_CASE("merge refuses an incomplete set of shards, naming the missing ones") {
-  const auto files = shardFiles("test/counter", 4);
+  const TempDir dir;
+  const auto files = shardFiles(dir, "test/counter", 4);
   const auto r = merge({files[0], files[2]});
   CHECK(r.status == 2);
   CHECK(r.err == "interlock: merge: field 'shard.index': shards 2, 4 of 4 missing; merge needs the output of every "
@@ -209,21 +215,23 @@ TEST_CASE("merge refuses an incomplete set of shards, naming the missing ones") 
 }
 
 TEST_CASE("merge refuses shards of different shard counts") {
-  const auto two = shardFiles("test/counter", 2);
-  const auto three = shardFiles("test/counter", 3);
+  const TempDir dir;
+  const auto two = shardFiles(dir, "test/counter", 2);
+  const auto three = shardFiles(dir, "test/counter", 3);
   const auto r = merge({two[0], three[1], three[2]});
   CHECK(r.status == 2);
   CHECK(contains(r.err, three[1] + ": field 'shard.count': 3 differs from 2"));
 }
 
 TEST_CASE("merge refuses a file that is not run --json output, naming the field") {
-  const std::string path = scratch("trace-not-run.json");
+  const TempDir dir;
+  const std::string path = dir.file("trace-not-run.json");
   REQUIRE(runCli({"run", "lock-order/abba", "--strategy", "naive", "--trace", path}).status == 1);
   const auto r = merge({path});
   CHECK(r.status == 2);
   CHECK(r.err.starts_with("interlock: " + path + ": field 'scenario': expected a scenario name, found {"));
-  const std::string notJson = scratch("not-json.json");
+  const std::string notJson = dir.file("not-json.json");
   writeFile(notJson, "shard 1");
   CHECK(merge({notJson}).status == 2);
-  CHECK(merge({scratch("missing.json")}).err == "interlock: " + scratch("missing.json") + ": cannot open the file for reading\n");
+  CHECK(merge({dir.file("missing.json")}).err == "interlock: " + dir.file("missing.json") + ": cannot open the file for reading\n");
 }

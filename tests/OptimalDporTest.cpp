@@ -4,7 +4,7 @@
 // interleaving, and each is named by its events and the order of its conflicting ones.
 #include "CensusSupport.hpp"
 #include "interlock/checker/Properties.hpp"
-#include "interlock/checker/StrategyFactory.hpp"
+#include "interlock/checker/StrategyRegistry.hpp"
 #include "interlock/cli/Cli.hpp"
 
 #include <doctest/doctest.h>

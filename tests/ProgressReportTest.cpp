@@ -1,7 +1,7 @@
 // Progress while a long search runs: one line rewritten in place on a terminal, a plain
 // status line every few seconds otherwise, and one warning when the time limit is out of reach.
 #include "CliSupport.hpp"
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/Trace.hpp"
 #include "interlock/cli/ProgressReport.hpp"
 
 #include <doctest/doctest.h>

@@ -2,8 +2,8 @@
 // Helpers for the report tests: a catalogue scenario's live trace, golden files compared
 // byte for byte, and environment variables set for one test.
 #include "interlock/checker/Explorer.hpp"
-#include "interlock/checker/Trace.hpp"
-#include "interlock/checker/TraceView.hpp"
+#include "interlock/reports/Trace.hpp"
+#include "interlock/reports/TraceView.hpp"
 #include "interlock/cli/Cli.hpp"
 
 #include <doctest/doctest.h>
@@ -13,7 +13,6 @@
 #include <optional>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 namespace interlock::test {
 
@@ -33,12 +32,6 @@ inline nlohmann::json liveTrace(const std::string& name) {
 }
 
 inline TraceView liveView(const std::string& name) { return viewTrace(liveTrace(name), name); }
-
-inline std::string writeTemp(const std::string& name, const std::string& contents) {
-  const std::string path = "/tmp/interlock-report-test-" + std::to_string(::getpid()) + "-" + name;
-  std::ofstream(path, std::ios::binary) << contents;
-  return path;
-}
 
 // Compares `actual` with tests/golden/NAME byte for byte and names the first differing
 // line. INTERLOCK_UPDATE_GOLDEN=1 rewrites the file instead (then review the diff).

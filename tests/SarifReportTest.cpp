@@ -3,9 +3,10 @@
 // violations a scenario expects marked suppressed.
 #include "CheckSupport.hpp"
 #include "CliSupport.hpp"
+#include "TempDir.hpp"
 
-#include "interlock/checker/SarifReport.hpp"
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/SarifReport.hpp"
+#include "interlock/reports/Trace.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -16,18 +17,13 @@
 #include <sstream>
 #include <string>
 
-#include <unistd.h>
-
 using namespace interlock;
 using nlohmann::json;
 
 namespace {
 
-// One file per test process: ctest runs this file's cases in parallel, each in its own process.
-const std::string kPath = "/tmp/interlock-sarif-test-" + std::to_string(::getpid()) + ".sarif";
-
-json readSarif() {
-  std::ifstream in(kPath, std::ios::binary);
+json readSarif(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
   return json::parse(buffer.str());
@@ -35,10 +31,12 @@ json readSarif() {
 
 // The three built-in scenarios the report tests may rely on; all meet their expectation.
 json builtinSarif() {
-  REQUIRE(test::runCli({"check", "--sarif", kPath, "eresource/suspended-owner", "eresource/critical-region",
+  const test::TempDir dir;
+  const std::string path = dir.file("check.sarif");
+  REQUIRE(test::runCli({"check", "--sarif", path, "eresource/suspended-owner", "eresource/critical-region",
                         "lock-order/abba"})
               .status == 0);
-  return readSarif();
+  return readSarif(path);
 }
 
 std::vector<json> resultsFor(const json& sarif, const std::string& scenario) {
@@ -139,8 +137,10 @@ TEST_CASE("a code flow per counterexample: the merged schedule first, then one f
 TEST_CASE("an unexpected violation is not suppressed and is listed as a notification") {
   Catalogue catalogue = test::metCatalogue();
   catalogue.add(test::wrongExpectation());
-  REQUIRE(test::runCli({"check", "--sarif", kPath}, catalogue).status == 1);
-  const json sarif = readSarif();
+  const test::TempDir dir;
+  const std::string path = dir.file("check.sarif");
+  REQUIRE(test::runCli({"check", "--sarif", path}, catalogue).status == 1);
+  const json sarif = readSarif(path);
   const auto wrong = resultsFor(sarif, "test/wrong");
   REQUIRE(wrong.size() == 2);
   for (const json& result : wrong) CHECK_FALSE(result.contains("suppressions"));

@@ -1,6 +1,6 @@
 // --shard I/N and --shard auto: the part of the search a CI job explores, from the command
 // line or from the environment of the engine that runs the job.
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/Trace.hpp"
 #include "interlock/cli/ShardOption.hpp"
 
 #include <doctest/doctest.h>

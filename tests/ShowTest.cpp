@@ -3,8 +3,9 @@
 // the problem, colour only for a terminal without NO_COLOR.
 #include "CliSupport.hpp"
 #include "ReportSupport.hpp"
+#include "TempDir.hpp"
 
-#include "interlock/checker/Render.hpp"
+#include "interlock/reports/Render.hpp"
 
 #include <doctest/doctest.h>
 
@@ -17,7 +18,7 @@ using interlock::test::checkGolden;
 using interlock::test::liveView;
 using interlock::test::runCli;
 using interlock::test::ScopedEnv;
-using interlock::test::writeTemp;
+using interlock::test::TempDir;
 using nlohmann::json;
 
 namespace {
@@ -32,31 +33,30 @@ std::string extension(const std::string& format) {
 }
 
 // A trace written by `interlock run NAME --trace`, as a user would have it.
-std::string tracePath(const std::string& name) {
+std::string tracePath(const TempDir& dir, const std::string& name) {
   std::string file = name;
   for (char& c : file)
     if (c == '/') c = '_';
-  // Per process: ctest runs the cases of this file in parallel, each writing its own copy.
-  const std::string path = "/tmp/interlock-show-test-" + std::to_string(::getpid()) + "-" + file + ".json";
-  std::remove(path.c_str());
+  const std::string path = dir.file(file + ".json");
   REQUIRE(runCli({"run", name, "--trace", path, "--json"}).status == 1);
   return path;
 }
 
 // The document a valid trace holds, changed by `edit`, written to a file.
 template <typename Edit>
-std::string editedTrace(const std::string& name, Edit edit) {
-  std::ifstream in(tracePath("eresource/suspended-owner"));
+std::string editedTrace(const TempDir& dir, const std::string& name, Edit edit) {
+  std::ifstream in(tracePath(dir, "eresource/suspended-owner"));
   json doc = json::parse(in);
   edit(doc);
-  return writeTemp(name, doc.dump(2));
+  return dir.write(name, doc.dump(2));
 }
 
 }  // namespace
 
 TEST_CASE("show prints the suspended-owner counterexample in every format as the golden files say") {
+  const TempDir dir;
   const ScopedEnv noColour("NO_COLOR", "1");
-  const std::string path = tracePath("eresource/suspended-owner");
+  const std::string path = tracePath(dir, "eresource/suspended-owner");
   for (const std::string format : kFormats) {
     CAPTURE(format);
     const auto r = runCli({"show", path, "--format", format});
@@ -67,15 +67,17 @@ TEST_CASE("show prints the suspended-owner counterexample in every format as the
 }
 
 TEST_CASE("show prints the lock-order deadlock as the golden files say") {
+  const TempDir dir;
   const ScopedEnv noColour("NO_COLOR", "1");
-  const std::string path = tracePath("lock-order/abba");
+  const std::string path = tracePath(dir, "lock-order/abba");
   checkGolden("abba.txt", runCli({"show", path}).out);
   checkGolden("abba.dot", runCli({"show", path, "--format", "dot"}).out);
 }
 
 TEST_CASE("run --format and replay --format print what show prints; other formats own stdout") {
+  const TempDir dir;
   const ScopedEnv noColour("NO_COLOR", "1");
-  const std::string path = tracePath("eresource/suspended-owner");
+  const std::string path = tracePath(dir, "eresource/suspended-owner");
   for (const std::string format : kFormats) {
     CAPTURE(format);
     const std::string shown = runCli({"show", path, "--format", format}).out;
@@ -171,40 +173,45 @@ TEST_CASE("every format gives the same bytes for the same counterexample") {
 }
 
 TEST_CASE("show of a missing file exits 2 naming the file") {
-  const auto r = runCli({"show", "/tmp/interlock-show-missing.json"});
+  const TempDir dir;
+  const std::string missing = dir.file("missing.json");
+  const auto r = runCli({"show", missing});
   CHECK(r.status == 2);
   CHECK(r.out.empty());
-  CHECK(r.err == "interlock: /tmp/interlock-show-missing.json: cannot open the file for reading\n");
+  CHECK(r.err == "interlock: " + missing + ": cannot open the file for reading\n");
 }
 
 TEST_CASE("show of a file that is not JSON exits 2 saying so") {
-  const std::string path = writeTemp("notjson.json", "interlock-trace, version 1\n");
+  const TempDir dir;
+  const std::string path = dir.write("notjson.json", "interlock-trace, version 1\n");
   const auto r = runCli({"show", path});
   CHECK(r.status == 2);
   CHECK(r.err.find("interlock: " + path + ": not valid JSON") == 0);
 }
 
 TEST_CASE("show of another format or version exits 2 naming the field") {
-  const std::string format = writeTemp("pcap.json", R"({"format": "pcap", "version": 1})");
+  const TempDir dir;
+  const std::string format = dir.write("pcap.json", R"({"format": "pcap", "version": 1})");
   const auto f = runCli({"show", format});
   CHECK(f.status == 2);
   CHECK(f.err == "interlock: " + format + ": field 'format': expected \"interlock-trace\", found \"pcap\"\n");
-  const std::string version = editedTrace("v2.json", [](json& doc) { doc["version"] = 2; });
+  const std::string version = editedTrace(dir, "v2.json", [](json& doc) { doc["version"] = 2; });
   const auto v = runCli({"show", version});
   CHECK(v.status == 2);
   CHECK(v.err.find(version + ": field 'version': expected 1, found 2") != std::string::npos);
 }
 
 TEST_CASE("show of a trace missing a field it renders exits 2 naming the field") {
-  const std::string noEvents = editedTrace("noevents.json", [](json& doc) { doc.erase("events"); });
+  const TempDir dir;
+  const std::string noEvents = editedTrace(dir, "noevents.json", [](json& doc) { doc.erase("events"); });
   const auto a = runCli({"show", noEvents});
   CHECK(a.status == 2);
   CHECK(a.err == "interlock: " + noEvents + ": field 'events' is missing\n");
-  const std::string badStep = editedTrace("badstep.json", [](json& doc) { doc["events"][3]["step"] = "three"; });
+  const std::string badStep = editedTrace(dir, "badstep.json", [](json& doc) { doc["events"][3]["step"] = "three"; });
   const auto b = runCli({"show", badStep});
   CHECK(b.status == 2);
   CHECK(b.err.find("field 'events[3].step': expected a whole number") != std::string::npos);
-  const std::string ghost = editedTrace("ghost.json", [](json& doc) { doc["events"][0]["thread"] = "ghost"; });
+  const std::string ghost = editedTrace(dir, "ghost.json", [](json& doc) { doc["events"][0]["thread"] = "ghost"; });
   const auto c = runCli({"show", ghost});
   CHECK(c.status == 2);
   CHECK(c.err.find("field 'events[0].thread': names thread \"ghost\", which final_state.threads lacks") !=
@@ -212,7 +219,8 @@ TEST_CASE("show of a trace missing a field it renders exits 2 naming the field")
 }
 
 TEST_CASE("an unknown --format value exits 2 naming the option and the choices") {
-  const std::string path = tracePath("eresource/suspended-owner");
+  const TempDir dir;
+  const std::string path = tracePath(dir, "eresource/suspended-owner");
   for (const auto& r : {runCli({"show", path, "--format", "svg"}),
                         runCli({"run", "lock-order/abba", "--strategy", "naive", "--format", "svg"}),
                         runCli({"replay", path, "--format", "svg"})}) {
@@ -231,7 +239,8 @@ TEST_CASE("--format and --json together exit 2") {
 }
 
 TEST_CASE("colour only when stdout is a terminal and NO_COLOR is unset or empty") {
-  const std::string path = tracePath("eresource/suspended-owner");
+  const TempDir dir;
+  const std::string path = tracePath(dir, "eresource/suspended-owner");
   int terminal = -1;
   int side = -1;
   REQUIRE(::openpty(&terminal, &side, nullptr, nullptr, nullptr) == 0);

@@ -9,7 +9,7 @@
 #include "interlock/checker/RandomStrategy.hpp"
 #include "interlock/checker/Rng.hpp"
 #include "interlock/checker/Schedule.hpp"
-#include "interlock/checker/StrategyFactory.hpp"
+#include "interlock/checker/StrategyRegistry.hpp"
 #include "interlock/cli/Cli.hpp"
 
 #include <doctest/doctest.h>

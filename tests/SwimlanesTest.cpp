@@ -2,7 +2,7 @@
 // events and violations marked, the end state, colour only on request, same bytes always.
 #include "ReportSupport.hpp"
 
-#include "interlock/checker/Swimlanes.hpp"
+#include "interlock/reports/Swimlanes.hpp"
 
 #include <doctest/doctest.h>
 

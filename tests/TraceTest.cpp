@@ -1,8 +1,10 @@
 // Trace files: deterministic to the byte, replayable, and validated on the way in.
 #include "interlock/checker/Explorer.hpp"
 #include "interlock/checker/Schedule.hpp"
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/Trace.hpp"
 #include "interlock/cli/Cli.hpp"
+
+#include "TempDir.hpp"
 
 #include <doctest/doctest.h>
 
@@ -19,12 +21,6 @@ std::string traceOf(const Scenario& scenario) {
   const Exploration e = explore(scenario, settings);
   REQUIRE(e.counterexample.has_value());
   return traceText(traceJson(scenario, settings, *e.counterexample));
-}
-
-std::string writeTemp(const std::string& name, const std::string& contents) {
-  const std::string path = "/tmp/interlock-test-" + name;
-  std::ofstream(path, std::ios::binary) << contents;
-  return path;
 }
 
 std::string readError(const std::string& path) {
@@ -51,12 +47,13 @@ TEST_CASE("exploring a scenario twice writes byte-identical traces") {
 }
 
 TEST_CASE("replaying a trace reproduces its verdict and its bytes") {
+  const test::TempDir dir;
   const Catalogue catalogue = cli::builtinCatalogue();
   for (const char* name : kViolating) {
     CAPTURE(name);
     const Scenario& scenario = *catalogue.find(name);
     const std::string original = traceOf(scenario);
-    const std::string path = writeTemp("replay.json", original);
+    const std::string path = dir.write("replay.json", original);
     const TraceFile file = readTrace(path);
     CHECK(file.scenario == name);
     const Snapshot names = namesOf(scenario);
@@ -92,34 +89,40 @@ TEST_CASE("a trace records the format, settings, schedule and each step's thread
 }
 
 TEST_CASE("reading a missing trace file names the file") {
-  CHECK(readError("/tmp/interlock-no-such-trace.json") ==
-        "/tmp/interlock-no-such-trace.json: cannot open the file for reading");
+  const test::TempDir dir;
+  const std::string missing = dir.file("no-such-trace.json");
+  CHECK(readError(missing) == missing + ": cannot open the file for reading");
 }
 
 TEST_CASE("reading a file that is not JSON says so") {
-  const std::string path = writeTemp("not-json.json", "{ this is not json");
+  const test::TempDir dir;
+  const std::string path = dir.write("not-json.json", "{ this is not json");
   CHECK(readError(path).starts_with(path + ": not valid JSON"));
 }
 
 TEST_CASE("reading a trace of another format names the field and what was expected") {
-  const std::string path = writeTemp("format.json", R"({"format": "pcap", "version": 1})");
+  const test::TempDir dir;
+  const std::string path = dir.write("format.json", R"({"format": "pcap", "version": 1})");
   CHECK(readError(path) == path + ": field 'format': expected \"interlock-trace\", found \"pcap\"");
 }
 
 TEST_CASE("reading a trace of another version names the field and the version read") {
+  const test::TempDir dir;
   const std::string path =
-      writeTemp("version.json", R"({"format": "interlock-trace", "version": 2})");
+      dir.write("version.json", R"({"format": "interlock-trace", "version": 2})");
   CHECK(readError(path) == path + ": field 'version': expected 1, found 2 (this interlock reads trace version 1)");
 }
 
 TEST_CASE("reading a trace without a scenario name names the missing field") {
-  const std::string path = writeTemp(
+  const test::TempDir dir;
+  const std::string path = dir.write(
       "noscenario.json", R"({"format": "interlock-trace", "version": 1, "scenario": {}})");
   CHECK(readError(path) == path + ": field 'scenario.name' is missing");
 }
 
 TEST_CASE("reading a trace with a bad bound names the setting and the accepted range") {
-  const std::string path = writeTemp("bound.json", R"({"format": "interlock-trace", "version": 1,
+  const test::TempDir dir;
+  const std::string path = dir.write("bound.json", R"({"format": "interlock-trace", "version": 1,
       "scenario": {"name": "x"}, "settings": {"strategy": "dfs", "max_steps": 0, "max_suspensions": 1}})");
   CHECK(readError(path) == path + ": field 'settings.max_steps': expected a whole number from 1 to 1000000000, found 0");
 }
@@ -140,7 +143,8 @@ TEST_CASE("a schedule that no longer fits the scenario is refused at the entry w
 #include <nlohmann/json.hpp>
 
 TEST_CASE("a trace records the scenario's parameters, and replay applies them") {
-  const std::string path = writeTemp("params.json", "");
+  const test::TempDir dir;
+  const std::string path = dir.write("params.json", "");
   const auto run = test::runParameterized(
       {"run", "test/abba-rounds", "--strategy", "naive", "--param", "rounds=2", "--trace", path});
   REQUIRE(run.status == 1);
@@ -155,13 +159,15 @@ TEST_CASE("a trace records the scenario's parameters, and replay applies them") 
 }
 
 TEST_CASE("a trace records every declared parameter, defaults included") {
-  const std::string path = writeTemp("params-default.json", "");
+  const test::TempDir dir;
+  const std::string path = dir.write("params-default.json", "");
   REQUIRE(test::runParameterized({"run", "test/abba-rounds", "--strategy", "naive", "--trace", path}).status == 1);
   CHECK(readTrace(path).parameters == Parameters{{"rounds", "1"}});
 }
 
 TEST_CASE("replaying a trace naming a parameter the scenario lacks exits 2 naming the field") {
-  const std::string path = writeTemp("params-unknown.json", "");
+  const test::TempDir dir;
+  const std::string path = dir.write("params-unknown.json", "");
   REQUIRE(test::runParameterized({"run", "test/abba-rounds", "--strategy", "naive", "--trace", path}).status == 1);
   auto document = nlohmann::json::parse(test::readFile(path));
   document["scenario"]["parameters"]["threads"] = "4";
@@ -173,14 +179,16 @@ TEST_CASE("replaying a trace naming a parameter the scenario lacks exits 2 namin
 }
 
 TEST_CASE("reading a trace whose parameter is not a string names the field") {
-  const std::string path = writeTemp("params-number.json", R"({"format": "interlock-trace", "version": 1,
+  const test::TempDir dir;
+  const std::string path = dir.write("params-number.json", R"({"format": "interlock-trace", "version": 1,
       "scenario": {"name": "x", "parameters": {"rounds": 2}}, "settings": {"strategy": "dfs", "max_steps": 10,
       "max_suspensions": 1, "max_apcs": 1}, "schedule": []})");
   CHECK(readError(path) == path + ": field 'scenario.parameters.rounds': expected a string such as \"3\", found 2");
 }
 
 TEST_CASE("replaying a trace with a parameter value that is not a whole number exits 2 naming the field") {
-  const std::string path = writeTemp("params-bad-value.json", "");
+  const test::TempDir dir;
+  const std::string path = dir.write("params-bad-value.json", "");
   REQUIRE(test::runParameterized({"run", "test/abba-rounds", "--strategy", "naive", "--trace", path}).status == 1);
   auto document = nlohmann::json::parse(test::readFile(path));
   document["scenario"]["parameters"]["rounds"] = "two";

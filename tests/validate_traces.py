@@ -15,6 +15,7 @@ import json
 import pathlib
 import subprocess
 import sys
+import tempfile
 
 try:
     import jsonschema
@@ -95,7 +96,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--schema", required=True)
     parser.add_argument("--interlock", help="the interlock binary (catalogue mode)")
-    parser.add_argument("--workdir", help="where catalogue traces are written")
+    parser.add_argument("--workdir", help="keep the catalogue traces here (default: a temporary directory, removed)")
     parser.add_argument("--files", nargs="*", default=[], help="trace files to validate (file mode)")
     args = parser.parse_args()
 
@@ -108,18 +109,27 @@ def main():
         failed += validate_files(validator, args.files)
         print(f"{len(args.files) - failed} passed, {failed} failed")
         return 1 if failed else 0
-    if not args.interlock or not args.workdir:
-        parser.error("give --files, or --interlock and --workdir")
+    if not args.interlock:
+        parser.error("give --files, or --interlock")
+    if args.workdir:
+        workdir = pathlib.Path(args.workdir)
+        workdir.mkdir(parents=True, exist_ok=True)
+        failed = validate_catalogue(validator, args.interlock, workdir, failed)
+    else:
+        with tempfile.TemporaryDirectory(prefix="interlock-traces-") as workdir:
+            failed = validate_catalogue(validator, args.interlock, pathlib.Path(workdir), failed)
+    return 1 if failed else 0
 
-    workdir = pathlib.Path(args.workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    listing = subprocess.run([args.interlock, "list", "--json"], check=True, capture_output=True, text=True)
+
+def validate_catalogue(validator, interlock, workdir, failed):
+    """Writes every catalogue scenario's trace into workdir and validates it; the failures."""
+    listing = subprocess.run([interlock, "list", "--json"], check=True, capture_output=True, text=True)
     traces = []
     for scenario in json.loads(listing.stdout):
         name = scenario["name"]
         path = workdir / (name.replace("/", "__") + ".json")
         path.unlink(missing_ok=True)
-        run = subprocess.run([args.interlock, "run", name, "--trace", str(path), "--json"],
+        run = subprocess.run([interlock, "run", name, "--trace", str(path), "--json"],
                              capture_output=True, text=True)
         if run.returncode not in (0, 1, 3):
             print(f"FAIL {name}: interlock run exited {run.returncode}: {run.stderr.strip()}")
@@ -152,7 +162,7 @@ def main():
                 print(f"FAIL the schema accepts a trace with {what}")
                 failed += 1
     print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return failed
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 #include "interlock/checker/Minimizer.hpp"
 #include "interlock/checker/PartitionedStrategy.hpp"
 #include "interlock/checker/Properties.hpp"
-#include "interlock/checker/StrategyFactory.hpp"
+#include "interlock/checker/StrategyRegistry.hpp"
 #include "interlock/checker/ReplayStrategy.hpp"
 #include "interlock/checker/Schedule.hpp"
 
@@ -67,7 +67,8 @@ struct SharedState {
   SubtreeClaims claims;           // this shard's subtrees, shared out among its jobs
 };
 
-bool samples(const Settings& settings) { return settings.strategy == "random" || settings.strategy == "pct"; }
+// Whether the strategy in force samples (its table entry); the name was checked by explore().
+bool samples(const Settings& settings) { return findStrategy(settings.strategy)->samples; }
 
 // `join`, when given, starts the other jobs once the search has run jobsJoinAfterSeconds.
 // Works on a result of its own and stores it in `out` at the end: the parts' results lie side
@@ -208,19 +209,18 @@ const PartResult::Finding* earliest(const std::vector<PartResult>& parts,
 
 }  // namespace
 
-bool splittable(std::string_view strategy) noexcept {
-  return strategy == "naive" || strategy == "dfs" || strategy == "dpor" || strategy == "odpor";
-}
-
 Exploration explore(const Scenario& scenario, const Settings& settings) {
   if (settings.jobs == 0) throw std::invalid_argument("jobs must be at least 1");
   if (settings.shard.count == 0 || settings.shard.index >= settings.shard.count)
     throw std::invalid_argument("shard index must be below the shard count");
   const std::uint64_t count = static_cast<std::uint64_t>(settings.shard.count) * settings.jobs;
-  if (count > 1 && !splittable(settings.strategy))
-    throw std::invalid_argument("--jobs and --shard split the search tree of strategies naive, dfs, dpor and odpor; "
-                                "strategy '" + settings.strategy + "' cannot be split");
-  (void)makeStrategy(settings);  // an unknown name fails before any thread starts
+  const StrategyInfo* strategy = findStrategy(settings.strategy);
+  // An unknown name fails before any thread starts.
+  if (strategy == nullptr) throw std::invalid_argument(unknownStrategyText(settings.strategy));
+  if (count > 1 && !strategy->splittable)
+    throw std::invalid_argument("--jobs and --shard split the search tree of strategies " +
+                                strategyList([](const StrategyInfo& s) { return s.splittable; }, " and ") +
+                                "; strategy '" + settings.strategy + "' cannot be split");
   SharedState shared;
   shared.start = std::chrono::steady_clock::now();
   std::vector<PartResult> parts(settings.jobs);

@@ -2,12 +2,10 @@
 // reports for CI dashboards.
 #include "Commands.hpp"
 
-#include "interlock/checker/CheckOutcome.hpp"
-#include "interlock/checker/Explanation.hpp"
-#include "interlock/checker/TraceView.hpp"
-#include "interlock/checker/JunitReport.hpp"
-#include "interlock/checker/SarifReport.hpp"
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/CheckOutcome.hpp"
+#include "interlock/reports/JunitReport.hpp"
+#include "interlock/reports/SarifReport.hpp"
+#include "interlock/reports/Trace.hpp"
 #include "interlock/cli/Cli.hpp"
 #include "interlock/cli/OutputFile.hpp"
 
@@ -31,14 +29,9 @@ int checkStatus(const std::vector<CheckOutcome>& outcomes) {
 
 // checkScenario() with the search options of the command line applied.
 CheckOutcome checkWith(const Scenario& scenario, const SearchOptions& search) {
-  CheckOutcome outcome{scenario.name, scenario.expected, defaultSettings(scenario), {}, {}};
-  applySearchOptions(outcome.settings, search);
-  outcome.exploration = explore(scenario, outcome.settings);
-  if (const auto& counterexample = outcome.exploration.counterexample) {
-    const nlohmann::json document = traceJson(scenario, outcome.settings, *counterexample);
-    outcome.explanation = explain(viewTrace(document, scenario.name));
-  }
-  return outcome;
+  Settings settings = defaultSettings(scenario);
+  applySearchOptions(settings, search);
+  return checkScenario(scenario, settings);
 }
 
 std::string_view statusWord(const CheckOutcome& outcome) {

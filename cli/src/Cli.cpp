@@ -1,8 +1,9 @@
 #include "interlock/cli/Cli.hpp"
 
 #include "Commands.hpp"
-#include "interlock/checker/Render.hpp"
-#include "interlock/checker/Trace.hpp"
+#include "interlock/checker/StrategyRegistry.hpp"
+#include "interlock/reports/Render.hpp"
+#include "interlock/reports/Trace.hpp"
 #include "interlock/scenarios/Builtin.hpp"
 
 #include <CLI/CLI.hpp>
@@ -13,18 +14,10 @@ namespace interlock::cli {
 
 namespace {
 
-std::string strategyList() {
-  std::string list;
-  for (std::string_view name : strategyNames()) list += (list.empty() ? "" : ", ") + std::string(name);
-  return list;
-}
-
 CLI::Validator strategyValidator() {
   return CLI::Validator(
       [](std::string& value) -> std::string {
-        for (std::string_view name : strategyNames())
-          if (name == value) return {};
-        return "unknown strategy '" + value + "'; expected one of " + strategyList();
+        return findStrategy(value) != nullptr ? std::string() : unknownStrategyText(value);
       },
       "STRATEGY");
 }
@@ -96,11 +89,17 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000'000'000}));
   addSearchOptions(*runCmd, run.search,
                    "Stop after this many seconds with verdict incomplete (greater than 0)");
-  runCmd->add_option("--preemptions", run.preemptions, "pb: the largest preemption bound tried (0 to 1000)")
+  runCmd->add_option("--preemptions", run.preemptions,
+                     strategyList([](const StrategyInfo& s) { return s.readsPreemptions; }) +
+                         ": the largest preemption bound tried (0 to 1000)")
       ->check(CLI::Range(0u, 1000u));
-  runCmd->add_option("--seed", run.seed, "random, pct: the seed (0 to 18446744073709551615)")
+  runCmd->add_option("--seed", run.seed,
+                     strategyList([](const StrategyInfo& s) { return s.readsSeed; }) +
+                         ": the seed (0 to 18446744073709551615)")
       ->check(seedValidator());
-  runCmd->add_option("--pct-depth", run.pctDepth, "pct: the bug depth d (1 to 1000)")
+  runCmd->add_option("--pct-depth", run.pctDepth,
+                     strategyList([](const StrategyInfo& s) { return s.readsPctDepth; }) +
+                         ": the bug depth d (1 to 1000)")
       ->check(CLI::Range(1u, 1000u));
   runCmd->add_option("--shard", run.shard,
                      "Explore part I of N of the tree (1 <= I <= N <= 65536), or 'auto' to take I "

@@ -2,7 +2,7 @@
 // The `interlock` subcommands, one file each; Cli.cpp parses and dispatches.
 #include "interlock/checker/Catalogue.hpp"
 #include "interlock/checker/Explorer.hpp"
-#include "interlock/checker/Render.hpp"
+#include "interlock/reports/Render.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -20,7 +20,7 @@ namespace interlock::cli {
 
 // What `run` and `check` share: how the search goes, not what it explores.
 struct SearchOptions {
-  std::optional<std::string> strategy;  // one of strategyNames(); else the explorer's default
+  std::optional<std::string> strategy;  // a name in the strategy table; else the explorer's default
   unsigned jobs = 1;
   double timeLimitSeconds = 0;  // 0: none; per scenario in `check`
 };

@@ -2,8 +2,8 @@
 #include "Commands.hpp"
 
 #include "interlock/checker/Schedule.hpp"
-#include "interlock/checker/TextReport.hpp"
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/TextReport.hpp"
+#include "interlock/reports/Trace.hpp"
 #include "interlock/cli/Cli.hpp"
 #include "interlock/cli/OutputFile.hpp"
 

@@ -3,7 +3,7 @@
 // verdict (violation > incomplete > pass) with the counterexample of the lowest shard showing it.
 #include "Commands.hpp"
 
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/Trace.hpp"
 #include "interlock/cli/Cli.hpp"
 #include "interlock/cli/OutputFile.hpp"
 #include "interlock/cli/ShardOption.hpp"

@@ -1,6 +1,6 @@
 #include "interlock/cli/OutputFile.hpp"
 
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/Trace.hpp"
 
 #include <cerrno>
 #include <cstdio>

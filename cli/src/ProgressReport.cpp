@@ -1,6 +1,6 @@
 #include "interlock/cli/ProgressReport.hpp"
 
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/Trace.hpp"
 
 #include <cmath>
 #include <cstdio>

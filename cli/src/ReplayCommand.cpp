@@ -2,8 +2,9 @@
 #include "Commands.hpp"
 
 #include "interlock/checker/Schedule.hpp"
-#include "interlock/checker/TextReport.hpp"
-#include "interlock/checker/Trace.hpp"
+#include "interlock/checker/StrategyRegistry.hpp"
+#include "interlock/reports/TextReport.hpp"
+#include "interlock/reports/Trace.hpp"
 #include "interlock/cli/Cli.hpp"
 
 #include <algorithm>
@@ -31,8 +32,7 @@ int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJs
   }
   const Scenario* scenario = &configured;
   // The strategy only found the schedule; any known one replays the same way.
-  if (std::ranges::find(strategyNames(), std::string_view(file.settings.strategy)) ==
-      strategyNames().end())
+  if (findStrategy(file.settings.strategy) == nullptr)
     throw InputError(path + ": field 'settings.strategy': unknown strategy \"" +
                      file.settings.strategy + "\"");
   // Labels are checked for form here and matched against the live execution on replay,

@@ -1,8 +1,8 @@
 // `interlock run NAME`: explore one scenario.
 #include "Commands.hpp"
 
-#include "interlock/checker/TextReport.hpp"
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/TextReport.hpp"
+#include "interlock/reports/Trace.hpp"
 #include "interlock/cli/Cli.hpp"
 #include "interlock/cli/OutputFile.hpp"
 #include "interlock/cli/ProgressReport.hpp"

@@ -1,8 +1,9 @@
 // Options to Settings, and Settings back to a bounds line, JSON and a command line.
 #include "Commands.hpp"
 
-#include "interlock/checker/TextReport.hpp"
-#include "interlock/checker/Trace.hpp"
+#include "interlock/checker/StrategyRegistry.hpp"
+#include "interlock/reports/TextReport.hpp"
+#include "interlock/reports/Trace.hpp"
 #include "interlock/cli/ProgressReport.hpp"
 #include "interlock/cli/ShardOption.hpp"
 
@@ -35,12 +36,21 @@ Scenario parameterized(const Scenario& scenario, const Parameters& overrides) {
 
 namespace {
 
+// The table's entry for the strategy in force; an unknown name (a merge input written by hand)
+// reads no setting and does not split.
+const StrategyInfo& strategyOf(const Settings& settings) {
+  static constexpr StrategyInfo unknown{};
+  const StrategyInfo* info = findStrategy(settings.strategy);
+  return info != nullptr ? *info : unknown;
+}
+
 // Only exhaustive tree searches split; pb runs bound by bound and random/pct sample.
 void requireSplittable(const Settings& settings, const char* option) {
-  if (splittable(settings.strategy)) return;
+  if (strategyOf(settings).splittable) return;
   throw InputError(std::string(option) + ": strategy " + settings.strategy +
-                   " cannot be split (only the exhaustive searches dpor, odpor, dfs and naive "
-                   "divide their tree); use one of those with --jobs and --shard");
+                   " cannot be split (only the exhaustive searches " +
+                   strategyList([](const StrategyInfo& s) { return s.splittable; }, " and ") +
+                   " divide their tree); use one of those with --jobs and --shard");
 }
 
 }  // namespace
@@ -71,9 +81,10 @@ Settings runSettings(const Scenario& scenario, const RunOptions& options) {
 
 std::string settingsText(const Settings& settings, const Parameters& parameters) {
   std::string text = boundsText(settings);
-  if (settings.strategy == "pb") text += "; up to " + std::to_string(settings.preemptions) + " preemptions";
-  if (settings.strategy == "random" || settings.strategy == "pct") text += "; seed " + std::to_string(settings.seed);
-  if (settings.strategy == "pct") text += ", depth " + std::to_string(settings.pctDepth);
+  const StrategyInfo& strategy = strategyOf(settings);
+  if (strategy.readsPreemptions) text += "; up to " + std::to_string(settings.preemptions) + " preemptions";
+  if (strategy.readsSeed) text += "; seed " + std::to_string(settings.seed);
+  if (strategy.readsPctDepth) text += ", depth " + std::to_string(settings.pctDepth);
   if (!parameters.empty()) {
     text += "; parameters ";
     bool first = true;
@@ -110,9 +121,10 @@ std::string runCommandLine(const Scenario& scenario, const Settings& settings, c
   if (settings.bounds.maxSuspensions != scenario.bounds.maxSuspensions)
     line += " --max-suspensions " + std::to_string(settings.bounds.maxSuspensions);
   if (settings.maxExecutions != 0) line += " --max-executions " + std::to_string(settings.maxExecutions);
-  if (settings.strategy == "pb") line += " --preemptions " + std::to_string(settings.preemptions);
-  if (settings.strategy == "random" || settings.strategy == "pct") line += " --seed " + std::to_string(settings.seed);
-  if (settings.strategy == "pct") line += " --pct-depth " + std::to_string(settings.pctDepth);
+  const StrategyInfo& strategy = strategyOf(settings);
+  if (strategy.readsPreemptions) line += " --preemptions " + std::to_string(settings.preemptions);
+  if (strategy.readsSeed) line += " --seed " + std::to_string(settings.seed);
+  if (strategy.readsPctDepth) line += " --pct-depth " + std::to_string(settings.pctDepth);
   for (const auto& [key, value] : overrides) line += " --param " + key + "=" + value;
   if (settings.shard.count > 1) line += " --shard " + to_string(settings.shard);
   if (!settings.minimize) line += " --no-minimize";

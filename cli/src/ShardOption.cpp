@@ -1,6 +1,6 @@
 #include "interlock/cli/ShardOption.hpp"
 
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/Trace.hpp"
 
 #include <charconv>
 #include <cstdlib>

@@ -1,8 +1,8 @@
 // `interlock show TRACE`: print a trace file's counterexample, from the file alone.
 #include "Commands.hpp"
 
-#include "interlock/checker/Trace.hpp"
-#include "interlock/checker/TraceView.hpp"
+#include "interlock/reports/Trace.hpp"
+#include "interlock/reports/TraceView.hpp"
 #include "interlock/cli/Cli.hpp"
 
 #include <cstdlib>

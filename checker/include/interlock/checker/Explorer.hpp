@@ -33,13 +33,9 @@ struct Progress {
   bool overTimeLimit = false;      // the estimate says the search will not finish in time
 };
 
-// Strategy names --strategy accepts: "odpor" (optimal DPOR with wakeup trees, the default),
-// "dpor" (source-set DPOR with sleep sets), "dfs" (exhaustive DFS with sleep sets), "naive"
-// (exhaustive DFS, no reduction), "pb" (iterative preemption bounding up to `preemptions`),
-// "random" (seeded random walk), "pct" (probabilistic concurrency testing with depth `pctDepth`).
 struct Settings {
   Bounds bounds;
-  std::string strategy = "odpor";
+  std::string strategy = "odpor";   // a name in the strategy table (StrategyRegistry.hpp)
   std::uint32_t preemptions = 2;    // pb: the largest preemption bound tried
   std::uint64_t seed = 0;           // random, pct
   std::uint32_t pctDepth = 3;       // pct: bug depth d (d - 1 priority change points)
@@ -54,9 +50,6 @@ struct Settings {
   std::function<void(const Progress&)> progress;  // called from the exploring thread
   double progressInterval = 1.0;    // seconds between progress calls
 };
-
-// The names above, in the order `interlock run --help` lists them.
-[[nodiscard]] std::span<const std::string_view> strategyNames() noexcept;
 
 struct Stats {
   std::uint64_t executions = 0;
@@ -89,9 +82,6 @@ struct Exploration {
   std::optional<Minimality> minimality;  // when Settings::minimize shrank the counterexample
   std::optional<ExecutionResult> counterexample;  // with events and final snapshot
 };
-
-// Whether --jobs and --shard can split this strategy's search (its tree is fixed).
-[[nodiscard]] bool splittable(std::string_view strategy) noexcept;
 
 // Settings a scenario runs with unless the user overrides them.
 [[nodiscard]] Settings defaultSettings(const Scenario& scenario);

@@ -2,7 +2,7 @@
 // A counterexample as a Mermaid sequenceDiagram (renders in GitHub Markdown inside a
 // ```mermaid block): threads and objects are participants, calls on objects are
 // messages, adversary events and violations are notes.
-#include "interlock/checker/TraceView.hpp"
+#include "interlock/reports/TraceView.hpp"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "interlock/checker/CallEffect.hpp"
+#include "interlock/reports/CallEffect.hpp"
 
 namespace interlock {
 

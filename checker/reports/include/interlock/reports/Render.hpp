@@ -1,8 +1,8 @@
 #pragma once
 // One entry point for every way to show a counterexample, so `run`, `replay` and `show`
 // print the same thing for the same trace.
-#include "interlock/checker/TextStyle.hpp"
-#include "interlock/checker/TraceView.hpp"
+#include "interlock/reports/TextStyle.hpp"
+#include "interlock/reports/TraceView.hpp"
 
 #include <cstdint>
 #include <optional>

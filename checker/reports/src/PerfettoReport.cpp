@@ -1,6 +1,6 @@
-#include "interlock/checker/PerfettoReport.hpp"
+#include "interlock/reports/PerfettoReport.hpp"
 
-#include "interlock/checker/CallEffect.hpp"
+#include "interlock/reports/CallEffect.hpp"
 
 #include <algorithm>
 

@@ -1,10 +1,10 @@
-#include "interlock/checker/Render.hpp"
+#include "interlock/reports/Render.hpp"
 
-#include "interlock/checker/DotReport.hpp"
-#include "interlock/checker/Explanation.hpp"
-#include "interlock/checker/MermaidReport.hpp"
-#include "interlock/checker/PerfettoReport.hpp"
-#include "interlock/checker/Swimlanes.hpp"
+#include "interlock/reports/DotReport.hpp"
+#include "interlock/reports/Explanation.hpp"
+#include "interlock/reports/MermaidReport.hpp"
+#include "interlock/reports/PerfettoReport.hpp"
+#include "interlock/reports/Swimlanes.hpp"
 
 #include <array>
 

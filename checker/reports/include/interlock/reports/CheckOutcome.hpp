@@ -27,7 +27,8 @@ struct CheckOutcome {
   [[nodiscard]] const Snapshot& names() const noexcept;
 };
 
-// Explores `scenario` with its own settings and explains the counterexample, if any.
-[[nodiscard]] CheckOutcome checkScenario(const Scenario& scenario);
+// Explores `scenario` with `settings` and explains the counterexample, if any, in the words
+// `interlock run` prints for it.
+[[nodiscard]] CheckOutcome checkScenario(const Scenario& scenario, const Settings& settings);
 
 }  // namespace interlock

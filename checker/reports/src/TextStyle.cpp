@@ -1,4 +1,4 @@
-#include "interlock/checker/TextStyle.hpp"
+#include "interlock/reports/TextStyle.hpp"
 
 namespace interlock {
 

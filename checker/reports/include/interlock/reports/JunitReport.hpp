@@ -1,7 +1,7 @@
 #pragma once
 // JUnit XML for CI dashboards (GitLab, Jenkins, GitHub test reporters): one testsuite
 // "interlock", one testcase per scenario, a <failure> for each unmet expectation.
-#include "interlock/checker/CheckOutcome.hpp"
+#include "interlock/reports/CheckOutcome.hpp"
 
 #include <span>
 #include <string>

@@ -1,6 +1,6 @@
-#include "interlock/checker/TraceView.hpp"
+#include "interlock/reports/TraceView.hpp"
 
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/Trace.hpp"
 
 #include <array>
 #include <limits>

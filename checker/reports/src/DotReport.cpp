@@ -1,4 +1,4 @@
-#include "interlock/checker/DotReport.hpp"
+#include "interlock/reports/DotReport.hpp"
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 // What a traced call did to the object it names, read from the WDK name and the result
 // (the trace records calls, not ownership changes): the graphical reports draw holds and
 // waits from it.
-#include "interlock/checker/TraceView.hpp"
+#include "interlock/reports/TraceView.hpp"
 
 #include <cstdint>
 #include <string>

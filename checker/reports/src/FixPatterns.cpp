@@ -1,4 +1,4 @@
-#include "interlock/checker/FixPatterns.hpp"
+#include "interlock/reports/FixPatterns.hpp"
 
 #include <array>
 

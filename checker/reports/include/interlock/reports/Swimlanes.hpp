@@ -2,8 +2,8 @@
 // A counterexample as text swimlanes: one column per thread, one row per event grouped by
 // step, IRQL and APC-disable counts only where they change, adversary events and
 // violations marked (violations footnoted in full), then who owns and waits on what.
-#include "interlock/checker/TextStyle.hpp"
-#include "interlock/checker/TraceView.hpp"
+#include "interlock/reports/TextStyle.hpp"
+#include "interlock/reports/TraceView.hpp"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "interlock/checker/Swimlanes.hpp"
+#include "interlock/reports/Swimlanes.hpp"
 
 #include <algorithm>
 #include <optional>

@@ -2,8 +2,8 @@
 // The first thing a counterexample says: one or two sentences in the kernel's terms (who
 // was suspended owning what, who waits forever, which cycle), the contract breach that
 // caused it, and the usual fix for its rule.
-#include "interlock/checker/TextStyle.hpp"
-#include "interlock/checker/TraceView.hpp"
+#include "interlock/reports/TextStyle.hpp"
+#include "interlock/reports/TraceView.hpp"
 
 #include <string>
 

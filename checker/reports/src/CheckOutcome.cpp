@@ -1,8 +1,8 @@
-#include "interlock/checker/CheckOutcome.hpp"
+#include "interlock/reports/CheckOutcome.hpp"
 
-#include "interlock/checker/Explanation.hpp"
-#include "interlock/checker/Trace.hpp"
-#include "interlock/checker/TraceView.hpp"
+#include "interlock/reports/Explanation.hpp"
+#include "interlock/reports/Trace.hpp"
+#include "interlock/reports/TraceView.hpp"
 
 namespace interlock {
 
@@ -17,8 +17,8 @@ const Snapshot& CheckOutcome::names() const noexcept {
   return exploration.counterexample ? exploration.counterexample->snapshot : none;
 }
 
-CheckOutcome checkScenario(const Scenario& scenario) {
-  CheckOutcome outcome{scenario.name, scenario.expected, defaultSettings(scenario), {}, {}};
+CheckOutcome checkScenario(const Scenario& scenario, const Settings& settings) {
+  CheckOutcome outcome{scenario.name, scenario.expected, settings, {}, {}};
   outcome.exploration = explore(scenario, outcome.settings);
   if (const auto& counterexample = outcome.exploration.counterexample) {
     // The same words `interlock run` prints, made from the trace the run would write.

@@ -1,4 +1,4 @@
-#include "interlock/checker/JunitReport.hpp"
+#include "interlock/reports/JunitReport.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -2,7 +2,7 @@
 // SARIF 2.1.0 (OASIS) for code-scanning dashboards: one rule per rule id, one result per
 // violation found, each with its counterexample as a code flow (the merged schedule first,
 // then one thread flow per thread). Violations a scenario expects are marked suppressed.
-#include "interlock/checker/CheckOutcome.hpp"
+#include "interlock/reports/CheckOutcome.hpp"
 
 #include <nlohmann/json.hpp>
 

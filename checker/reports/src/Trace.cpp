@@ -1,4 +1,4 @@
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/Trace.hpp"
 
 #include "interlock/checker/Schedule.hpp"
 

@@ -1,7 +1,7 @@
-#include "interlock/checker/MermaidReport.hpp"
+#include "interlock/reports/MermaidReport.hpp"
 
-#include "interlock/checker/CallEffect.hpp"
-#include "interlock/checker/TextStyle.hpp"
+#include "interlock/reports/CallEffect.hpp"
+#include "interlock/reports/TextStyle.hpp"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
-#include "interlock/checker/TextReport.hpp"
+#include "interlock/reports/TextReport.hpp"
 
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/Trace.hpp"
 
 #include <cstdio>
 

@@ -1,6 +1,6 @@
-#include "interlock/checker/SarifReport.hpp"
+#include "interlock/reports/SarifReport.hpp"
 
-#include "interlock/checker/Trace.hpp"
+#include "interlock/reports/Trace.hpp"
 
 #include <array>
 #include <cstdio>

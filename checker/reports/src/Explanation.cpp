@@ -1,6 +1,6 @@
-#include "interlock/checker/Explanation.hpp"
+#include "interlock/reports/Explanation.hpp"
 
-#include "interlock/checker/FixPatterns.hpp"
+#include "interlock/reports/FixPatterns.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -3,7 +3,7 @@
 // chrome://tracing): one track per thread, lock holds, waits and suspensions as complete
 // ("X") spans, calls and adversary events as instants. ts is the step index in µs, so the
 // bytes depend on the trace alone.
-#include "interlock/checker/TraceView.hpp"
+#include "interlock/reports/TraceView.hpp"
 
 #include <string>
 
