@@ -21,7 +21,7 @@ Scenario sharedReacquire(bool fixed) {
               "callers. Recursion is not allowed: when a configuration change asks for the lock "
               "exclusively between the two acquires, the waiting writer turns the second shared "
               "acquire away, and the writer waits for the reader that now waits for it.",
-      fixed ? Expectation::pass() : Expectation::violation(ViolationKind::Deadlock, "NoThreadCanMove"),
+      fixed ? Expectation::pass() : Expectation::violation(ViolationKind::Deadlock, "SelfDeadlock"),
       Bounds{},
       [fixed](Setup& s) {
         auto& lock = s.make<EX_SPIN_LOCK>("FlowTableLock");

@@ -15,7 +15,7 @@ Scenario lostPulse(bool fixed) {
       fixed ? "The producer signals with KeSetEvent on a synchronization event instead: the "
               "signal stays until the worker's wait takes it, so a kernel APC running on the "
               "worker at that moment delays the wake-up but cannot lose it."
-            : "A worker thread inside a system call waits on a notification event; the producer "
+            : "A driver's worker thread waits on a notification event; the producer "
               "queues a request and calls KePulseEvent. The pulse satisfies only the waits in "
               "progress at that instant: if the I/O manager's completion APC for an earlier "
               "request is running on the worker then, the worker is out of its wait, misses the "
@@ -28,7 +28,7 @@ Scenario lostPulse(bool fixed) {
         auto& ioStatus = s.make<Shared<LONG>>("EarlierIoStatus");
         KeInitializeEvent(&workAvailable, fixed ? SynchronizationEvent : NotificationEvent, FALSE);
         KeInitializeEvent(&waiting, NotificationEvent, FALSE);
-        s.userThread("worker", [&workAvailable, &waiting] {
+        s.systemThread("worker", [&workAvailable, &waiting] {
           KeSetEvent(&waiting, IO_NO_INCREMENT, FALSE);
           KeWaitForSingleObject(&workAvailable, Executive, KernelMode, FALSE, nullptr);
         });
