@@ -4,7 +4,6 @@
 
 #include "interlock/primitives/Call.hpp"
 #include "interlock/primitives/Irql.hpp"
-#include "interlock/primitives/ObjectReference.hpp"
 
 #include <array>
 #include <string>
@@ -41,10 +40,7 @@ DispatcherObject& dispatcherObject(PVOID object, const char* api) {
   // The most-derived address is what the scenario's &event, &mutex ... converted to PVOID.
   for (const auto& candidate : Execution::current().objects()) {
     if (dynamic_cast<const void*>(candidate) != object) continue;
-    if (auto* dispatcher = dynamic_cast<DispatcherObject*>(candidate)) {
-      checkNotFreed(*dispatcher, api);  // a thread object whose last reference is gone
-      return *dispatcher;
-    }
+    if (auto* dispatcher = dynamic_cast<DispatcherObject*>(candidate)) return *dispatcher;
     throw ScenarioError(std::string(api) + ": " + candidate->typeName() + " " + candidate->name() +
                         " is not a dispatcher object (KEVENT, KSEMAPHORE or KMUTEX)");
   }
