@@ -3,6 +3,7 @@
 #include "ExclusiveLock.hpp"
 #include "interlock/primitives/Call.hpp"
 #include "interlock/primitives/Irql.hpp"
+#include "interlock/primitives/Regions.hpp"
 
 #include <string>
 
@@ -128,6 +129,25 @@ void ExReleaseFastMutexUnsafe(PFAST_MUTEX mutex) {
   checkUnsafeContext(thread, *mutex, api, 0x3A);
   release(thread, *mutex, api);
   detail::recordCall(api, mutex, nullptr, nullptr);
+}
+
+void ExEnterCriticalRegionAndAcquireFastMutexUnsafe(PFAST_MUTEX mutex) {
+  constexpr const char* api = "ExEnterCriticalRegionAndAcquireFastMutexUnsafe";
+  Thread& thread = detail::visibleCall(api, mutex, Access::Acquire);
+  checkInitialized(*mutex, api);
+  checkAcquireIrql(thread, *mutex, api);
+  detail::enterCriticalRegion(thread, api);  // before it may wait: a waiter is not suspendable
+  detail::acquireOrWait(thread, *mutex, mutex->owner, 0, api);
+}
+
+void ExReleaseFastMutexUnsafeAndLeaveCriticalRegion(PFAST_MUTEX mutex) {
+  constexpr const char* api = "ExReleaseFastMutexUnsafeAndLeaveCriticalRegion";
+  Thread& thread = detail::visibleCall(api, mutex, Access::Release);
+  checkInitialized(*mutex, api);
+  release(thread, *mutex, api);
+  detail::recordCall(api, mutex, nullptr, nullptr);
+  detail::leaveCriticalRegion(thread, api);
+  Execution::current().apcStateChanged();  // a pending suspend APC runs here
 }
 
 }  // namespace interlock::wdm

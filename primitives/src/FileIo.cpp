@@ -1,6 +1,7 @@
 #include "interlock/primitives/FileIo.hpp"
 
 #include "interlock/primitives/Call.hpp"
+#include "interlock/primitives/ObjectReference.hpp"
 
 #include <memory>
 #include <string>
@@ -82,6 +83,7 @@ NTSTATUS ZwDeviceIoControlFile(HANDLE FileHandle, HANDLE, PIO_APC_ROUTINE, PVOID
 }
 
 NTSTATUS ZwClose(HANDLE Handle) {
+  if (detail::isObjectHandle(Handle)) return detail::closeObjectHandle(Handle);  // not a file
   FILE_OBJECT* file = fileOf(Handle);
   detail::visibleCall("ZwClose", file, Access::Write);
   if (file == nullptr || !file->open) {

@@ -184,8 +184,14 @@ void FltAcquirePushLockShared(PEX_PUSH_LOCK lock) {
   fltAcquire(lock, Mode::Shared, "FltAcquirePushLockShared");
 }
 
-void FltReleasePushLock(PEX_PUSH_LOCK lock) {
-  constexpr const char* api = "FltReleasePushLock";
+namespace {
+
+void exRelease(PEX_PUSH_LOCK lock, Mode mode, const char* api) {
+  Thread& thread = detail::visibleCall(api, lock, Access::Release);
+  release(thread, *lock, mode, api);
+}
+
+void fltRelease(PEX_PUSH_LOCK lock, const char* api) {
   Thread& thread = detail::visibleCall(api, lock, Access::Release);
   // One release for both modes: the lock word says which; the model asks its owner view.
   const ThreadId me = thread.id();
@@ -195,6 +201,10 @@ void FltReleasePushLock(PEX_PUSH_LOCK lock) {
   detail::leaveCriticalRegion(thread, api);
   Execution::current().apcStateChanged();  // §2.2: a pending suspend APC runs here
 }
+
+}  // namespace
+
+void FltReleasePushLock(PEX_PUSH_LOCK lock) { fltRelease(lock, "FltReleasePushLock"); }
 
 void FltDeletePushLock(PEX_PUSH_LOCK lock) {
   constexpr const char* api = "FltDeletePushLock";
@@ -207,6 +217,41 @@ void FltDeletePushLock(PEX_PUSH_LOCK lock) {
                               lock);
   lock->initialized = false;  // Windows frees nothing; later use is reported
   detail::recordCall(api, lock, nullptr, nullptr);
+}
+
+void ExAcquirePushLockExclusiveEx(PEX_PUSH_LOCK lock, ULONG flags) {
+  (void)flags;  // boosting only
+  exAcquire(lock, Mode::Exclusive, "ExAcquirePushLockExclusiveEx");
+}
+
+void ExAcquirePushLockSharedEx(PEX_PUSH_LOCK lock, ULONG flags) {
+  (void)flags;
+  exAcquire(lock, Mode::Shared, "ExAcquirePushLockSharedEx");
+}
+
+void ExReleasePushLockExclusiveEx(PEX_PUSH_LOCK lock, ULONG flags) {
+  (void)flags;
+  exRelease(lock, Mode::Exclusive, "ExReleasePushLockExclusiveEx");
+}
+
+void ExReleasePushLockSharedEx(PEX_PUSH_LOCK lock, ULONG flags) {
+  (void)flags;
+  exRelease(lock, Mode::Shared, "ExReleasePushLockSharedEx");
+}
+
+void FltAcquirePushLockExclusiveEx(PEX_PUSH_LOCK lock, ULONG flags) {
+  (void)flags;
+  fltAcquire(lock, Mode::Exclusive, "FltAcquirePushLockExclusiveEx");
+}
+
+void FltAcquirePushLockSharedEx(PEX_PUSH_LOCK lock, ULONG flags) {
+  (void)flags;
+  fltAcquire(lock, Mode::Shared, "FltAcquirePushLockSharedEx");
+}
+
+void FltReleasePushLockEx(PEX_PUSH_LOCK lock, ULONG flags) {
+  (void)flags;
+  fltRelease(lock, "FltReleasePushLockEx");
 }
 
 }  // namespace interlock::wdm

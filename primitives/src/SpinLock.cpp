@@ -1,6 +1,7 @@
 #include "interlock/primitives/SpinLock.hpp"
 
 #include "ExclusiveLock.hpp"
+#include "SpinLockRules.hpp"
 #include "interlock/primitives/Call.hpp"
 #include "interlock/primitives/Irql.hpp"
 
@@ -8,19 +9,27 @@
 
 namespace interlock::wdm {
 
-namespace {
+namespace detail::spin {
 
 using Use = KSPIN_LOCK::Use;
 
+namespace {
+const char* useName(Use use) {
+  if (use == Use::Queued) return "in-stack queued";
+  return use == Use::Interlocked ? "ExInterlocked" : "ordinary";
+}
+}  // namespace
+
 // §3.2: never mix queued and ordinary use of one lock. Windows does not check; the two
 // protocols read the lock word differently. The model reports it and keeps mutual exclusion.
+
 void checkUse(KSPIN_LOCK& lock, Use use, const char* api) {
   if (lock.use == Use::None) lock.use = use;
   if (lock.use == use) return;
   detail::contractViolation(
       "SpinLockMixedUse", 0,
       std::string(api) + " on KSPIN_LOCK " + lock.name() + ", which is used with the " +
-          (lock.use == Use::Queued ? "in-stack queued" : "ordinary") + " routines",
+          useName(lock.use) + " routines",
       &lock);
 }
 
@@ -60,6 +69,13 @@ void release(const Thread& thread, KSPIN_LOCK& lock, const char* api, const char
                               &lock);
   if (lock.owner != kNoThread) detail::releaseOwnership(lock, lock.owner, grant);
 }
+
+}  // namespace detail::spin
+
+namespace {
+
+using Use = KSPIN_LOCK::Use;
+using namespace detail::spin;
 
 void releaseOrdinary(Thread& thread, KSPIN_LOCK& lock, const char* api) {
   checkUse(lock, Use::Ordinary, api);

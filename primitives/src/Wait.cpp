@@ -5,6 +5,7 @@
 #include "interlock/primitives/Call.hpp"
 #include "interlock/primitives/Dispatcher.hpp"
 #include "interlock/primitives/Irql.hpp"
+#include "interlock/primitives/ObjectReference.hpp"
 
 #include <array>
 #include <span>
@@ -170,6 +171,7 @@ NTSTATUS wait(const Request& request) {
   const bool poll = request.timeout != nullptr && request.timeout->QuadPart == 0;
   const char* argument = argumentText(request);
   checkIrql(thread, request, poll);
+  for (const DispatcherObject* object : request.objects) detail::checkNotFreed(*object, request.api);
 
   // The objects are tested first: a wait that needs no waiting never blocks or times out.
   const std::size_t ready = satisfiable(request.objects, request.type, thread.id());

@@ -89,4 +89,72 @@ void ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE) {
   });
 }
 
+namespace {
+
+// The routine with the work item: dequeued before it runs, so it may requeue or free it.
+void queueEx(PIO_WORKITEM item, const char* api, Routine routine) {
+  Thread& thread = detail::visibleCall(api, item, Access::Write);
+  if (!checkQueue(thread, api, item->queued, *item)) return;
+  if (item->freed)
+    detail::contractViolation("WorkItemFreed", 0, std::string(api) + " on a freed work item", item);
+  item->queued = true;
+  detail::recordCall(api, item, nullptr, "queued to a system worker thread");
+  startWorker(Execution::current(), std::move(routine));
+}
+
+}  // namespace
+
+void IoQueueWorkItemEx(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE_EX WorkerRoutine,
+                       WORK_QUEUE_TYPE, PVOID Context) {
+  queueEx(IoWorkItem, "IoQueueWorkItemEx", [IoWorkItem, WorkerRoutine, Context] {
+    IoWorkItem->queued = false;
+    WorkerRoutine(IoWorkItem->ioObject != nullptr ? IoWorkItem->ioObject : IoWorkItem->device, Context,
+                  IoWorkItem);
+  });
+}
+
+void IoInitializeWorkItem(PVOID IoObject, PIO_WORKITEM IoWorkItem) {
+  IoWorkItem->ioObject = IoObject;
+  IoWorkItem->queued = false;
+  IoWorkItem->freed = false;
+  detail::recordCall("IoInitializeWorkItem", IoWorkItem, nullptr, nullptr);
+}
+
+void IoUninitializeWorkItem(PIO_WORKITEM IoWorkItem) {
+  detail::localCall();  // needs a calling thread
+  if (IoWorkItem->queued)
+    detail::contractViolation("WorkItemFreedWhileQueued", 0,
+                              "IoUninitializeWorkItem on " + IoWorkItem->name() + " while it is queued",
+                              IoWorkItem);
+  IoWorkItem->freed = true;
+  detail::recordCall("IoUninitializeWorkItem", IoWorkItem, nullptr, nullptr);
+}
+
+ULONG IoSizeofWorkItem() { return static_cast<ULONG>(sizeof(IO_WORKITEM)); }
+
+PFLT_GENERIC_WORKITEM FltAllocateGenericWorkItem() {
+  PIO_WORKITEM item = IoAllocateWorkItem(nullptr);
+  return item;
+}
+
+NTSTATUS FltQueueGenericWorkItem(PFLT_GENERIC_WORKITEM FltWorkItem, PVOID FltObject,
+                                 PFLT_GENERIC_WORKITEM_ROUTINE WorkerRoutine, WORK_QUEUE_TYPE,
+                                 PVOID Context) {
+  queueEx(FltWorkItem, "FltQueueGenericWorkItem", [FltWorkItem, FltObject, WorkerRoutine, Context] {
+    FltWorkItem->queued = false;
+    WorkerRoutine(FltWorkItem, FltObject, Context);
+  });
+  return STATUS_SUCCESS;
+}
+
+void FltFreeGenericWorkItem(PFLT_GENERIC_WORKITEM FltWorkItem) {
+  detail::localCall();
+  if (FltWorkItem->queued)
+    detail::contractViolation("WorkItemFreedWhileQueued", 0,
+                              "FltFreeGenericWorkItem on " + FltWorkItem->name() + " while it is queued",
+                              FltWorkItem);
+  FltWorkItem->freed = true;
+  detail::recordCall("FltFreeGenericWorkItem", FltWorkItem, nullptr, nullptr);
+}
+
 }  // namespace interlock::wdm

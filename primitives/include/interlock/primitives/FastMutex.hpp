@@ -32,5 +32,9 @@ void ExReleaseFastMutex(PFAST_MUTEX mutex);
 [[nodiscard]] BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX mutex);
 void ExAcquireFastMutexUnsafe(PFAST_MUTEX mutex);
 void ExReleaseFastMutexUnsafe(PFAST_MUTEX mutex);
+// KeEnterCriticalRegion + ExAcquireFastMutexUnsafe / the release + KeLeaveCriticalRegion, in
+// one call each; IRQL unchanged, so I/O completion APCs still run (kernel-rules §17).
+void ExEnterCriticalRegionAndAcquireFastMutexUnsafe(PFAST_MUTEX mutex);
+void ExReleaseFastMutexUnsafeAndLeaveCriticalRegion(PFAST_MUTEX mutex);
 
 }  // namespace interlock::wdm

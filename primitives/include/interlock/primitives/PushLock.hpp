@@ -49,4 +49,16 @@ void FltAcquirePushLockShared(PEX_PUSH_LOCK lock);
 void FltReleasePushLock(PEX_PUSH_LOCK lock);
 void FltDeletePushLock(PEX_PUSH_LOCK lock);
 
+// The forms with flags (kernel-rules §17): the flags only steer priority boosting, which the
+// model does not have; otherwise exactly the forms above.
+inline constexpr ULONG FLT_PUSH_LOCK_ENABLE_AUTO_BOOST = 0x1;
+inline constexpr ULONG FLT_PUSH_LOCK_DISABLE_AUTO_BOOST = 0x2;
+void ExAcquirePushLockExclusiveEx(PEX_PUSH_LOCK lock, ULONG flags);
+void ExAcquirePushLockSharedEx(PEX_PUSH_LOCK lock, ULONG flags);
+void ExReleasePushLockExclusiveEx(PEX_PUSH_LOCK lock, ULONG flags);
+void ExReleasePushLockSharedEx(PEX_PUSH_LOCK lock, ULONG flags);
+void FltAcquirePushLockExclusiveEx(PEX_PUSH_LOCK lock, ULONG flags);
+void FltAcquirePushLockSharedEx(PEX_PUSH_LOCK lock, ULONG flags);
+void FltReleasePushLockEx(PEX_PUSH_LOCK lock, ULONG flags);
+
 }  // namespace interlock::wdm

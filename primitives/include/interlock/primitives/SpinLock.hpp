@@ -14,7 +14,7 @@ class KSPIN_LOCK final : public interlock::KernelObject {
   static constexpr std::uint8_t kQueuedWaiter = 1;  // KeAcquireInStackQueuedSpinLock
 
   // Which family of routines has used the lock since its initialization (§3.2: never mix).
-  enum class Use : std::uint8_t { None, Ordinary, Queued };
+  enum class Use : std::uint8_t { None, Ordinary, Queued, Interlocked };
 
   [[nodiscard]] const char* typeName() const noexcept override { return "KSPIN_LOCK"; }
   void owners(interlock::OwnerList& out) const override {

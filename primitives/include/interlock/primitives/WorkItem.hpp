@@ -17,6 +17,7 @@ class IO_WORKITEM final : public interlock::KernelObject {
  public:
   [[nodiscard]] const char* typeName() const noexcept override { return "IO_WORKITEM"; }
   PDEVICE_OBJECT device = nullptr;
+  PVOID ioObject = nullptr;  // IoInitializeWorkItem's driver or device object
   bool queued = false;
   bool freed = false;
 };
@@ -37,5 +38,26 @@ void IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine
 void IoFreeWorkItem(PIO_WORKITEM IoWorkItem);
 void ExInitializeWorkItem(PWORK_QUEUE_ITEM Item, PWORKER_THREAD_ROUTINE Routine, PVOID Parameter);
 void ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType);
+
+// The Ex form: the routine also gets the work item, and may free it (kernel-rules §17).
+using PIO_WORKITEM_ROUTINE_EX = void (*)(PVOID IoObject, PVOID Context, PIO_WORKITEM IoWorkItem);
+void IoQueueWorkItemEx(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE_EX WorkerRoutine,
+                       WORK_QUEUE_TYPE QueueType, PVOID Context);
+// A work item in the caller's storage (a Setup::make'd IO_WORKITEM): initialize before the
+// first queue, uninitialize when no longer queued. IoSizeofWorkItem is the storage it needs.
+void IoInitializeWorkItem(PVOID IoObject, PIO_WORKITEM IoWorkItem);
+void IoUninitializeWorkItem(PIO_WORKITEM IoWorkItem);
+[[nodiscard]] ULONG IoSizeofWorkItem();
+
+// The filter manager's generic work items: FltQueueGenericWorkItem returns STATUS_SUCCESS
+// and runs the routine on a system worker thread, as IoQueueWorkItem does.
+using PFLT_GENERIC_WORKITEM = IO_WORKITEM*;
+using PFLT_GENERIC_WORKITEM_ROUTINE = void (*)(PFLT_GENERIC_WORKITEM FltWorkItem, PVOID FltObject,
+                                               PVOID Context);
+[[nodiscard]] PFLT_GENERIC_WORKITEM FltAllocateGenericWorkItem();
+NTSTATUS FltQueueGenericWorkItem(PFLT_GENERIC_WORKITEM FltWorkItem, PVOID FltObject,
+                                 PFLT_GENERIC_WORKITEM_ROUTINE WorkerRoutine,
+                                 WORK_QUEUE_TYPE QueueType, PVOID Context);
+void FltFreeGenericWorkItem(PFLT_GENERIC_WORKITEM FltWorkItem);
 
 }  // namespace interlock::wdm

@@ -19,5 +19,9 @@ namespace interlock::scenarios {
 [[nodiscard]] std::vector<Scenario> rundownScenarios();
 [[nodiscard]] std::vector<Scenario> pushLockScenarios();
 [[nodiscard]] std::vector<Scenario> dispatcherScenarios();    // events, semaphores, KMUTEX, waits
+[[nodiscard]] std::vector<Scenario> exSpinLockScenarios();
+[[nodiscard]] std::vector<Scenario> interlockedListScenarios();
+[[nodiscard]] std::vector<Scenario> pulseEventScenarios();
+[[nodiscard]] std::vector<Scenario> systemThreadScenarios();
 
 }  // namespace interlock::scenarios
