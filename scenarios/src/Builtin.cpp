@@ -7,7 +7,8 @@ std::vector<Scenario> builtin() {
   std::vector<Scenario> all;
   for (auto family : {eresourceScenarios, lockOrderScenarios, apcDisableScenarios, apcScenarios, fileIoScenarios,
                       fastMutexScenarios, spinLockScenarios, rundownScenarios, pushLockScenarios,
-                      dispatcherScenarios, benchScenarios})
+                      dispatcherScenarios, irpScenarios, cancelScenarios, csqScenarios,
+                      removeLockScenarios, benchScenarios})
     for (Scenario& scenario : family()) all.push_back(std::move(scenario));
   return all;
 }

@@ -1,8 +1,10 @@
 #pragma once
 // Everything a scenario needs, under the WDK's names: `using namespace interlock::wdm;`.
 #include "interlock/core/Setup.hpp"
+#include "interlock/primitives/Cancel.hpp"
 #include "interlock/primitives/Check.hpp"
 #include "interlock/primitives/DeviceObject.hpp"
+#include "interlock/primitives/Csq.hpp"
 #include "interlock/primitives/Dispatcher.hpp"
 #include "interlock/primitives/Eresource.hpp"
 #include "interlock/primitives/Event.hpp"
@@ -15,6 +17,7 @@
 #include "interlock/primitives/Mutex.hpp"
 #include "interlock/primitives/PushLock.hpp"
 #include "interlock/primitives/Regions.hpp"
+#include "interlock/primitives/RemoveLock.hpp"
 #include "interlock/primitives/Rundown.hpp"
 #include "interlock/primitives/Semaphore.hpp"
 #include "interlock/primitives/Shared.hpp"

@@ -19,5 +19,9 @@ namespace interlock::scenarios {
 [[nodiscard]] std::vector<Scenario> rundownScenarios();
 [[nodiscard]] std::vector<Scenario> pushLockScenarios();
 [[nodiscard]] std::vector<Scenario> dispatcherScenarios();    // events, semaphores, KMUTEX, waits
+[[nodiscard]] std::vector<Scenario> irpScenarios();
+[[nodiscard]] std::vector<Scenario> cancelScenarios();
+[[nodiscard]] std::vector<Scenario> csqScenarios();
+[[nodiscard]] std::vector<Scenario> removeLockScenarios();
 
 }  // namespace interlock::scenarios
