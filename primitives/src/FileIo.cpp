@@ -57,7 +57,7 @@ NTSTATUS sendToDevice(Thread& thread, const char* api, FILE_OBJECT& file, UCHAR 
   if (irp.StackCount >= 1) detail::stackLocation(irp, irp.StackCount, api).MajorFunction = major;
   detail::recordCall(api, &irp, detail::majorName(major), "the I/O manager sends an IRP");
   if (file.requesterCancels) offerCancellation(irp);
-  const NTSTATUS result = detail::callDriver(thread, device, irp, api);
+  const NTSTATUS result = detail::callDriver(thread, device, irp, api, false);
   if (result != STATUS_PENDING) {
     if (irp.state == IRP::State::Completed) {
       detail::finishSynchronously(irp);

@@ -75,7 +75,7 @@ void checkDispatchReturn(const IRP& irp, const DEVICE_OBJECT& device, int locati
 
 }  // namespace
 
-NTSTATUS callDriver(Thread& thread, DEVICE_OBJECT& device, IRP& irp, const char* api) {
+NTSTATUS callDriver(Thread& thread, DEVICE_OBJECT& device, IRP& irp, const char* api, bool byDriver) {
   if (reportIfNotOwned(irp, api)) return STATUS_UNSUCCESSFUL;
   if (thread.irql > DISPATCH_LEVEL)
     contractViolation("IrqlIoCallDriver", ioVerifierCode(0x10),
@@ -95,7 +95,7 @@ NTSTATUS callDriver(Thread& thread, DEVICE_OBJECT& device, IRP& irp, const char*
                             "the routine reads is freed memory",
                         &irp);
   }
-  if (device.deleted)
+  if (byDriver && device.deleted)
     contractViolation("DeviceDeleted", 0,
                       std::string(api) + " sends " + irp.name() + " to " + device.name() +
                           ", which IoDeleteDevice deleted",
@@ -171,7 +171,7 @@ void completionWalk(Thread& thread, IRP& irp) {
     const NTSTATUS result = routine(device, &irp, context);
     if (result == STATUS_MORE_PROCESSING_REQUIRED) {
       irp.walking = false;
-      irp.state = IRP::State::Stopped;
+      if (irp.state != IRP::State::Freed) irp.state = IRP::State::Stopped;
       recordCall("IoCompleteRequest", &irp, nullptr,
                  "STATUS_MORE_PROCESSING_REQUIRED: the walk stops; the IRP is the routine's driver's");
       return;

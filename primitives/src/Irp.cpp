@@ -9,7 +9,9 @@
 #include "interlock/primitives/Dispatcher.hpp"
 #include "interlock/primitives/Irql.hpp"
 
+#include <array>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -177,12 +179,22 @@ NTSTATUS IoCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
   constexpr const char* api = "IoCallDriver";
   if (DeviceObject == nullptr || Irp == nullptr)
     throw ScenarioError(std::string(api) + " with no DeviceObject or no Irp");
-  Thread& thread = detail::visibleCall(api, Irp, Access::Write);
   const bool built = Irp->origin == IRP::Origin::DeviceIoControlRequest ||
                      Irp->origin == IRP::Origin::SynchronousFsdRequest;
-  if (built && !Irp->dispatched && DeviceObject->DriverObject == nullptr)
+  if (built && !Irp->dispatched && DeviceObject->DriverObject == nullptr) {
+    (void)detail::visibleCall(api, Irp, Access::Write);
     return sendToUnmodelledDriver(*Irp, api);
-  return detail::callDriver(thread, *DeviceObject, *Irp, api);
+  }
+  // The call reads whether the target, and the device whose dispatch routine forwards, were
+  // deleted: IoDeleteDevice is dependent with it.
+  std::array<ObjectId, 2> devices{DeviceObject->id(), kNoObject};
+  std::size_t count = 1;
+  if (Irp->activeLocation != 0 && Irp->activeLocation <= Irp->StackCount)
+    if (const DEVICE_OBJECT* from = Irp->stack[static_cast<std::size_t>(Irp->activeLocation - 1)].DeviceObject)
+      devices[count++] = from->id();
+  Execution& execution = Execution::current();
+  execution.visible(Op{api, Irp->id(), Access::Write, std::span<const ObjectId>(devices.data(), count)});
+  return detail::callDriver(execution.currentThread(), *DeviceObject, *Irp, api, true);
 }
 
 PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN) {
@@ -217,7 +229,7 @@ void IoFreeIrp(PIRP Irp) {
                               std::string(api) + " on " + Irp->name() +
                                   ", a threaded IRP: the I/O manager frees it after completion",
                               Irp);
-  else if (Irp->state == State::InFlight)
+  else if (Irp->state == State::InFlight && !Irp->walking)  // its completion routine may free it
     detail::contractViolation("IoAllocateFree", detail::ioVerifierCode(0x20A),
                               std::string(api) + " on " + Irp->name() +
                                   " while a driver below still owns it",

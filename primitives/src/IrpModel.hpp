@@ -35,7 +35,9 @@ void markPending(IRP& irp);
 
 // §8.1 IoCallDriver after its scheduling point: checks, one location down, the dispatch
 // routine (or the lower driver the model does not run); returns the status it returns.
-NTSTATUS callDriver(Thread& thread, DEVICE_OBJECT& device, IRP& irp, const char* api);
+// `byDriver`: a driver's IoCallDriver (the I/O manager's own send reaches even a deleted
+// device: its dispatch routine must refuse it, §10).
+NTSTATUS callDriver(Thread& thread, DEVICE_OBJECT& device, IRP& irp, const char* api, bool byDriver);
 // §8.2 the completion walk from the current location, in the calling thread's context.
 void completionWalk(Thread& thread, IRP& irp);
 // The I/O manager finishing a request whose caller saw a status other than STATUS_PENDING.
