@@ -341,3 +341,148 @@ TEST_CASE("a built IRP sent to a driver the model runs completes through IopComp
   CHECK(seen.major == IRP_MJ_DEVICE_CONTROL);
   CHECK(iosb == STATUS_SUCCESS);
 }
+
+namespace {
+
+bool causedBy(const Exploration& e, const char* rule) {
+  for (const Violation& cause : e.verdict.causes)
+    if (cause.rule == rule) return true;
+  return e.verdict.violation && e.verdict.violation->rule == rule;
+}
+
+NTSTATUS SucceedWithoutCompleting(PDEVICE_OBJECT, PIRP) { return STATUS_SUCCESS; }
+
+NTSTATUS CompletePending(PDEVICE_OBJECT, PIRP Irp) {
+  complete(Irp, STATUS_PENDING);
+  return STATUS_PENDING;
+}
+
+NTSTATUS CompleteAtHighLevel(PDEVICE_OBJECT, PIRP Irp) {
+  KIRQL old = PASSIVE_LEVEL;
+  KeRaiseIrql(HIGH_LEVEL, &old);
+  complete(Irp, STATUS_SUCCESS);
+  KeLowerIrql(old);
+  return STATUS_SUCCESS;
+}
+
+NTSTATUS ReturnRaised(PDEVICE_OBJECT, PIRP Irp) {
+  KIRQL old = PASSIVE_LEVEL;
+  KeRaiseIrql(APC_LEVEL, &old);
+  complete(Irp, STATUS_SUCCESS);
+  return STATUS_SUCCESS;
+}
+
+void Unused(PDEVICE_OBJECT, PIRP) {}
+
+NTSTATUS ForwardWithRoutine(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  (void)IoSetCancelRoutine(Irp, &Unused);
+  IoSkipCurrentIrpStackLocation(Irp);
+  return IoCallDriver(below(DeviceObject), Irp);
+}
+
+NTSTATUS ForwardAfterDelete(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  IoSkipCurrentIrpStackLocation(Irp);
+  return IoCallDriver(below(DeviceObject), Irp);
+}
+
+// A filter over a device the model does not run, read once; `first` runs before the read.
+Exploration exploreFilter(PDRIVER_DISPATCH readRoutine, bool deleteFirst) {
+  return exploreInline([readRoutine, deleteFirst](Setup& s) {
+    auto& driver = s.make<DRIVER_OBJECT>("Driver");
+    driver.MajorFunction[IRP_MJ_READ] = readRoutine;
+    auto& lower = s.make<DEVICE_OBJECT>("Lower");
+    DEVICE_OBJECT& device = IoCreateDevice<PDEVICE_OBJECT>(s, driver, "Device");
+    *static_cast<PDEVICE_OBJECT*>(device.DeviceExtension) = IoAttachDeviceToDeviceStack(&device, &lower);
+    const HANDLE handle = openOn(s, device);
+    s.systemThread("app", [handle, &device, deleteFirst] {
+      if (deleteFirst) IoDeleteDevice(&device);
+      (void)read(handle);
+    });
+  });
+}
+
+}  // namespace
+
+TEST_CASE("a dispatch routine returning STATUS_SUCCESS without completing the IRP is IrpProcessingComplete, DV 0xC9/0x226") {
+  const auto e = exploreRead(&SucceedWithoutCompleting);
+  REQUIRE(e.verdict.result == Result::Violation);
+  CHECK(e.verdict.violation->rule == "IrpProcessingComplete");
+  CHECK(e.verdict.violation->code == 0xC90226);
+}
+
+TEST_CASE("completing an IRP with IoStatus.Status STATUS_PENDING is CompleteRequestStatusCheck, DV 0xC9/0x06") {
+  const auto e = exploreRead(&CompletePending);
+  CHECK(causedBy(e, "CompleteRequestStatusCheck"));
+}
+
+TEST_CASE("IoCompleteRequest above DISPATCH_LEVEL is IrqlIoCompleteRequest, DV 0xC9/0x0E") {
+  const auto e = exploreRead(&CompleteAtHighLevel);
+  CHECK(causedBy(e, "IrqlIoCompleteRequest"));
+}
+
+TEST_CASE("a dispatch routine returning at another IRQL than it was entered at is DispatchIrql, DV 0xC9/0x05") {
+  const auto e = exploreRead(&ReturnRaised);
+  CHECK(causedBy(e, "DispatchIrql"));
+}
+
+TEST_CASE("passing an IRP down with a cancel routine set is ForwardWithCancelRoutine, DV 0xC9/0x203") {
+  const auto e = exploreFilter(&ForwardWithRoutine, false);
+  CHECK(causedBy(e, "ForwardWithCancelRoutine"));
+}
+
+TEST_CASE("a dispatch routine passing an IRP down after IoDeleteDevice deleted its device is DeviceDeleted") {
+  const auto e = exploreFilter(&ForwardAfterDelete, true);
+  REQUIRE(e.verdict.result == Result::Violation);
+  CHECK(e.verdict.violation->rule == "DeviceDeleted");
+}
+
+TEST_CASE("a completion routine dropping Irp->PendingReturned is PendingReturnedNotPropagated, DV 0xC9/0x228, and the requester hangs") {
+  const Catalogue catalogue = cli::builtinCatalogue();
+  const Scenario& scenario = *catalogue.find("irp/completion-routine-drops-pending");
+  const auto e = explore(scenario, Settings{scenario.bounds, "naive"});
+  REQUIRE(e.verdict.result == Result::Violation);
+  CHECK(e.verdict.kind() == ViolationKind::Deadlock);
+  CHECK(causedBy(e, "PendingReturnedNotPropagated"));
+}
+
+TEST_CASE("IoMarkIrpPending on an IRP another thread completed is IrpNotOwned") {
+  const Catalogue catalogue = cli::builtinCatalogue();
+  const Scenario& scenario = *catalogue.find("csq/mark-after-insert");
+  const auto e = explore(scenario, Settings{scenario.bounds, "naive"});
+  REQUIRE(e.verdict.result == Result::Violation);
+  CHECK(e.verdict.violation->rule == "IrpNotOwned");
+}
+
+TEST_CASE("IoGetCurrentIrpStackLocation of an IoAllocateIrp IRP not sent yet is IrpStackLocationOutOfRange") {
+  const auto e = exploreInline([](Setup& s) {
+    s.systemThread("driver", [] {
+      PIRP irp = IoAllocateIrp(1, FALSE);
+      IoGetCurrentIrpStackLocation(irp)->MajorFunction = IRP_MJ_READ;  // bug: the next one is the first
+      IoFreeIrp(irp);
+    });
+  });
+  REQUIRE(e.verdict.result == Result::Violation);
+  CHECK(e.verdict.violation->rule == "IrpStackLocationOutOfRange");
+}
+
+namespace {
+
+NTSTATUS KeepIt(PDEVICE_OBJECT, PIRP, PVOID) { return STATUS_MORE_PROCESSING_REQUIRED; }
+
+}  // namespace
+
+TEST_CASE("IoFreeIrp while the driver below still holds the IRP is IoAllocateFree, DV 0xC9/0x20A; its completion then hits a freed IRP") {
+  const auto e = exploreInline([](Setup& s) {
+    auto& lower = s.make<DEVICE_OBJECT>("Lower");
+    s.systemThread("driver", [&lower] {
+      PIRP irp = IoAllocateIrp(1, FALSE);
+      IoGetNextIrpStackLocation(irp)->MajorFunction = IRP_MJ_READ;
+      IoSetCompletionRoutine(irp, &KeepIt, nullptr, TRUE, TRUE, TRUE);
+      (void)IoCallDriver(&lower, irp);
+      IoFreeIrp(irp);  // bug when the lower driver pended it
+    });
+  });
+  REQUIRE(e.verdict.result == Result::Violation);
+  CHECK(e.verdict.violation->rule == "MULTIPLE_IRP_COMPLETE_REQUESTS");
+  CHECK(causedBy(e, "IoAllocateFree"));
+}
