@@ -60,6 +60,21 @@ TEST_CASE("IoCancelIrp calls the cancel routine at DISPATCH_LEVEL with Irp->Canc
   CHECK((cancelSeen.afterCancel == nullptr));  // the routine was taken: IoSetCancelRoutine returns NULL
 }
 
+TEST_CASE("IoSetCancelRoutine above DISPATCH_LEVEL is IrqlIoDispatchLte (§9.1)") {
+  const auto e = exploreInline([](Setup& s) {
+    s.systemThread("driver", [] {
+      PIRP irp = pendedIrp();
+      KIRQL old = PASSIVE_LEVEL;
+      KeRaiseIrql(HIGH_LEVEL, &old);
+      (void)IoSetCancelRoutine(irp, &RecordingCancel);
+      (void)IoSetCancelRoutine(irp, nullptr);
+      KeLowerIrql(old);
+    });
+  });
+  REQUIRE(e.verdict.result == Result::Violation);
+  CHECK(e.verdict.violation->rule == "IrqlIoDispatchLte");
+}
+
 TEST_CASE("IoCancelIrp with no cancel routine sets Irp->Cancel and returns FALSE (§9.1)") {
   cancelSeen = {};
   const auto e = exploreInline([](Setup& s) {
@@ -108,7 +123,7 @@ void NeverRuns(PDEVICE_OBJECT, PIRP) {}
 
 }  // namespace
 
-TEST_CASE("cancelling an IRP completed with its cancel routine set, before the I/O manager frees it, is bug check 0x48 (§9.2)") {
+TEST_CASE("cancelling an IRP completed with its cancel routine set, before the I/O manager frees it, is bug check 0x48 CANCEL_STATE_IN_COMPLETED_IRP (§9.2)") {
   const auto e = exploreInline([](Setup& s) {
     auto& lower = s.make<DEVICE_OBJECT>("Lower");
     auto& done = s.make<KEVENT>("Done");
