@@ -14,6 +14,7 @@ namespace {
 struct QueueExtension {
   KSPIN_LOCK* Lock = nullptr;  // guards Queue
   IrpQueue Queue;
+  KEVENT* ReadQueued = nullptr;  // set when a read waits in the queue (the flush scenarios)
 };
 
 QueueExtension& extensionOf(PDEVICE_OBJECT device) { return *static_cast<QueueExtension*>(device->DeviceExtension); }
@@ -149,10 +150,119 @@ Scenario dequeueClearsRoutine() {
       Expectation::pass(), &ReadThenDeliver<&DeliverData>);
 }
 
+// A cancel routine that takes the queue lock while it still holds the cancel spin lock.
+void CancelHoldingCancelLock(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  QueueExtension& extension = extensionOf(DeviceObject);
+  KeAcquireSpinLockAtDpcLevel(extension.Lock);  // bug: the cancel spin lock is still held
+  extension.Queue.remove(Irp);
+  KeReleaseSpinLockFromDpcLevel(extension.Lock);
+  IoReleaseCancelSpinLock(Irp->CancelIrql);
+  completeIrp(Irp, STATUS_CANCELLED);
+}
+
+NTSTATUS ReadQueuedForFlush(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  QueueExtension& extension = extensionOf(DeviceObject);
+  KIRQL irql = PASSIVE_LEVEL;
+  KeAcquireSpinLock(extension.Lock, &irql);
+  IoMarkIrpPending(Irp);
+  extension.Queue.push(Irp);
+  (void)IoSetCancelRoutine(Irp, &CancelHoldingCancelLock);
+  if (Irp->Cancel && IoSetCancelRoutine(Irp, nullptr) != nullptr) {
+    extension.Queue.remove(Irp);
+    KeReleaseSpinLock(extension.Lock, irql);
+    completeIrp(Irp, STATUS_CANCELLED);
+    return STATUS_PENDING;
+  }
+  KeReleaseSpinLock(extension.Lock, irql);
+  (void)KeSetEvent(extension.ReadQueued, IO_NO_INCREMENT, FALSE);
+  return STATUS_PENDING;
+}
+
+NTSTATUS ReadQueuedSafely(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  QueueExtension& extension = extensionOf(DeviceObject);
+  const NTSTATUS status = queueCancelSafely(extension, Irp);
+  (void)KeSetEvent(extension.ReadQueued, IO_NO_INCREMENT, FALSE);
+  return status;
+}
+
+// The flush IOCTL cancels every queued read while it holds the queue lock.
+NTSTATUS FlushCancellingUnderLock(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  QueueExtension& extension = extensionOf(DeviceObject);
+  KIRQL irql = PASSIVE_LEVEL;
+  KeAcquireSpinLock(extension.Lock, &irql);
+  for (PIRP queued = extension.Queue.after(nullptr); queued != nullptr; queued = extension.Queue.after(queued))
+    (void)IoCancelIrp(queued);  // bug: queue lock, then the cancel spin lock
+  KeReleaseSpinLock(extension.Lock, irql);
+  completeIrp(Irp, STATUS_SUCCESS);
+  return STATUS_SUCCESS;
+}
+
+// The fix: the flush takes the reads off the queue, clearing each cancel routine, and
+// completes them after releasing the lock; the cancel routine drops the cancel lock first.
+NTSTATUS FlushDequeuing(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  QueueExtension& extension = extensionOf(DeviceObject);
+  IrpQueue flushed;
+  KIRQL irql = PASSIVE_LEVEL;
+  KeAcquireSpinLock(extension.Lock, &irql);
+  while (PIRP queued = extension.Queue.pop())
+    if (IoSetCancelRoutine(queued, nullptr) != nullptr) flushed.push(queued);  // else its routine completes it
+  KeReleaseSpinLock(extension.Lock, irql);
+  while (PIRP queued = flushed.pop()) completeIrp(queued, STATUS_CANCELLED);
+  completeIrp(Irp, STATUS_SUCCESS);
+  return STATUS_SUCCESS;
+}
+
+// An application thread reads; once the read waits in the queue, another thread flushes the
+// queue with an IOCTL.
+Scenario flushScenario(const char* name, const char* description, Expectation expected,
+                       PDRIVER_DISPATCH read, PDRIVER_DISPATCH flush) {
+  return Scenario{name, description, std::move(expected), Bounds{}, [read, flush](Setup& s) {
+                    auto& driver = s.make<DRIVER_OBJECT>("Driver");
+                    driver.MajorFunction[IRP_MJ_READ] = read;
+                    driver.MajorFunction[IRP_MJ_DEVICE_CONTROL] = flush;
+                    auto& lock = s.make<KSPIN_LOCK>("QueueLock");
+                    KeInitializeSpinLock(&lock);
+                    auto& queued = s.make<KEVENT>("ReadQueued");
+                    KeInitializeEvent(&queued, NotificationEvent, FALSE);
+                    DEVICE_OBJECT& device = IoCreateDevice<QueueExtension>(s, driver, "Device");
+                    extensionOf(&device).Lock = &lock;
+                    extensionOf(&device).ReadQueued = &queued;
+                    const HANDLE handle = openDevice(s, device, false);
+                    s.systemThread("app", [handle] { (void)readDevice(handle); });
+                    s.systemThread("flusher", [handle, &queued] {
+                      (void)KeWaitForSingleObject(&queued, Executive, KernelMode, FALSE, nullptr);
+                      IO_STATUS_BLOCK status;
+                      (void)ZwDeviceIoControlFile(handle, nullptr, nullptr, nullptr, &status, 0x22E008,
+                                                  nullptr, 0, nullptr, 0);
+                    });
+                  }};
+}
+
+Scenario cancelLockOrder() {
+  return flushScenario(
+      "cancel/cancel-lock-order",
+      "The cancel routine takes the queue lock before it releases the cancel spin lock, and a "
+      "flush IOCTL calls IoCancelIrp on every queued read while it holds the queue lock: cancel "
+      "lock then queue lock on one path, queue lock then cancel lock on the other. IoCancelIrp "
+      "runs the routine in the flushing thread, which then spins on the queue lock it holds "
+      "itself (against a cancel from another thread, the two paths deadlock each other).",
+      Expectation::violation(ViolationKind::Deadlock, "SelfDeadlock"), &ReadQueuedForFlush, &FlushCancellingUnderLock);
+}
+
+Scenario cancelLockReleasedFirst() {
+  return flushScenario(
+      "cancel/flush-dequeues",
+      "The fix of cancel/cancel-lock-order: the cancel routine releases the cancel spin lock "
+      "first, and the flush takes the reads off the queue under its lock, clearing their cancel "
+      "routines, and completes them after releasing it: no path holds both locks.",
+      Expectation::pass(), &ReadQueuedSafely, &FlushDequeuing);
+}
+
 }  // namespace
 
 std::vector<Scenario> cancelScenarios() {
-  return {testThenSet(), setThenTest(), dequeueWithoutClearing(), dequeueClearsRoutine()};
+  return {testThenSet(), setThenTest(), dequeueWithoutClearing(), dequeueClearsRoutine(),
+          cancelLockOrder(), cancelLockReleasedFirst()};
 }
 
 }  // namespace interlock::scenarios
