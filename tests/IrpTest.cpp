@@ -486,3 +486,16 @@ TEST_CASE("IoFreeIrp while the driver below still holds the IRP is IoAllocateFre
   CHECK(e.verdict.violation->rule == "MULTIPLE_IRP_COMPLETE_REQUESTS");
   CHECK(causedBy(e, "IoAllocateFree"));
 }
+
+TEST_CASE("an IRP for a device stack deeper than the model's 8 locations is a scenario error naming the device") {
+  const Scenario scenario = inlineScenario([](Setup& s) {
+    auto& driver = s.make<DRIVER_OBJECT>("Driver");
+    driver.MajorFunction[IRP_MJ_READ] = &RecordAndComplete;
+    DEVICE_OBJECT& device = IoCreateDevice<int>(s, driver, "Device");
+    device.StackSize = 9;
+    const HANDLE handle = openOn(s, device);
+    s.systemThread("app", [handle] { (void)read(handle); });
+  });
+  CHECK_THROWS_WITH((void)explore(scenario, Settings{scenario.bounds, "naive"}),
+                    "thread 'app' threw: ZwReadFile: Device has StackSize 9; the model carries 1 to 8 stack locations");
+}

@@ -51,7 +51,7 @@ NTSTATUS sendToDevice(Thread& thread, const char* api, FILE_OBJECT& file, UCHAR 
   DEVICE_OBJECT& device = *file.DeviceObject;
   IRP& irp = detail::newIrp(IRP::Origin::ZwCall);
   // The status block is copied when the call returns: the caller's frame is gone after it.
-  irp.StackCount = device.StackSize;
+  irp.StackCount = detail::stackSizeFor(device, api);
   irp.CurrentLocation = static_cast<CCHAR>(irp.StackCount + 1);
   irp.requesterCancels = file.requesterCancels;
   if (irp.StackCount >= 1) detail::stackLocation(irp, irp.StackCount, api).MajorFunction = major;

@@ -100,7 +100,7 @@ PIRP build(IRP::Origin origin, const char* api, UCHAR majorFunction, PDEVICE_OBJ
   irp.UserEvent = event;
   irp.UserIosb = status;
   // Sized for the target's stack; the first location the target's driver will use is set up.
-  irp.StackCount = device->StackSize;
+  irp.StackCount = detail::stackSizeFor(*device, api);
   irp.CurrentLocation = static_cast<CCHAR>(irp.StackCount + 1);
   if (irp.StackCount >= 1) detail::stackLocation(irp, irp.StackCount, api).MajorFunction = majorFunction;
   detail::recordCall(api, device, nullptr, "a threaded IRP, queued to the calling thread");

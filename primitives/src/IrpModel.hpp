@@ -28,6 +28,8 @@ bool reportIfNotOwned(const IRP& irp, const char* api);
 [[nodiscard]] constexpr std::uint16_t locationBit(int location) noexcept {
   return static_cast<std::uint16_t>(1u << static_cast<unsigned>(location & 15));
 }
+// The stack size an IRP sent to `device` gets: a scenario error past the model's 8 locations.
+[[nodiscard]] CCHAR stackSizeFor(const DEVICE_OBJECT& device, const char* api);
 // The stack location `location` (1-based), or the scratch one when it is out of range.
 [[nodiscard]] IO_STACK_LOCATION& stackLocation(IRP& irp, int location, const char* api);
 // Sets SL_PENDING_RETURNED in the current location (IoMarkIrpPending's body).

@@ -41,6 +41,13 @@ const char* majorName(UCHAR major) noexcept {
   }
 }
 
+CCHAR stackSizeFor(const DEVICE_OBJECT& device, const char* api) {
+  if (device.StackSize < 1 || static_cast<std::size_t>(device.StackSize) > IRP::kMaxStack)
+    throw ScenarioError(std::string(api) + ": " + device.name() + " has StackSize " +
+                        std::to_string(device.StackSize) + "; the model carries 1 to 8 stack locations");
+  return device.StackSize;
+}
+
 IO_STACK_LOCATION& stackLocation(IRP& irp, int location, const char* api) {
   if (location >= 1 && location <= irp.StackCount) return irp.stack[static_cast<std::size_t>(location - 1)];
   // Past the array: Windows hands out a pointer into pool it does not own.
