@@ -29,12 +29,12 @@ namespace {
 
 // A dispatched IRP reaching a device with no driver the model runs: that driver completes it
 // inline or pends it and completes it later from its own context (a DPC: DISPATCH_LEVEL).
-NTSTATUS sendToLowerDriver(Thread& thread, IRP& irp, const char* api) {
+NTSTATUS sendToLowerDriver(IRP& irp, const char* api) {
   Execution& execution = Execution::current();
   if (execution.branch(2) == 0) {
     recordCall(api, &irp, nullptr, "STATUS_SUCCESS (the lower driver completed it inline)");
     irp.IoStatus = IO_STATUS_BLOCK{STATUS_SUCCESS, 0};
-    completionWalk(thread, irp);
+    completionWalk(irp);
     return STATUS_SUCCESS;
   }
   markPending(irp);
@@ -112,7 +112,7 @@ NTSTATUS callDriver(Thread& thread, DEVICE_OBJECT& device, IRP& irp, const char*
   const int location = irp.CurrentLocation;
   IO_STACK_LOCATION& current = irp.stack[static_cast<std::size_t>(location - 1)];
   current.DeviceObject = &device;
-  if (device.DriverObject == nullptr) return sendToLowerDriver(thread, irp, api);
+  if (device.DriverObject == nullptr) return sendToLowerDriver(irp, api);
   irp.dispatched = true;
   const PDRIVER_DISPATCH routine = device.DriverObject->MajorFunction[current.MajorFunction];
   if (routine == nullptr) {
@@ -120,7 +120,7 @@ NTSTATUS callDriver(Thread& thread, DEVICE_OBJECT& device, IRP& irp, const char*
     recordCall(api, &device, majorName(current.MajorFunction),
                "no dispatch routine: STATUS_INVALID_DEVICE_REQUEST (IopInvalidDeviceRequest)");
     irp.IoStatus = IO_STATUS_BLOCK{STATUS_INVALID_DEVICE_REQUEST, 0};
-    completionWalk(thread, irp);
+    completionWalk(irp);
     return STATUS_INVALID_DEVICE_REQUEST;
   }
   irp.pendingMarks &= static_cast<std::uint16_t>(~locationBit(location));
@@ -141,7 +141,7 @@ NTSTATUS callDriver(Thread& thread, DEVICE_OBJECT& device, IRP& irp, const char*
   return status;
 }
 
-void completionWalk(Thread& thread, IRP& irp) {
+void completionWalk(IRP& irp) {
   irp.walking = true;
   irp.state = IRP::State::InFlight;
   while (irp.CurrentLocation <= irp.StackCount) {
@@ -183,7 +183,6 @@ void completionWalk(Thread& thread, IRP& irp) {
                             "TRUE: the driver above returned STATUS_PENDING and is never told",
                         &irp);
   }
-  (void)thread;
   irp.walking = false;
   irp.state = IRP::State::Completed;
   switch (irp.origin) {
@@ -237,7 +236,7 @@ void IoCompleteRequest(PIRP Irp, CCHAR) {
                                   "manager frees it calls the routine on a completed IRP",
                               Irp);
   detail::recordCall(api, Irp, detail::statusName(Irp->IoStatus.Status), nullptr);
-  detail::completionWalk(thread, *Irp);
+  detail::completionWalk(*Irp);
 }
 
 }  // namespace interlock::wdm

@@ -41,7 +41,7 @@ void markPending(IRP& irp);
 // device: its dispatch routine must refuse it, §10).
 NTSTATUS callDriver(Thread& thread, DEVICE_OBJECT& device, IRP& irp, const char* api, bool byDriver);
 // §8.2 the completion walk from the current location, in the calling thread's context.
-void completionWalk(Thread& thread, IRP& irp);
+void completionWalk(IRP& irp);
 // The I/O manager finishing a request whose caller saw a status other than STATUS_PENDING.
 void finishSynchronously(IRP& irp);
 
