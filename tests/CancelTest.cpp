@@ -171,12 +171,25 @@ struct Queue {
   std::deque<PIRP> irps;
   int completedCanceled = 0;
   bool lockHeldAtCompleteCanceled = false;
+  int callbacks = 0;          // CsqInsertIrp, CsqRemoveIrp and CsqPeekNextIrp calls
+  int callbacksUnlocked = 0;  // ... of them made without the driver's lock held
 };
 Queue queue;
 
-void Insert(PIO_CSQ, PIRP Irp) { queue.irps.push_back(Irp); }
-void Remove(PIO_CSQ, PIRP Irp) { std::erase(queue.irps, Irp); }
+void underLock() {
+  ++queue.callbacks;
+  queue.callbacksUnlocked += queue.lock->owner == kNoThread;
+}
+void Insert(PIO_CSQ, PIRP Irp) {
+  underLock();
+  queue.irps.push_back(Irp);
+}
+void Remove(PIO_CSQ, PIRP Irp) {
+  underLock();
+  std::erase(queue.irps, Irp);
+}
 PIRP Peek(PIO_CSQ, PIRP Irp, PVOID) {
+  underLock();
   if (Irp == nullptr) return queue.irps.empty() ? nullptr : queue.irps.front();
   for (std::size_t i = 0; i + 1 < queue.irps.size(); ++i)
     if (queue.irps[i] == Irp) return queue.irps[i + 1];
@@ -252,6 +265,24 @@ TEST_CASE("IoCsqRemoveIrp by context returns the IRP and clears its cancel routi
   CHECK(first != nullptr);
   CHECK(routineCleared);
   CHECK(second == nullptr);
+}
+
+TEST_CASE("the CSQ calls CsqInsertIrp, CsqRemoveIrp and CsqPeekNextIrp holding the driver's lock, through its callbacks (§9.3)") {
+  const auto e = exploreInline([](Setup& s) {
+    auto& lock = s.make<KSPIN_LOCK>("QueueLock");
+    auto& csq = s.make<IO_CSQ>("Csq");
+    queue = {};
+    queue.lock = &lock;
+    (void)IoCsqInitialize(&csq, &Insert, &Remove, &Peek, &Acquire, &Release, &CompleteCanceled);
+    s.systemThread("driver", [&csq] {
+      IoCsqInsertIrp(&csq, pendedIrp(), nullptr);
+      IoCsqInsertIrp(&csq, pendedIrp(), nullptr);
+      (void)IoCsqRemoveNextIrp(&csq, nullptr);
+    });
+  });
+  CHECK(e.verdict.result == Result::Pass);
+  CHECK(queue.callbacks == 4);  // two inserts, one peek, one remove
+  CHECK(queue.callbacksUnlocked == 0);
 }
 
 namespace {
