@@ -499,3 +499,23 @@ TEST_CASE("an IRP for a device stack deeper than the model's 8 locations is a sc
   CHECK_THROWS_WITH((void)explore(scenario, Settings{scenario.bounds, "naive"}),
                     "thread 'app' threw: ZwReadFile: Device has StackSize 9; the model carries 1 to 8 stack locations");
 }
+
+namespace {
+
+std::vector<KIRQL> completionIrqls;
+
+NTSTATUS RecordIrql(PDEVICE_OBJECT, PIRP Irp, PVOID) {
+  completionIrqls.push_back(KeGetCurrentIrql());
+  if (Irp->PendingReturned) IoMarkIrpPending(Irp);
+  return STATUS_SUCCESS;
+}
+
+}  // namespace
+
+TEST_CASE("a completion routine runs at the completer's IRQL: PASSIVE_LEVEL inline in the sender, DISPATCH_LEVEL from the lower driver's DPC (§8.2)") {
+  completionIrqls.clear();
+  const auto e = exploreFilter(&PassDown<&RecordIrql>, false);
+  CHECK(e.verdict.result == Result::Pass);
+  CHECK(e.stats.executions == 2);
+  CHECK(completionIrqls == std::vector<KIRQL>{PASSIVE_LEVEL, DISPATCH_LEVEL});
+}
