@@ -20,9 +20,9 @@ inline HANDLE openDevice(Setup& s, DEVICE_OBJECT& device, bool cancels) {
   return &file;
 }
 
-// The application's thread runs as a system thread: suspending it is not what these scenarios
-// are about. ReadFile on a synchronous handle: NtReadFile sends IRP_MJ_READ and, when the driver returns
-// STATUS_PENDING, waits until the request completes.
+// ReadFile on a synchronous handle: NtReadFile sends IRP_MJ_READ and, when the driver returns
+// STATUS_PENDING, waits until the request completes. The scenarios run the application's thread
+// as a system thread: suspending it mid-read is a finding of its own, not theirs.
 inline NTSTATUS readDevice(HANDLE handle) {
   IO_STATUS_BLOCK status;
   char buffer[16];
