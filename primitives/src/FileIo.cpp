@@ -1,10 +1,13 @@
 #include "interlock/primitives/FileIo.hpp"
 
+#include "IrpModel.hpp"
 #include "interlock/primitives/Call.hpp"
 #include "interlock/primitives/ObjectReference.hpp"
+#include "interlock/primitives/Cancel.hpp"
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace interlock::wdm {
 
@@ -28,9 +31,59 @@ void checkZwPreconditions(const Thread& thread, const char* api, const FILE_OBJE
 
 FILE_OBJECT* fileOf(HANDLE handle) { return static_cast<FILE_OBJECT*>(handle); }
 
+// §9.1: the requester cancels (CancelIoEx, or its thread ending) at a point the exploration
+// chooses: a canceller thread, beyond user suspension, made when the IRP is sent.
+void offerCancellation(IRP& irp) {
+  Execution& execution = Execution::current();
+  std::size_t number = 1;
+  for (const auto& thread : execution.threads())
+    number += std::string_view(thread->name()).starts_with("CancelIo");
+  IRP* sent = &irp;
+  (void)execution.spawnThread(ThreadSpec{"CancelIo" + std::to_string(number),
+                                         execution.currentThread().spec().requester,
+                                         ThreadKind::System, false,
+                                         [sent] { (void)detail::cancelIrp(*sent, true); }});
+}
+
+// §8: the I/O manager builds the IRP for `major`, sends it to the device's driver and, when the
+// dispatch routine returns STATUS_PENDING, waits until IopCompleteRequest finishes it.
+NTSTATUS sendToDevice(Thread& thread, const char* api, FILE_OBJECT& file, UCHAR major,
+                      PIO_STATUS_BLOCK status) {
+  DEVICE_OBJECT& device = *file.DeviceObject;
+  IRP& irp = detail::newIrp(IRP::Origin::ZwCall);
+  // The status block is copied when the call returns: the caller's frame is gone after it.
+  irp.StackCount = detail::stackSizeFor(device, api);
+  irp.CurrentLocation = static_cast<CCHAR>(irp.StackCount + 1);
+  irp.requesterCancels = file.requesterCancels;
+  if (irp.StackCount >= 1) detail::stackLocation(irp, irp.StackCount, api).MajorFunction = major;
+  detail::recordCall(api, &irp, detail::majorName(major), "the I/O manager sends an IRP");
+  if (file.requesterCancels) offerCancellation(irp);
+  const NTSTATUS result = detail::callDriver(thread, device, irp, api, false);
+  if (result != STATUS_PENDING) {
+    if (irp.state == IRP::State::Completed) {
+      detail::finishSynchronously(irp);
+      if (status != nullptr) *status = irp.IoStatus;
+    } else if (!detail::irpReleased(irp)) {
+      detail::contractViolation("IrpProcessingComplete", detail::ioVerifierCode(0x226),
+                                std::string("the dispatch routine of ") + device.name() + " returned " +
+                                    detail::statusName(result) + " for " + irp.name() +
+                                    " without completing it, passing it down or pending it",
+                                &irp);
+    }
+    return result;
+  }
+  if (irp.state != IRP::State::Finished) {
+    detail::waitFor(thread, irp, 0, api, nullptr);
+    detail::recordWoken(api, irp, nullptr, "completed by IopCompleteRequest");
+  }
+  if (status != nullptr) *status = irp.IoStatus;
+  return irp.IoStatus.Status;
+}
+
 // A synchronous request on `handle`: completed inline, or pended and completed by a
 // special kernel APC that the issuing thread must be able to take (§3.12).
-NTSTATUS synchronousIo(const char* api, HANDLE handle, PIO_STATUS_BLOCK status, bool opening = false) {
+NTSTATUS synchronousIo(const char* api, UCHAR major, HANDLE handle, PIO_STATUS_BLOCK status,
+                       bool opening = false) {
   FILE_OBJECT* file = fileOf(handle);
   Thread& thread = detail::visibleCall(api, file, Access::Write);
   if (file != nullptr && opening) file->open = true;
@@ -39,6 +92,8 @@ NTSTATUS synchronousIo(const char* api, HANDLE handle, PIO_STATUS_BLOCK status, 
     return STATUS_INVALID_HANDLE;
   }
   checkZwPreconditions(thread, api, *file);
+  if (file->DeviceObject != nullptr && file->DeviceObject->DriverObject != nullptr)
+    return sendToDevice(thread, api, *file, major, status);
   // §6: the file system completes it inline; the I/O manager then finishes the request
   // itself at PASSIVE_LEVEL (IRP_DEFER_IO_COMPLETION): no APC is needed.
   if (Execution::current().branch(2) == 0) {
@@ -47,10 +102,13 @@ NTSTATUS synchronousIo(const char* api, HANDLE handle, PIO_STATUS_BLOCK status, 
     return STATUS_SUCCESS;
   }
   IRP& irp = detail::newIrp(IRP::Origin::ZwCall);
-  irp.userIosb = status;
+  irp.UserIosb = status;
+  irp.IoStatus = IO_STATUS_BLOCK{STATUS_SUCCESS, 0};
+  irp.PendingReturned = TRUE;
+  irp.state = IRP::State::Completed;
   detail::completeThroughApc(irp, false);
   detail::recordCall(api, file, nullptr, "pended by the file system");
-  if (!irp.completed) {
+  if (irp.state != IRP::State::Finished) {
     detail::waitFor(thread, irp, 0, api, nullptr);
     detail::recordWoken(api, irp, nullptr, "STATUS_SUCCESS (completed by IopCompleteRequest)");
   }
@@ -64,22 +122,22 @@ NTSTATUS ZwCreateFile(PHANDLE FileHandle, ACCESS_MASK, POBJECT_ATTRIBUTES Object
                       PVOID, ULONG) {
   FILE_OBJECT* file = ObjectAttributes != nullptr ? ObjectAttributes->File : nullptr;
   if (FileHandle != nullptr) *FileHandle = file;
-  return synchronousIo("ZwCreateFile", file, IoStatusBlock, true);  // opening may pend too
+  return synchronousIo("ZwCreateFile", IRP_MJ_CREATE, file, IoStatusBlock, true);  // opening may pend too
 }
 
 NTSTATUS ZwReadFile(HANDLE FileHandle, HANDLE, PIO_APC_ROUTINE, PVOID, PIO_STATUS_BLOCK IoStatusBlock,
                     PVOID, ULONG, PLARGE_INTEGER, PULONG) {
-  return synchronousIo("ZwReadFile", FileHandle, IoStatusBlock);
+  return synchronousIo("ZwReadFile", IRP_MJ_READ, FileHandle, IoStatusBlock);
 }
 
 NTSTATUS ZwWriteFile(HANDLE FileHandle, HANDLE, PIO_APC_ROUTINE, PVOID, PIO_STATUS_BLOCK IoStatusBlock,
                      PVOID, ULONG, PLARGE_INTEGER, PULONG) {
-  return synchronousIo("ZwWriteFile", FileHandle, IoStatusBlock);
+  return synchronousIo("ZwWriteFile", IRP_MJ_WRITE, FileHandle, IoStatusBlock);
 }
 
 NTSTATUS ZwDeviceIoControlFile(HANDLE FileHandle, HANDLE, PIO_APC_ROUTINE, PVOID,
                                PIO_STATUS_BLOCK IoStatusBlock, ULONG, PVOID, ULONG, PVOID, ULONG) {
-  return synchronousIo("ZwDeviceIoControlFile", FileHandle, IoStatusBlock);
+  return synchronousIo("ZwDeviceIoControlFile", IRP_MJ_DEVICE_CONTROL, FileHandle, IoStatusBlock);
 }
 
 NTSTATUS ZwClose(HANDLE Handle) {

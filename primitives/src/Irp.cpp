@@ -1,14 +1,17 @@
-// Threaded IRPs, IoCallDriver and IopCompleteRequest (kernel-rules.md §3.12, §6;
-// ReactOS io/iomgr/irp.c: IofCompleteRequest queues IopCompleteRequest to
+// IRPs, IoCallDriver and IopCompleteRequest (docs/kernel-rules.md §8, §3.12, §6; ReactOS
+// io/iomgr/irp.c: IofCallDriver, IofCompleteRequest queues IopCompleteRequest to
 // Irp->Tail.Overlay.Thread unless the IRP defers its completion, which only the I/O
 // manager's own synchronous Zw path does).
 #include "interlock/primitives/Irp.hpp"
 
+#include "IrpModel.hpp"
 #include "interlock/primitives/Call.hpp"
 #include "interlock/primitives/Dispatcher.hpp"
 #include "interlock/primitives/Irql.hpp"
 
+#include <array>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,7 +26,7 @@ IRP& newIrp(IRP::Origin origin) {
   auto irp = std::make_unique<IRP>();
   IRP& ref = *irp;
   ref.origin = origin;
-  ref.thread = execution.currentThread().id();
+  if (origin != IRP::Origin::Allocated) ref.thread = execution.currentThread().id();
   execution.addObject(std::move(irp), "IRP" + std::to_string(number));
   return ref;
 }
@@ -31,14 +34,20 @@ IRP& newIrp(IRP::Origin origin) {
 namespace {
 
 // IopCompleteRequest, on the IRP's thread: fills the status block, then sets the event of a
-// threaded IRP, or wakes the Zw caller waiting for its own request.
+// built IRP, or wakes the Zw caller waiting for its own request. §8.2: an error completion
+// that never returned pending writes and signals nothing for a built IRP.
 void iopCompleteRequest(IRP& irp) {
-  irp.completed = true;
-  if (irp.userIosb != nullptr) *irp.userIosb = IO_STATUS_BLOCK{STATUS_SUCCESS, 0};
-  if (irp.userEvent != nullptr) {
-    irp.userEvent->signalState = 1;
-    waitTest(*irp.userEvent);
-    recordCall("IopCompleteRequest", irp.userEvent, nullptr,
+  irp.state = IRP::State::Finished;
+  if (irp.origin != IRP::Origin::ZwCall && NT_ERROR(irp.IoStatus.Status) && !irp.PendingReturned) {
+    recordCall("IopCompleteRequest", &irp, nullptr,
+               "an error completion that was never pending: no status block written, no event set");
+    return;
+  }
+  if (irp.UserIosb != nullptr) *irp.UserIosb = irp.IoStatus;
+  if (irp.UserEvent != nullptr) {
+    irp.UserEvent->signalState = 1;
+    waitTest(*irp.UserEvent);
+    recordCall("IopCompleteRequest", irp.UserEvent, nullptr,
                "fills the I/O status block, sets the event");
     return;
   }
@@ -62,6 +71,11 @@ void completeThroughApc(IRP& irp, bool inlineCompletion) {
   if (inlineCompletion) execution.queueEnvironmentApcNow(apc);
 }
 
+void finishSynchronously(IRP& irp) {
+  irp.state = IRP::State::Finished;
+  if (irp.UserIosb != nullptr) *irp.UserIosb = irp.IoStatus;
+}
+
 }  // namespace detail
 
 namespace {
@@ -83,9 +97,12 @@ PIRP build(IRP::Origin origin, const char* api, UCHAR majorFunction, PDEVICE_OBJ
                                   ": the routine page requires PASSIVE_LEVEL",
                               device);
   IRP& irp = detail::newIrp(origin);
-  irp.majorFunction = majorFunction;
-  irp.userEvent = event;
-  irp.userIosb = status;
+  irp.UserEvent = event;
+  irp.UserIosb = status;
+  // Sized for the target's stack; the first location the target's driver will use is set up.
+  irp.StackCount = detail::stackSizeFor(*device, api);
+  irp.CurrentLocation = static_cast<CCHAR>(irp.StackCount + 1);
+  if (irp.StackCount >= 1) detail::stackLocation(irp, irp.StackCount, api).MajorFunction = majorFunction;
   detail::recordCall(api, device, nullptr, "a threaded IRP, queued to the calling thread");
   return &irp;
 }
@@ -108,6 +125,28 @@ void checkCompletionCanRun(const IRP& irp) {
             " has special kernel APCs disabled (a guarded region or guarded mutex): its "
             "completion, IopCompleteRequest, is a special kernel APC that cannot run there",
         &irp);
+}
+
+// A built IRP sent straight to a lower driver the model does not run: it completes the request
+// inline or pends it (§6), and only IopCompleteRequest is left to model.
+NTSTATUS sendToUnmodelledDriver(IRP& irp, const char* api) {
+  if (irp.state != IRP::State::Built)
+    throw ScenarioError(std::string(api) + ": " + irp.name() +
+                        " was already sent (the model sends an IRP once)");
+  irp.state = IRP::State::InFlight;
+  checkCompletionCanRun(irp);
+  irp.IoStatus = IO_STATUS_BLOCK{STATUS_SUCCESS, 0};
+  if (Execution::current().branch(2) == 0) {
+    detail::recordCall(api, &irp, nullptr, "STATUS_SUCCESS (completed inline)");
+    irp.state = IRP::State::Completed;
+    detail::completeThroughApc(irp, true);
+    return STATUS_SUCCESS;
+  }
+  detail::recordCall(api, &irp, nullptr, "STATUS_PENDING (pended by the lower driver)");
+  irp.PendingReturned = TRUE;
+  irp.state = IRP::State::Completed;
+  detail::completeThroughApc(irp, false);
+  return STATUS_PENDING;
 }
 
 }  // namespace
@@ -140,23 +179,63 @@ NTSTATUS IoCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
   constexpr const char* api = "IoCallDriver";
   if (DeviceObject == nullptr || Irp == nullptr)
     throw ScenarioError(std::string(api) + " with no DeviceObject or no Irp");
-  if (Irp->origin == IRP::Origin::ZwCall)
-    throw ScenarioError(std::string(api) + ": " + Irp->name() + " belongs to the I/O manager");
-  (void)detail::visibleCall(api, Irp, Access::Write);
-  if (Irp->sent)
-    throw ScenarioError(std::string(api) + ": " + Irp->name() +
-                        " was already sent (the model sends an IRP once)");
-  Irp->sent = true;
-  checkCompletionCanRun(*Irp);
-  // §6.12: pended or completed inline depends on the driver below; both are explored.
-  if (Execution::current().branch(2) == 0) {
-    detail::recordCall(api, Irp, nullptr, "STATUS_SUCCESS (completed inline)");
-    detail::completeThroughApc(*Irp, true);
-    return STATUS_SUCCESS;
+  const bool built = Irp->origin == IRP::Origin::DeviceIoControlRequest ||
+                     Irp->origin == IRP::Origin::SynchronousFsdRequest;
+  if (built && !Irp->dispatched && DeviceObject->DriverObject == nullptr) {
+    (void)detail::visibleCall(api, Irp, Access::Write);
+    return sendToUnmodelledDriver(*Irp, api);
   }
-  detail::recordCall(api, Irp, nullptr, "STATUS_PENDING (pended by the lower driver)");
-  detail::completeThroughApc(*Irp, false);
-  return STATUS_PENDING;
+  // The call reads whether the target, and the device whose dispatch routine forwards, were
+  // deleted: IoDeleteDevice is dependent with it.
+  std::array<ObjectId, 2> devices{DeviceObject->id(), kNoObject};
+  std::size_t count = 1;
+  if (Irp->activeLocation != 0 && Irp->activeLocation <= Irp->StackCount)
+    if (const DEVICE_OBJECT* from = Irp->stack[static_cast<std::size_t>(Irp->activeLocation - 1)].DeviceObject)
+      devices[count++] = from->id();
+  Execution& execution = Execution::current();
+  execution.visible(Op{api, Irp->id(), Access::Write, std::span<const ObjectId>(devices.data(), count)});
+  return detail::callDriver(execution.currentThread(), *DeviceObject, *Irp, api, true);
+}
+
+PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN) {
+  constexpr const char* api = "IoAllocateIrp";
+  if (StackSize < 1 || static_cast<std::size_t>(StackSize) > IRP::kMaxStack)
+    throw ScenarioError(std::string(api) + "(" + std::to_string(StackSize) +
+                        "): the model carries 1 to 8 stack locations");
+  Thread& thread = detail::localCall();
+  if (thread.irql > DISPATCH_LEVEL)
+    detail::contractViolation("IrqlIoAllocateIrp", 0,
+                              std::string(api) + " at " + detail::irqlName(thread.irql) +
+                                  ", above DISPATCH_LEVEL");
+  IRP& irp = detail::newIrp(IRP::Origin::Allocated);
+  irp.StackCount = StackSize;
+  irp.CurrentLocation = static_cast<CCHAR>(StackSize + 1);
+  detail::recordCall(api, &irp, nullptr, "an IRP with no thread: its allocator frees it");
+  return &irp;
+}
+
+void IoFreeIrp(PIRP Irp) {
+  constexpr const char* api = "IoFreeIrp";
+  if (Irp == nullptr) throw ScenarioError(std::string(api) + " with no Irp");
+  (void)detail::visibleCall(api, Irp, Access::Write);
+  using State = IRP::State;
+  if (Irp->state == State::Freed || Irp->state == State::Finished) {
+    detail::contractViolation("IrpNotOwned", detail::ioVerifierCode(0x20B),
+                              std::string(api) + ": " + Irp->name() + " was already freed", Irp);
+    return;
+  }
+  if (Irp->origin != IRP::Origin::Allocated)
+    detail::contractViolation("IoBuildSynchronousFsdRequestNoFree", detail::ioVerifierCode(0x02),
+                              std::string(api) + " on " + Irp->name() +
+                                  ", a threaded IRP: the I/O manager frees it after completion",
+                              Irp);
+  else if (Irp->state == State::InFlight && !Irp->walking)  // its completion routine may free it
+    detail::contractViolation("IoAllocateFree", detail::ioVerifierCode(0x20A),
+                              std::string(api) + " on " + Irp->name() +
+                                  " while a driver below still owns it",
+                              Irp);
+  Irp->state = State::Freed;
+  detail::recordCall(api, Irp, nullptr, nullptr);
 }
 
 }  // namespace interlock::wdm

@@ -8,7 +8,8 @@ std::vector<Scenario> builtin() {
   for (auto family : {eresourceScenarios, lockOrderScenarios, apcDisableScenarios, apcScenarios, fileIoScenarios,
                       fastMutexScenarios, spinLockScenarios, rundownScenarios, pushLockScenarios,
                       dispatcherScenarios, exSpinLockScenarios, interlockedListScenarios,
-                      pulseEventScenarios, systemThreadScenarios, benchScenarios})
+                      pulseEventScenarios, systemThreadScenarios, irpScenarios, cancelScenarios,
+                      csqScenarios, removeLockScenarios, benchScenarios})
     for (Scenario& scenario : family()) all.push_back(std::move(scenario));
   return all;
 }

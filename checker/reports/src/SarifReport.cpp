@@ -47,7 +47,10 @@ std::string ruleDescription(const Violation& v) {
       return "Windows stops with bug check " + v.rule + (v.code != 0 ? " (" + hex(v.code) + ")" : "");
     case ViolationKind::ContractViolation:
       return "A documented precondition of a WDK API is broken (" + v.rule +
-             (v.code != 0 ? ", Driver Verifier 0xC4/" + hex(v.code) : "") + ")";
+             (v.code == 0 ? std::string()
+              : (v.code >> 16) == 0xC9 ? ", Driver Verifier 0xC9/" + hex(v.code & 0xFFFF)
+                                       : ", Driver Verifier 0xC4/" + hex(v.code)) +
+             ")";
     case ViolationKind::Deadlock: return "Threads wait forever (" + v.rule + ")";
     case ViolationKind::SuspendedOwnerDoS:
       return "A suspended thread owns what others wait for (" + v.rule + ")";

@@ -128,8 +128,14 @@ std::vector<TraceHolder> holders(const Field& f, bool counted) {
 std::string TraceViolation::codeText() const {
   if (code.empty()) return "";
   // Driver Verifier reports contract breaches and lock-order cycles as bug check 0xC4.
-  if (kind == ViolationKind::ContractViolation || kind == ViolationKind::LockOrder)
+  if (kind == ViolationKind::ContractViolation || kind == ViolationKind::LockOrder) {
+    // I/O verification codes are bug check 0xC9's parameter, carried as 0xC9'0000 + parameter.
+    if (code.size() == 8 && code.starts_with("0xC9")) {
+      const std::size_t digits = code.find_first_not_of('0', 4);
+      return "DV 0xC9/0x" + (digits == std::string::npos ? std::string("0") : code.substr(digits));
+    }
     return "DV 0xC4/" + code;
+  }
   if (kind == ViolationKind::BugCheck) return "bug check " + code;
   return code;
 }

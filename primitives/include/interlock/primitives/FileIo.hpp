@@ -17,6 +17,12 @@ class FILE_OBJECT final : public interlock::KernelObject {
  public:
   [[nodiscard]] const char* typeName() const noexcept override { return "FILE_OBJECT"; }
   bool open = false;
+  // Opened on a device the model runs (docs/kernel-rules.md §8): a Zw call on the handle sends
+  // an IRP to its driver's dispatch routine. Null: a file system the model does not run.
+  PDEVICE_OBJECT DeviceObject = nullptr;
+  // The requester may cancel its I/O on this handle (CancelIoEx, or its thread ending) at any
+  // point after the IRP is sent: each IRP sent through it gets a canceller (§9.1).
+  bool requesterCancels = false;
 };
 
 using PIO_APC_ROUTINE = void (*)(PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, ULONG Reserved);

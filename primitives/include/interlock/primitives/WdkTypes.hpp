@@ -22,6 +22,10 @@ inline constexpr KIRQL APC_LEVEL = interlock::kApcLevel;
 inline constexpr KIRQL DISPATCH_LEVEL = interlock::kDispatchLevel;
 
 inline constexpr NTSTATUS STATUS_SUCCESS = 0;
+[[nodiscard]] constexpr bool NT_SUCCESS(NTSTATUS status) noexcept { return status >= 0; }
+[[nodiscard]] constexpr bool NT_ERROR(NTSTATUS status) noexcept {
+  return (static_cast<std::uint32_t>(status) >> 30) == 3;
+}
 
 using LONGLONG = std::int64_t;
 using ULONG_PTR = std::uintptr_t;

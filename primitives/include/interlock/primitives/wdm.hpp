@@ -2,8 +2,10 @@
 // Everything a scenario needs, under the WDK's names: `using namespace interlock::wdm;`.
 #include "interlock/core/Setup.hpp"
 #include "interlock/primitives/CancellableWait.hpp"
+#include "interlock/primitives/Cancel.hpp"
 #include "interlock/primitives/Check.hpp"
 #include "interlock/primitives/DeviceObject.hpp"
+#include "interlock/primitives/Csq.hpp"
 #include "interlock/primitives/Dispatcher.hpp"
 #include "interlock/primitives/Eresource.hpp"
 #include "interlock/primitives/EresourceForms.hpp"
@@ -25,6 +27,7 @@
 #include "interlock/primitives/PushLock.hpp"
 #include "interlock/primitives/QueuedSpinLock.hpp"
 #include "interlock/primitives/Regions.hpp"
+#include "interlock/primitives/RemoveLock.hpp"
 #include "interlock/primitives/Rundown.hpp"
 #include "interlock/primitives/Semaphore.hpp"
 #include "interlock/primitives/Shared.hpp"

@@ -23,5 +23,9 @@ namespace interlock::scenarios {
 [[nodiscard]] std::vector<Scenario> interlockedListScenarios();
 [[nodiscard]] std::vector<Scenario> pulseEventScenarios();
 [[nodiscard]] std::vector<Scenario> systemThreadScenarios();
+[[nodiscard]] std::vector<Scenario> irpScenarios();
+[[nodiscard]] std::vector<Scenario> cancelScenarios();
+[[nodiscard]] std::vector<Scenario> csqScenarios();
+[[nodiscard]] std::vector<Scenario> removeLockScenarios();
 
 }  // namespace interlock::scenarios

@@ -1,0 +1,173 @@
+// IRPs as a driver receives them (docs/kernel-rules.md §8; bug patterns §18.1, §18.3, §18.4).
+#include "IoDriver.hpp"
+#include "interlock/scenarios/Builtin.hpp"
+
+namespace interlock::scenarios {
+
+using namespace interlock::wdm;
+using namespace interlock::scenarios::io;
+
+namespace {
+
+struct ReadExtension {
+  bool Ready = false;  // the device reported ready at start: this one never does
+};
+
+// The transfer finishes later on a system worker thread, which completes the read.
+void completeTransfer(PDEVICE_OBJECT, PVOID context) { completeIrp(static_cast<PIRP>(context), STATUS_SUCCESS); }
+
+void startTransfer(PDEVICE_OBJECT device, PIRP irp) {
+  IoQueueWorkItem(IoAllocateWorkItem(device), &completeTransfer, DelayedWorkQueue, irp);
+}
+
+NTSTATUS ReadPendingNotMarked(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  startTransfer(DeviceObject, Irp);
+  return STATUS_PENDING;  // bug: never marked pending
+}
+
+NTSTATUS ReadPendingMarked(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  IoMarkIrpPending(Irp);  // before any other context can reach it
+  startTransfer(DeviceObject, Irp);
+  return STATUS_PENDING;
+}
+
+// One driver over the device, read by one application thread.
+Scenario readScenario(const char* name, const char* description, Expectation expected,
+                      PDRIVER_DISPATCH read) {
+  return Scenario{name, description, std::move(expected), Bounds{}, [read](Setup& s) {
+                    auto& driver = s.make<DRIVER_OBJECT>("Driver");
+                    driver.MajorFunction[IRP_MJ_READ] = read;
+                    DEVICE_OBJECT& device = IoCreateDevice<ReadExtension>(s, driver, "Device");
+                    const HANDLE handle = openDevice(s, device, false);
+                    s.systemThread("app", [handle] { (void)readDevice(handle); });
+                  }};
+}
+
+Scenario pendingNotMarked() {
+  return readScenario(
+      "irp/pending-not-marked",
+      "A read dispatch routine starts the transfer (a work item completes the IRP later) and "
+      "returns STATUS_PENDING without calling IoMarkIrpPending. The IRP completes without "
+      "PendingReturned, so the I/O manager leaves finishing it to the dispatch routine's caller, "
+      "which saw STATUS_PENDING and waits for the IRP forever.",
+      Expectation::violation(ViolationKind::Deadlock, "NoThreadCanMove"), &ReadPendingNotMarked);
+}
+
+Scenario pendingMarked() {
+  return readScenario(
+      "irp/pending-marked",
+      "The fix of irp/pending-not-marked: IoMarkIrpPending before the work item can reach the "
+      "IRP. The completion sees PendingReturned and queues IopCompleteRequest to the "
+      "application's thread, which wakes it.",
+      Expectation::pass(), &ReadPendingMarked);
+}
+
+NTSTATUS ReadCompletesTwice(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  auto* extension = static_cast<ReadExtension*>(DeviceObject->DeviceExtension);
+  IoMarkIrpPending(Irp);
+  startTransfer(DeviceObject, Irp);
+  if (!extension->Ready) {
+    completeIrp(Irp, STATUS_DEVICE_NOT_READY);  // bug: the transfer owns the IRP now
+    return STATUS_PENDING;
+  }
+  return STATUS_PENDING;
+}
+
+NTSTATUS ReadCompletesOnce(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  auto* extension = static_cast<ReadExtension*>(DeviceObject->DeviceExtension);
+  if (!extension->Ready) {  // checked before the IRP is handed to anyone
+    completeIrp(Irp, STATUS_DEVICE_NOT_READY);
+    return STATUS_DEVICE_NOT_READY;
+  }
+  IoMarkIrpPending(Irp);
+  startTransfer(DeviceObject, Irp);
+  return STATUS_PENDING;
+}
+
+Scenario doubleCompletion() {
+  return readScenario(
+      "irp/double-completion",
+      "A read dispatch routine marks the IRP pending and starts the transfer, whose work item "
+      "completes the IRP; then it finds the device not ready and completes the IRP itself with "
+      "STATUS_DEVICE_NOT_READY. Whichever completion comes second, Windows stops with "
+      "MULTIPLE_IRP_COMPLETE_REQUESTS (0x44).",
+      Expectation::violation(ViolationKind::BugCheck, "MULTIPLE_IRP_COMPLETE_REQUESTS"),
+      &ReadCompletesTwice);
+}
+
+Scenario singleCompletion() {
+  return readScenario(
+      "irp/single-completion",
+      "The fix of irp/double-completion: the dispatch routine checks the device before it hands "
+      "the IRP to the transfer, and fails it there; once handed over, only the transfer "
+      "completes it.",
+      Expectation::pass(), &ReadCompletesOnce);
+}
+
+struct FilterExtension {
+  PDEVICE_OBJECT Lower = nullptr;
+  LONG Completed = 0;
+};
+
+NTSTATUS CountCompletionDropsPending(PDEVICE_OBJECT DeviceObject, PIRP, PVOID) {
+  ++static_cast<FilterExtension*>(DeviceObject->DeviceExtension)->Completed;
+  return STATUS_SUCCESS;  // bug: Irp->PendingReturned is not passed up
+}
+
+NTSTATUS CountCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID) {
+  if (Irp->PendingReturned) IoMarkIrpPending(Irp);
+  ++static_cast<FilterExtension*>(DeviceObject->DeviceExtension)->Completed;
+  return STATUS_SUCCESS;
+}
+
+template <PIO_COMPLETION_ROUTINE Completion>
+NTSTATUS FilterRead(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  auto* extension = static_cast<FilterExtension*>(DeviceObject->DeviceExtension);
+  IoCopyCurrentIrpStackLocationToNext(Irp);
+  IoSetCompletionRoutine(Irp, Completion, nullptr, TRUE, TRUE, TRUE);
+  return IoCallDriver(extension->Lower, Irp);
+}
+
+Scenario filterScenario(const char* name, const char* description, Expectation expected,
+                        PDRIVER_DISPATCH read) {
+  return Scenario{name, description, std::move(expected), Bounds{}, [read](Setup& s) {
+                    auto& driver = s.make<DRIVER_OBJECT>("FilterDriver");
+                    driver.MajorFunction[IRP_MJ_READ] = read;
+                    auto& lower = s.make<DEVICE_OBJECT>("LowerDevice");  // a driver the model does not run
+                    DEVICE_OBJECT& filter = IoCreateDevice<FilterExtension>(s, driver, "FilterDevice");
+                    static_cast<FilterExtension*>(filter.DeviceExtension)->Lower =
+                        IoAttachDeviceToDeviceStack(&filter, &lower);
+                    const HANDLE handle = openDevice(s, filter, false);
+                    s.systemThread("app", [handle] { (void)readDevice(handle); });
+                  }};
+}
+
+Scenario completionDropsPending() {
+  return filterScenario(
+      "irp/completion-routine-drops-pending",
+      "A filter counts completed reads: it copies its stack location to the next, sets a "
+      "completion routine and passes the read down, returning the lower driver's status. When "
+      "the lower driver pends the read and completes it later, the completion routine returns "
+      "without `if (Irp->PendingReturned) IoMarkIrpPending(Irp)`: the filter's location is "
+      "never marked, the top of the stack sees no PendingReturned, and the application, told "
+      "STATUS_PENDING, waits forever.",
+      Expectation::violation(ViolationKind::Deadlock, "NoThreadCanMove"),
+      &FilterRead<&CountCompletionDropsPending>);
+}
+
+Scenario completionPropagatesPending() {
+  return filterScenario(
+      "irp/completion-routine-propagates-pending",
+      "The fix of irp/completion-routine-drops-pending: the completion routine marks the IRP "
+      "pending when Irp->PendingReturned is set.",
+      Expectation::pass(), &FilterRead<&CountCompletion>);
+}
+
+}  // namespace
+
+std::vector<Scenario> irpScenarios() {
+  return {pendingNotMarked(),  pendingMarked(),          doubleCompletion(),
+          singleCompletion(),  completionDropsPending(), completionPropagatesPending()};
+}
+
+}  // namespace interlock::scenarios
