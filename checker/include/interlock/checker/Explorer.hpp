@@ -88,6 +88,9 @@ struct Exploration {
   Stats stats;
   std::optional<Minimality> minimality;  // when Settings::minimize shrank the counterexample
   std::optional<ExecutionResult> counterexample;  // with events and final snapshot
+  // Where the counterexample was found in a split search's order of subtrees (0 unsplit):
+  // of the shards' findings of one rank, an unsharded search reports the lowest.
+  std::uint64_t subtree = 0;
 };
 
 // Whether --jobs and --shard can split this strategy's search (its tree is fixed).
@@ -103,6 +106,7 @@ struct Replay {
   ExecutionResult execution;
   Verdict verdict;
   std::optional<std::string> divergence;  // where the schedule and scenario part, in words
+  std::size_t divergencePosition = 0;     // the schedule entry where they part
 };
 [[nodiscard]] Replay replay(const Scenario& scenario, const Settings& settings,
                             std::vector<Choice> schedule);

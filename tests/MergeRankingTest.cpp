@@ -1,0 +1,77 @@
+// `interlock merge` reports the verdict one unsharded run reports: a single search ranks its
+// findings (a consequence above a lock-order cycle above a contract breach alone), and so does
+// the merge of its shards, whichever shard found which.
+#include "CliSupport.hpp"
+#include "ScratchDirectory.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <doctest/doctest.h>
+
+using interlock::test::builtinCatalogue;
+using interlock::test::runCli;
+using interlock::test::ScratchDirectory;
+using interlock::test::writeFile;
+using nlohmann::json;
+
+namespace {
+
+// `run NAME --shard I/N --json` for every I, each written to a file of `scratch`; their paths.
+std::vector<std::string> shardFiles(const ScratchDirectory& scratch, const std::string& scenario, std::uint32_t count) {
+  std::vector<std::string> paths;
+  for (std::uint32_t i = 1; i <= count; ++i) {
+    const std::string shard = std::to_string(i) + "/" + std::to_string(count);
+    const auto r = runCli({"run", scenario, "--shard", shard, "--json"});
+    REQUIRE_MESSAGE((r.status == 0 || r.status == 1 || r.status == 3), "shard ", shard, ": ", r.err);
+    paths.push_back(scratch.file("shard-" + std::to_string(i) + "-of-" + std::to_string(count) + ".json"));
+    writeFile(paths.back(), r.out);
+  }
+  return paths;
+}
+
+json mergedVerdict(const std::vector<std::string>& files) {
+  std::vector<std::string> args{"merge", "--json"};
+  args.insert(args.end(), files.begin(), files.end());
+  const auto r = runCli(args);
+  REQUIRE_MESSAGE((r.status == 0 || r.status == 1 || r.status == 3), r.err);
+  return json::parse(r.out);
+}
+
+}  // namespace
+
+TEST_CASE("every catalogue scenario split in 1 to 4 shards merges to the verdict of the unsharded run") {
+  const ScratchDirectory scratch;
+  for (const interlock::Scenario& scenario : builtinCatalogue().all()) {
+    CAPTURE(scenario.name);
+    const auto whole = runCli({"run", scenario.name, "--json"});
+    REQUIRE((whole.status == 0 || whole.status == 1 || whole.status == 3));
+    const json unsharded = json::parse(whole.out);
+    for (std::uint32_t count = 1; count <= 4; ++count) {
+      CAPTURE(count);
+      const json merged = mergedVerdict(shardFiles(scratch, scenario.name, count));
+      CHECK(merged["verdict"]["result"] == unsharded["verdict"]["result"]);
+      CHECK(merged["verdict"].value("kind", "") == unsharded["verdict"].value("kind", ""));
+      CHECK(merged["verdict"].value("rule", "") == unsharded["verdict"].value("rule", ""));
+      CHECK(merged["met"] == unsharded["met"]);
+    }
+  }
+}
+
+TEST_CASE("merge reports a shard's deadlock over a lower shard's lock-order cycle") {
+  const ScratchDirectory scratch;
+  const auto files = shardFiles(scratch, "kmutex/abba", 3);
+  const json merged = mergedVerdict(files);
+  CHECK(merged["verdict"]["kind"] == "Deadlock");
+  CHECK(merged["verdict"]["rule"] == "WaitCycle");
+  CHECK(merged["met"] == true);
+  // What the shards found: the lowest only the cycle in the lock order.
+  CHECK(json::parse(interlock::test::readFile(files[0]))["verdict"]["kind"] == "LockOrder");
+}
+
+TEST_CASE("merge reports a shard's deadlock over a lower shard's contract breach alone") {
+  const ScratchDirectory scratch;
+  const json merged = mergedVerdict(shardFiles(scratch, "guarded-mutex/zw-io", 2));
+  CHECK(merged["verdict"]["kind"] == "Deadlock");
+  CHECK(merged["verdict"]["rule"] == "NoThreadCanMove");
+  CHECK(merged["met"] == true);
+}
