@@ -84,3 +84,12 @@ TEST_CASE("merge says a budget ended a shard's search when the merged verdict is
   CHECK(verdict["kind"] == "ContractViolation");
   CHECK(verdict["budget_hit"] == "execution budget");
 }
+
+TEST_CASE("check names the time limit that stopped a scenario's search after only a breach") {
+  // A limit every execution outlasts: the search stops after its first, which only breaks the contract.
+  const auto r = runCli({"check", "eresource/suspended-owner", "--time-limit", "0.000000001"});
+  CHECK(r.status == 1);
+  CHECK(contains(r.out, "  eresource/suspended-owner: expected SuspendedOwnerDoS (SuspendedOwner), got "
+                        "ContractViolation (WithinCriticalRegion) (the search stopped at its time limit before "
+                        "finding a consequence: raise --time-limit or split the search with --jobs or --shard)\n"));
+}

@@ -17,11 +17,12 @@ using nlohmann::json;
 namespace {
 
 // `run NAME --shard I/N --json` for every I, each written to a file of `scratch`; their paths.
-std::vector<std::string> shardFiles(const ScratchDirectory& scratch, const std::string& scenario, std::uint32_t count) {
+std::vector<std::string> shardFiles(const ScratchDirectory& scratch, const std::string& scenario, std::uint32_t count,
+                                    const std::string& strategy = "odpor") {
   std::vector<std::string> paths;
   for (std::uint32_t i = 1; i <= count; ++i) {
     const std::string shard = std::to_string(i) + "/" + std::to_string(count);
-    const auto r = runCli({"run", scenario, "--shard", shard, "--json"});
+    const auto r = runCli({"run", scenario, "--strategy", strategy, "--shard", shard, "--json"});
     REQUIRE_MESSAGE((r.status == 0 || r.status == 1 || r.status == 3), "shard ", shard, ": ", r.err);
     paths.push_back(scratch.file("shard-" + std::to_string(i) + "-of-" + std::to_string(count) + ".json"));
     writeFile(paths.back(), r.out);
@@ -55,6 +56,37 @@ TEST_CASE("every catalogue scenario split in 1 to 4 shards merges to the verdict
       CHECK(merged["met"] == unsharded["met"]);
     }
   }
+}
+
+// naive and dfs walk one tree split or not, so the shards' earliest finding of the best rank is
+// the schedule the unsharded search finds, and minimized the same it is the same counterexample.
+TEST_CASE("the merged shards of a naive or dfs search give the unsharded run's counterexample") {
+  const ScratchDirectory scratch;
+  for (const interlock::Scenario& scenario : builtinCatalogue().all()) {
+    if (!scenario.expected.kind) continue;
+    for (const std::string strategy : {"naive", "dfs"}) {
+      CAPTURE(scenario.name);
+      CAPTURE(strategy);
+      const auto whole = runCli({"run", scenario.name, "--strategy", strategy, "--json"});
+      REQUIRE(whole.status == 1);
+      const json unsharded = json::parse(whole.out);
+      for (std::uint32_t count = 2; count <= 4; ++count) {
+        CAPTURE(count);
+        CHECK(mergedVerdict(shardFiles(scratch, scenario.name, count, strategy))["counterexample"] ==
+              unsharded["counterexample"]);
+      }
+    }
+  }
+}
+
+TEST_CASE("merge reports of equal findings the one the search reaches first, not the lowest shard's") {
+  const ScratchDirectory scratch;
+  // Split in two, eresource/apc-reentry deadlocks in both halves, first in the second's.
+  const auto files = shardFiles(scratch, "eresource/apc-reentry", 2, "naive");
+  const json merged = mergedVerdict(files);
+  CHECK(merged["verdict_shard"] == json{{"index", 2}, {"count", 2}});
+  CHECK(merged["subtree"] == 1);
+  CHECK(json::parse(interlock::test::readFile(files[0]))["verdict"]["kind"] == "Deadlock");
 }
 
 TEST_CASE("merge reports a shard's deadlock over a lower shard's lock-order cycle") {
