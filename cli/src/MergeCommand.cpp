@@ -163,10 +163,12 @@ ShardResult readShard(const std::string& path) {
   if (counterexample == doc.end() || !(violation ? counterexample->is_object() : counterexample->is_null()))
     fail(path, std::string("field 'counterexample': expected ") +
                    (violation ? "the trace object of the violation" : "null (the verdict is no violation)") +
-                   ", found " + (counterexample == doc.end() ? std::string("nothing") : counterexample->dump().substr(0, 40)));
+                   ", found " +
+                   (counterexample == doc.end() ? std::string("nothing") : counterexample->dump().substr(0, 40)));
   // Older outputs have no subtree: their shards then rank by number.
   if (const auto subtree = doc.find("subtree"); subtree != doc.end() && !subtree->is_null()) {
-    if (!subtree->is_number_unsigned()) fail(path, "field 'subtree': expected a whole number or null, found " + subtree->dump());
+    if (!subtree->is_number_unsigned())
+      fail(path, "field 'subtree': expected a whole number or null, found " + subtree->dump());
     if (violation) shard.subtree = subtree->get<std::uint64_t>();
   }
   const auto replay = doc.find("replay");
@@ -280,7 +282,8 @@ std::string incompleteReasons(const std::vector<ShardResult>& shards) {
   std::vector<std::string> reasons;
   for (const ShardResult& shard : shards) {
     const json& verdict = shard.document["verdict"];
-    if (shard.severity != kIncompleteSeverity || !verdict.contains("reason") || !verdict["reason"].is_string()) continue;
+    if (shard.severity != kIncompleteSeverity || !verdict.contains("reason") || !verdict["reason"].is_string())
+      continue;
     std::stringstream parts(verdict["reason"].get<std::string>());
     std::string part;
     while (std::getline(parts, part, ',')) {
@@ -320,8 +323,9 @@ void checkCounterexample(const Catalogue& catalogue, const ShardResult& shard) {
                          doc["scenario"].dump());
   const ReplayedTrace replayed = replayTrace(catalogue, file);
   if (parametersJson(replayed.scenario.parameters) != doc["parameters"])
-    fail(shard.path, "field 'counterexample.scenario.parameters': " + parametersJson(replayed.scenario.parameters).dump() +
-                         " differ from the shard's parameters " + doc["parameters"].dump());
+    fail(shard.path, "field 'counterexample.scenario.parameters': " +
+                         parametersJson(replayed.scenario.parameters).dump() + " differ from the shard's parameters " +
+                         doc["parameters"].dump());
   if (settingsJson(file.settings) != settingsJson(settingsFromJson(doc["settings"])))
     fail(shard.path, "field 'counterexample.settings': " + settingsJson(file.settings).dump() +
                          " differ from the shard's settings");
@@ -377,8 +381,8 @@ int mergeCommand(const Catalogue& catalogue, const MergeOptions& options) {
   if (worst->severity == kIncompleteSeverity) verdict["reason"] = incompleteReasons(shards);
   verdict.erase("budget_hit");
   const bool consequence = worst->severity == violationSeverity(FindingRank::Consequence);
-  if (const std::string budgets = budgetsHit(shards); worst->severity >= kViolationSeverity && !consequence && !budgets.empty())
-    verdict["budget_hit"] = budgets;
+  const std::string budgets = budgetsHit(shards);
+  if (worst->severity >= kViolationSeverity && !consequence && !budgets.empty()) verdict["budget_hit"] = budgets;
   const json& counterexample = chosen["counterexample"];
   std::string replay = chosen["replay"].is_string() ? chosen["replay"].get<std::string>() : "";
   if (trace && counterexample.is_object()) {
@@ -420,9 +424,12 @@ int mergeCommand(const Catalogue& catalogue, const MergeOptions& options) {
   const bool met = chosen["met"].get<bool>();
   std::string summary = "scenario  " + chosen["scenario"].get<std::string>() + "\n";
   if (!counterexample.is_object()) summary += "          " + bounds + "\n";
-  summary += result == "violation" ? verdictLine(result, summaryOf(verdict), style) + budgetHitLine(verdict.value("budget_hit", ""))
-             : result == "incomplete" ? incompleteLine(verdict.value("reason", ""))
-                                      : "verdict   pass\n";
+  if (result == "violation")
+    summary += verdictLine(result, summaryOf(verdict), style) + budgetHitLine(verdict.value("budget_hit", ""));
+  else if (result == "incomplete")
+    summary += incompleteLine(verdict.value("reason", ""));
+  else
+    summary += "verdict   pass\n";
   if (count > 1 && worst->severity > 0) summary += "          from shard " + to_string(worst->shard) + "\n";
   summary += "expected  " + describe(chosen["expected"]) + " " +
              style.paint(met ? "(met)" : "(NOT met)", met ? Tone::Green : Tone::Red) + "\n";
