@@ -107,3 +107,9 @@ TEST_CASE("merge reports a shard's deadlock over a lower shard's contract breach
   CHECK(merged["verdict"]["rule"] == "NoThreadCanMove");
   CHECK(merged["met"] == true);
 }
+
+TEST_CASE("run --json places an unsharded counterexample at subtree 0 whatever --jobs, and none at null") {
+  for (const std::string jobs : {"1", "2"})
+    CHECK(json::parse(runCli({"run", "eresource/apc-reentry", "--jobs", jobs, "--json"}).out)["subtree"] == 0);
+  CHECK(json::parse(runCli({"run", "lock-order/consistent", "--json"}).out)["subtree"].is_null());
+}

@@ -60,8 +60,10 @@ int runCommand(const Catalogue& catalogue, const RunOptions& options) {
                 {"met", exploration.verdict.meets(scenario.expected)},
                 {"settings", runSettingsJson(settings)},
                 {"stats", statsJson(exploration.stats)}};
-    // Where the split search found the counterexample: of shards' equal findings, merge reports the earliest.
-    out["subtree"] = document ? json(exploration.subtree) : json(nullptr);
+    // Where the sharded search found the counterexample: of shards' equal findings, merge
+    // reports the earliest. Unsharded it is 0, whatever --jobs split the search into.
+    const std::uint64_t subtree = settings.shard.count > 1 ? exploration.subtree : 0;
+    out["subtree"] = document ? json(subtree) : json(nullptr);
     out["trace"] = document && trace ? json(options.tracePath) : json(nullptr);
     out["replay"] = replayCommand.empty() ? json(nullptr) : json(replayCommand);
     out["counterexample"] = document ? *document : json(nullptr);
