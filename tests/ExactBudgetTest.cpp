@@ -32,7 +32,7 @@ Exploration budgeted(const std::string& strategy, unsigned jobs, std::uint64_t b
 TEST_CASE("jobs sharing an execution budget run exactly that many executions") {
   for (const std::string strategy : {"naive", "dfs", "dpor", "odpor"})
     for (const unsigned jobs : {2U, 3U, 4U})
-      for (const std::uint64_t budget : {1U, 5U, 63U, 65U, 129U, 1000U}) {
+      for (const std::uint64_t budget : {1U, 63U, 65U, 300U}) {  // around the 64 a job counts alone
         CAPTURE(strategy);
         CAPTURE(jobs);
         CAPTURE(budget);
