@@ -11,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <sstream>
 
 using interlock::test::builtinCatalogue;
@@ -81,4 +82,22 @@ TEST_CASE("the replay command run prints reproduces a counterexample whose scena
     CHECK(step.status == 1);
     if (args.front() == "replay") CHECK(step.out.find("replay    reproduced the trace exactly\n") != std::string::npos);
   }
+}
+
+TEST_CASE("replay refuses a label naming no thread the execution ever had, a created one misspelled") {
+  const ScratchDirectory scratch;
+  const std::string trace = scratch.file("trace.json");
+  REQUIRE(runCli({"run", "lock-order/latent", "--trace", trace}).status == 1);
+  json document = json::parse(readFile(trace));
+  const auto& schedule = document["schedule"];
+  const auto worker = std::find(schedule.begin(), schedule.end(), "run worker1");
+  REQUIRE(worker != schedule.end());
+  const auto entry = static_cast<std::size_t>(worker - schedule.begin());
+  document["schedule"][entry] = "run wroker1";
+  interlock::test::writeFile(trace, document.dump(2));
+  const auto r = runCli({"replay", trace});
+  CHECK(r.status == 2);
+  CHECK(r.err == "interlock: " + trace + ": field 'schedule[" + std::to_string(entry) +
+                     "]': 'run wroker1' is not a choice of scenario lock-order/latent (expected \"run THREAD\", "
+                     "\"suspend THREAD\", \"apc NAME\" or \"branch I/N\")\n");
 }
