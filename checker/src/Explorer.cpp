@@ -1,5 +1,6 @@
 #include "interlock/checker/Explorer.hpp"
 
+#include "interlock/checker/FindingRank.hpp"
 #include "interlock/checker/Minimizer.hpp"
 #include "interlock/checker/PartitionedStrategy.hpp"
 #include "interlock/checker/Properties.hpp"
@@ -8,6 +9,7 @@
 #include "interlock/checker/Schedule.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -52,10 +54,10 @@ struct PartResult {
   bool budget = false;
   bool timeUp = false;
   std::string strategyGap;
-  std::optional<Finding> found;     // first schedule with a consequence
-  std::optional<Finding> ordered;   // first schedule with a lock-order cycle
-  std::optional<Finding> breached;  // first schedule with only a cause
+  std::array<std::optional<Finding>, kFindingRanks> findings;  // the first schedule of each rank
 };
+
+std::size_t slot(FindingRank rank) noexcept { return static_cast<std::size_t>(rank); }
 
 // What the parts of one search share.
 struct SharedState {
@@ -98,12 +100,14 @@ void searchPart(const Scenario& sharedScenario, const Settings& sharedSettings, 
   DefaultProperties properties;
   Stats& stats = part.stats;
   auto lastProgress = shared.start;
-  // Parts publish their count every 64 executions (one part: every one, so budgets are exact).
-  const std::uint64_t publishEvery = settings.jobs > 1 ? 64 : 1;
-  std::uint64_t unpublished = 0;
   auto elapsed = [&](auto now) { return std::chrono::duration<double>(now - shared.start).count(); };
   // Sampling strategies count their own budget; the others stop at the shared count.
   const bool budgeted = settings.maxExecutions != 0 && !samples(settings);
+  // Parts publish their count every 64 executions, for progress alone. Under a budget every
+  // execution takes a numbered ticket instead, so the parts together run exactly the budget.
+  const std::uint64_t publishEvery = settings.jobs > 1 ? 64 : 1;
+  std::uint64_t unpublished = 0;
+  bool lastTicket = false;
   // The clock is read every clockEvery executions: on a VM a read costs 2% of a short execution.
   std::uint64_t clockEvery = 1;
   std::uint64_t sinceClock = 0;
@@ -123,11 +127,19 @@ void searchPart(const Scenario& sharedScenario, const Settings& sharedSettings, 
     if (subtree > shared.firstFound.load()) break;
     // An execution cut by its sleep set repeats an earlier one: counted apart.
     if (result.ending != Ending::Abandoned) {
-      ++stats.executions;
-      if (++unpublished == publishEvery) {
+      if (budgeted) {
+        const std::uint64_t ticket = shared.executions.fetch_add(1, std::memory_order_relaxed) + 1;
+        if (ticket > settings.maxExecutions) {  // another part ran the last one: this one is not counted
+          part.budget = true;
+          shared.stop = true;
+          break;
+        }
+        lastTicket = ticket == settings.maxExecutions;
+      } else if (++unpublished == publishEvery) {
         shared.executions.fetch_add(unpublished, std::memory_order_relaxed);
         unpublished = 0;
       }
+      ++stats.executions;
     } else {
       ++stats.sleepSetBlocked;
     }
@@ -137,18 +149,18 @@ void searchPart(const Scenario& sharedScenario, const Settings& sharedSettings, 
     part.stepBound = part.stepBound || result.ending == Ending::StepBound;
     part.suspensionBound = part.suspensionBound || result.suspensionBoundHit;
     part.apcBound = part.apcBound || result.apcBoundHit;
-    if (result.consequence() != nullptr) {
-      part.found = PartResult::Finding{result.schedule, subtree};
+    // A sleep-set-blocked execution is a prefix, not a schedule: what it shows, the execution
+    // it repeats shows too.
+    const FindingRank rank = result.ending == Ending::Abandoned ? FindingRank::None : rankOf(result);
+    if (rank != FindingRank::None && !part.findings[slot(rank)])
+      part.findings[slot(rank)] = PartResult::Finding{result.schedule, subtree};
+    if (rank == FindingRank::Consequence) {
       std::uint64_t first = shared.firstFound.load();
       while (subtree < first && !shared.firstFound.compare_exchange_weak(first, subtree)) {
       }
       break;
     }
-    if (!part.ordered && result.lockOrder() != nullptr)
-      part.ordered = PartResult::Finding{result.schedule, subtree};
-    if (!part.breached && result.hasCause()) part.breached = PartResult::Finding{result.schedule, subtree};
-    if (budgeted &&
-        shared.executions.load(std::memory_order_relaxed) >= settings.maxExecutions) {
+    if (lastTicket) {
       part.budget = true;
       shared.stop = true;
       break;
@@ -197,12 +209,12 @@ void searchPart(const Scenario& sharedScenario, const Settings& sharedSettings, 
   out = std::move(part);
 }
 
-// The earliest finding of one class across the parts (the one a single search reports).
-const PartResult::Finding* earliest(const std::vector<PartResult>& parts,
-                                    std::optional<PartResult::Finding> PartResult::*which) {
+// The earliest finding of one rank across the parts (the one a single search reports).
+const PartResult::Finding* earliest(const std::vector<PartResult>& parts, FindingRank rank) {
   const PartResult::Finding* best = nullptr;
   for (const PartResult& part : parts)
-    if (const auto& finding = part.*which; finding && (best == nullptr || finding->subtree < best->subtree))
+    if (const auto& finding = part.findings[slot(rank)];
+        finding && (best == nullptr || finding->subtree < best->subtree))
       best = &*finding;
   return best;
 }
@@ -273,11 +285,16 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
     timeUp = timeUp || part.timeUp;
     if (strategyGap.empty()) strategyGap = part.strategyGap;
   }
-  const PartResult::Finding* finding = earliest(parts, &PartResult::found);
-  if (finding == nullptr) finding = earliest(parts, &PartResult::ordered);
-  if (finding == nullptr) finding = earliest(parts, &PartResult::breached);
+  // The best rank any part found, and its earliest finding.
+  FindingRank rank = FindingRank::Consequence;
+  const PartResult::Finding* finding = earliest(parts, rank);
+  while (finding == nullptr && rank != FindingRank::Breach) {
+    rank = static_cast<FindingRank>(slot(rank) - 1);
+    finding = earliest(parts, rank);
+  }
 
   if (finding != nullptr) {
+    exploration.subtree = finding->subtree;
     std::vector<Choice> schedule = finding->schedule;
     if (settings.minimize) {
       const Minimized minimal = minimize(scenario, settings, schedule);
@@ -289,6 +306,10 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
     Replay full = replay(scenario, settings, std::move(schedule));
     exploration.verdict = std::move(full.verdict);
     exploration.counterexample = std::move(full.execution);
+    // A sampling strategy ends only at a consequence, its time limit or its sample budget.
+    const bool sampledOut = samples(settings) && !timeUp;
+    if (rank != FindingRank::Consequence)
+      exploration.verdict.budgetHit = incompleteReason(false, false, false, budget || sampledOut, timeUp);
   } else if (stepBound || suspensionBound || apcBound || budget || timeUp || !strategyGap.empty()) {
     exploration.verdict.result = Result::Incomplete;
     std::string reason = incompleteReason(stepBound, suspensionBound, apcBound, budget, timeUp);
@@ -314,11 +335,13 @@ Replay replayWith(const Scenario& scenario, const Settings& settings, ReplayStra
     std::string offered;
     for (const std::string& option : divergence->offered)
       offered += (offered.empty() ? "" : ", ") + option;
+    result.divergencePosition = divergence->position;
     result.divergence = "schedule entry " + std::to_string(divergence->position) + ": " +
                         (divergence->expected.empty() ? std::string("the schedule ended")
                                                       : "'" + divergence->expected + "' is not possible") +
                         " here; the scenario offers " + offered;
   } else if (!strategy.consumedAll()) {
+    result.divergencePosition = strategy.position();
     result.divergence = "schedule entry " + std::to_string(strategy.position()) +
                         ": the execution ended with entries left over";
   }

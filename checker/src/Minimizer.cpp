@@ -73,14 +73,6 @@ struct Target {
 
 }  // namespace
 
-const Violation* shownViolation(const ExecutionResult& execution) noexcept {
-  if (const Violation* consequence = execution.consequence()) return consequence;
-  if (const Violation* order = execution.lockOrder()) return order;
-  for (const Violation& violation : execution.violations)
-    if (violation.kind == ViolationKind::ContractViolation) return &violation;
-  return nullptr;
-}
-
 ScheduleMetrics metricsOf(const Scenario& scenario, const Settings& settings,
                           const std::vector<Choice>& schedule) {
   StackPool stacks;

@@ -1,5 +1,7 @@
 #include "interlock/checker/Verdict.hpp"
 
+#include "interlock/checker/FindingRank.hpp"
+
 #include <string_view>
 
 namespace interlock {
@@ -19,7 +21,9 @@ bool Verdict::meets(const Expectation& expected) const {
   return expected.rule.empty() || violation->rule == expected.rule;
 }
 
-std::string Verdict::remedy() const {
+std::string Verdict::remedy() const { return remedyFor(incompleteReason); }
+
+std::string remedyFor(std::string_view reasons) {
   // One remedy per cause: a bound of the scenario, a budget of the run, or a strategy that
   // does not cover the tree by design.
   struct Cause {
@@ -37,7 +41,7 @@ std::string Verdict::remedy() const {
   };
   std::string text;
   for (const Cause& cause : kCauses) {
-    if (incompleteReason.find(cause.prefix) == std::string::npos) continue;
+    if (reasons.find(cause.prefix) == std::string_view::npos) continue;
     text += (text.empty() ? "" : "; ") + std::string(cause.remedy);
   }
   return text;
@@ -56,15 +60,9 @@ Verdict verdictOf(const ExecutionResult& execution) {
   Verdict verdict;
   for (const Violation& violation : execution.violations)
     if (violation.kind == ViolationKind::ContractViolation) verdict.causes.push_back(violation);
-  if (const Violation* consequence = execution.consequence()) {
+  if (const Violation* shown = shownViolation(execution)) {
     verdict.result = Result::Violation;
-    verdict.violation = *consequence;
-  } else if (const Violation* order = execution.lockOrder()) {
-    verdict.result = Result::Violation;
-    verdict.violation = *order;
-  } else if (!verdict.causes.empty()) {
-    verdict.result = Result::Violation;
-    verdict.violation = verdict.causes.front();
+    verdict.violation = *shown;
   } else if (execution.ending == Ending::StepBound) {
     verdict.result = Result::Incomplete;
     verdict.incompleteReason = "step bound";

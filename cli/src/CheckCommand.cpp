@@ -92,7 +92,12 @@ void printFooter(const std::vector<CheckOutcome>& outcomes, int status, const Ch
       if (o.met()) continue;
       std::cout << "  " << o.scenario << ": expected " << o.expected.describe() << ", got "
                 << o.verdict().summary()
-                << (o.incompletePass() ? " (to finish: " + o.verdict().remedy() + ")" : std::string()) << "\n"
+                << (o.incompletePass() ? " (to finish: " + o.verdict().remedy() + ")" : std::string())
+                << (o.verdict().budgetHit.empty() ? std::string()
+                                                  : " (the search stopped at its " + o.verdict().budgetHit +
+                                                        " before finding a consequence: " +
+                                                        remedyFor(o.verdict().budgetHit) + ")")
+                << "\n"
                 << "    reproduce: interlock run " << o.scenario << " --strategy " << o.settings.strategy
                 << "\n";
     }

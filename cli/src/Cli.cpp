@@ -159,7 +159,7 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
     if (*replayCmd) return replayCommand(catalogue, tracePath, replayJson, replayFormat);
     if (*show) return showCommand(showPath, showFormat);
     if (*check) return checkCommand(catalogue, checkOptions);
-    if (*mergeCmd) return mergeCommand(merge);
+    if (*mergeCmd) return mergeCommand(catalogue, merge);
   } catch (const InputError& error) {
     std::cerr << "interlock: " << error.what() << "\n";
     return kBadInput;

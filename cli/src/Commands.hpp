@@ -3,6 +3,7 @@
 #include "interlock/checker/Catalogue.hpp"
 #include "interlock/checker/Explorer.hpp"
 #include "interlock/reports/Render.hpp"
+#include "interlock/reports/Trace.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -42,6 +43,15 @@ struct RunOptions {
   bool noMinimize = false;
 };
 [[nodiscard]] int runCommand(const Catalogue& catalogue, const RunOptions& options);
+// A trace's schedule replayed on its scenario (configured with the trace's parameters).
+struct ReplayedTrace {
+  Scenario scenario;
+  Replay result;
+  nlohmann::json document;  // the trace written again from the replay
+  bool identical = false;   // byte for byte the trace replayed
+};
+// Throws InputError naming the trace's path and the field that does not fit this interlock.
+[[nodiscard]] ReplayedTrace replayTrace(const Catalogue& catalogue, const TraceFile& file);
 [[nodiscard]] int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJson,
                                 const std::string& format = "text");
 [[nodiscard]] int showCommand(const std::string& path, const std::string& format);
@@ -53,7 +63,8 @@ struct MergeOptions {
   std::string format = "text";
   std::string tracePath;  // write the reported counterexample's trace here
 };
-[[nodiscard]] int mergeCommand(const MergeOptions& options);
+// Replays the counterexample it reports (and every violating shard's), so needs the scenario.
+[[nodiscard]] int mergeCommand(const Catalogue& catalogue, const MergeOptions& options);
 
 // RunSettings.cpp: options to Settings, and Settings back to words, JSON and a command line.
 // "KEY=VALUE" strings to parameters; throws InputError naming --param.
@@ -78,6 +89,9 @@ void applySearchOptions(Settings& settings, const SearchOptions& search);
 [[nodiscard]] nlohmann::json shardJson(const Shard& shard);
 // "verdict   violation: SuspendedOwnerDoS (SuspendedOwner)"
 [[nodiscard]] std::string verdictLine(const std::string& result, const std::string& summary, const TextStyle& style);
+// Under the verdict line of a violation without a consequence: which budget stopped the search
+// and how to raise it (Verdict::budgetHit); empty when none did.
+[[nodiscard]] std::string budgetHitLine(const std::string& budgetHit);
 
 struct CheckOptions {
   std::vector<std::string> patterns;

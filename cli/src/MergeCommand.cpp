@@ -1,15 +1,19 @@
 // `interlock merge FILE...`: the `run --shard I/N --json` outputs of one search's N shards
 // combined into the result one unsharded run would report: statistics summed, the worst
-// verdict (violation > incomplete > pass) with the counterexample of the lowest shard showing it.
+// verdict (violation > incomplete > pass; violations ranked as the search ranks them) with the
+// counterexample the unsharded search would have found first, checked by replaying it.
 #include "Commands.hpp"
 
+#include "interlock/checker/FindingRank.hpp"
 #include "interlock/reports/Trace.hpp"
 #include "interlock/cli/Cli.hpp"
 #include "interlock/cli/OutputFile.hpp"
 #include "interlock/cli/ShardOption.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <iostream>
 #include <sstream>
 
@@ -32,8 +36,14 @@ struct ShardResult {
   std::string path;
   json document;
   Shard shard;  // 0-based
-  int severity = 0;  // pass 0, incomplete 1, violation 2
+  int severity = 0;  // pass 0, incomplete 1, a violation more by its FindingRank
+  // Where a violating shard found its counterexample, in the search's order of subtrees.
+  std::optional<std::uint64_t> subtree;
 };
+
+constexpr int kIncompleteSeverity = 1;
+constexpr int violationSeverity(FindingRank rank) { return 1 + static_cast<int>(rank); }
+constexpr int kViolationSeverity = violationSeverity(FindingRank::Breach);  // the least violation
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
   throw InputError(path + ": " + what);
@@ -57,13 +67,54 @@ std::uint32_t shardNumber(const json& shard, const char* name, const std::string
   return found->get<std::uint32_t>();
 }
 
+const std::string& text(const json& object, const std::string& name, const std::string& path,
+                        const std::string& where) {
+  const auto found = object.find(name);
+  if (found == object.end() || !found->is_string())
+    fail(path, "field '" + where + name + "': expected a string, found " +
+                   (found == object.end() ? std::string("nothing") : found->dump()));
+  return found->get_ref<const std::string&>();
+}
+
+ViolationKind kindOf(const json& object, const std::string& path, const std::string& where) {
+  const std::string& name = text(object, "kind", path, where);
+  ViolationKind kind{};
+  if (!parseViolationKind(name, kind))
+    fail(path, "field '" + where + "kind': \"" + name + "\" is no violation kind (Deadlock, SuspendedOwnerDoS, "
+                   "BugCheck, Assertion, LockOrder, ContractViolation)");
+  return kind;
+}
+
+// A string that may be absent.
+void optionalText(const json& object, const std::string& name, const std::string& path, const std::string& where) {
+  if (object.contains(name)) (void)text(object, name, path, where);
+}
+
 int severityOf(const json& verdict, const std::string& path) {
   const auto result = verdict.find("result");
   if (result != verdict.end() && *result == "pass") return 0;
-  if (result != verdict.end() && *result == "incomplete") return 1;
-  if (result != verdict.end() && *result == "violation") return 2;
+  if (result != verdict.end() && *result == "incomplete") {
+    (void)text(verdict, "reason", path, "verdict.");
+    return kIncompleteSeverity;
+  }
+  if (result != verdict.end() && *result == "violation") {
+    const FindingRank rank = rankOf(kindOf(verdict, path, "verdict."));
+    (void)text(verdict, "rule", path, "verdict.");
+    optionalText(verdict, "budget_hit", path, "verdict.");
+    return violationSeverity(rank);
+  }
   fail(path, "field 'verdict.result': expected \"pass\", \"violation\" or \"incomplete\", found " +
                  (result == verdict.end() ? std::string("nothing") : result->dump()));
+}
+
+void checkExpected(const json& expected, const std::string& path) {
+  const auto result = expected.find("result");
+  if (result != expected.end() && *result == "pass") return;
+  if (result == expected.end() || *result != "violation")
+    fail(path, "field 'expected.result': expected \"pass\" or \"violation\", found " +
+                   (result == expected.end() ? std::string("nothing") : result->dump()));
+  (void)kindOf(expected, path, "expected.");
+  optionalText(expected, "rule", path, "expected.");
 }
 
 constexpr const char* kSummedStats[] = {"executions", "steps", "choice_points", "sleep_set_blocked",
@@ -85,7 +136,7 @@ ShardResult readShard(const std::string& path) {
   field(doc, "scenario", path, &json::is_string, "a scenario name");
   field(doc, "parameters", path, &json::is_object, "an object");
   field(doc, "strategy", path, &json::is_string, "a strategy name");
-  field(doc, "expected", path, &json::is_object, "an object");
+  checkExpected(field(doc, "expected", path, &json::is_object, "an object"), path);
   field(doc, "met", path, &json::is_boolean, "true or false");
   const json& range = field(doc, "shard", path, &json::is_object, "an object {\"index\": I, \"count\": N}");
   const std::uint32_t index = shardNumber(range, "index", path);
@@ -104,11 +155,22 @@ ShardResult readShard(const std::string& path) {
       fail(path, std::string("field 'stats.") + name + "': expected a whole number");
   if (!stats.contains("max_depth") || !stats["max_depth"].is_number_unsigned())
     fail(path, "field 'stats.max_depth': expected a whole number");
-  if (!stats.contains("elapsed_seconds") || !stats["elapsed_seconds"].is_number())
-    fail(path, "field 'stats.elapsed_seconds': expected a number");
+  if (!stats.contains("elapsed_seconds") || !stats["elapsed_seconds"].is_number() ||
+      !std::isfinite(stats["elapsed_seconds"].get<double>()) || stats["elapsed_seconds"].get<double>() < 0)
+    fail(path, "field 'stats.elapsed_seconds': expected a number of seconds, 0 or more");
   const auto counterexample = doc.find("counterexample");
-  if (counterexample == doc.end() || !(counterexample->is_object() || counterexample->is_null()))
-    fail(path, "field 'counterexample': expected a trace object or null");
+  const bool violation = shard.severity >= kViolationSeverity;
+  if (counterexample == doc.end() || !(violation ? counterexample->is_object() : counterexample->is_null()))
+    fail(path, std::string("field 'counterexample': expected ") +
+                   (violation ? "the trace object of the violation" : "null (the verdict is no violation)") +
+                   ", found " +
+                   (counterexample == doc.end() ? std::string("nothing") : counterexample->dump().substr(0, 40)));
+  // Older outputs have no subtree: their shards then rank by number.
+  if (const auto subtree = doc.find("subtree"); subtree != doc.end() && !subtree->is_null()) {
+    if (!subtree->is_number_unsigned())
+      fail(path, "field 'subtree': expected a whole number or null, found " + subtree->dump());
+    if (violation) shard.subtree = subtree->get<std::uint64_t>();
+  }
   const auto replay = doc.find("replay");
   if (replay == doc.end() || !(replay->is_string() || replay->is_null()))
     fail(path, "field 'replay': expected a command or null");
@@ -175,9 +237,20 @@ json summedStats(const std::vector<ShardResult>& shards) {
   for (const char* name : kSummedStats) out[name] = std::uint64_t{0};
   for (const ShardResult& shard : shards) {
     const json& stats = shard.document["stats"];
-    for (const char* name : kSummedStats) out[name] = out[name].get<std::uint64_t>() + stats[name].get<std::uint64_t>();
+    for (const char* name : kSummedStats) {
+      const std::uint64_t sum = out[name].get<std::uint64_t>();
+      const std::uint64_t value = stats[name].get<std::uint64_t>();
+      if (value > std::numeric_limits<std::uint64_t>::max() - sum)
+        fail(shard.path, std::string("field 'stats.") + name + "': " + std::to_string(value) +
+                             " makes the sum over the shards larger than " +
+                             std::to_string(std::numeric_limits<std::uint64_t>::max()) +
+                             ", which no search of this interlock can count");
+      out[name] = sum + value;
+    }
     maxDepth = std::max(maxDepth, stats["max_depth"].get<std::uint64_t>());
     elapsed += stats["elapsed_seconds"].get<double>();
+    if (!std::isfinite(elapsed))
+      fail(shard.path, "field 'stats.elapsed_seconds': the sum over the shards is not a finite number");
   }
   Stats stats;
   stats.executions = out["executions"].get<std::uint64_t>();
@@ -209,7 +282,8 @@ std::string incompleteReasons(const std::vector<ShardResult>& shards) {
   std::vector<std::string> reasons;
   for (const ShardResult& shard : shards) {
     const json& verdict = shard.document["verdict"];
-    if (shard.severity != 1 || !verdict.contains("reason") || !verdict["reason"].is_string()) continue;
+    if (shard.severity != kIncompleteSeverity || !verdict.contains("reason") || !verdict["reason"].is_string())
+      continue;
     std::stringstream parts(verdict["reason"].get<std::string>());
     std::string part;
     while (std::getline(parts, part, ',')) {
@@ -220,6 +294,58 @@ std::string incompleteReasons(const std::vector<ShardResult>& shards) {
   std::string joined;
   for (const std::string& reason : reasons) joined += (joined.empty() ? "" : ", ") + reason;
   return joined;
+}
+
+// The budgets (execution budget, time limit) that cut any shard short, in the order the search
+// names them: under a verdict without a consequence, what a larger budget could change.
+std::string budgetsHit(const std::vector<ShardResult>& shards) {
+  bool executions = false, time = false;
+  for (const ShardResult& shard : shards) {
+    const json& verdict = shard.document["verdict"];
+    for (const char* name : {"reason", "budget_hit"}) {
+      if (!verdict.contains(name) || !verdict[name].is_string()) continue;
+      const std::string& named = verdict[name].get_ref<const std::string&>();
+      executions = executions || named.find("execution budget") != std::string::npos;
+      time = time || named.find("time limit") != std::string::npos;
+    }
+  }
+  return std::string(executions ? "execution budget" : "") + (executions && time ? ", " : "") +
+         (time ? "time limit" : "");
+}
+
+// The replay the unsharded search would have done: the counterexample must be a trace of this
+// search (scenario, parameters, bounds) that reproduces exactly, with the verdict the shard gives.
+void checkCounterexample(const Catalogue& catalogue, const ShardResult& shard) {
+  const json& doc = shard.document;
+  const TraceFile file = traceFromJson(doc["counterexample"], shard.path + " (counterexample)");
+  if (file.scenario != doc["scenario"].get<std::string>())
+    fail(shard.path, "field 'counterexample.scenario.name': \"" + file.scenario + "\" is not the shard's scenario " +
+                         doc["scenario"].dump());
+  const ReplayedTrace replayed = replayTrace(catalogue, file);
+  if (parametersJson(replayed.scenario.parameters) != doc["parameters"])
+    fail(shard.path, "field 'counterexample.scenario.parameters': " +
+                         parametersJson(replayed.scenario.parameters).dump() + " differ from the shard's parameters " +
+                         doc["parameters"].dump());
+  if (settingsJson(file.settings) != settingsJson(settingsFromJson(doc["settings"])))
+    fail(shard.path, "field 'counterexample.settings': " + settingsJson(file.settings).dump() +
+                         " differ from the shard's settings");
+  if (!replayed.identical)
+    fail(shard.path, "field 'counterexample': its schedule replays to other events than it records (the file "
+                     "was changed, or written by another version of the scenario or interlock)");
+  const json shown = verdictJson(replayed.result.verdict, replayed.result.execution.snapshot);
+  const json& claimed = doc["verdict"];
+  if (shown.value("kind", "") != claimed["kind"] || shown.value("rule", "") != claimed["rule"])
+    fail(shard.path, "field 'verdict': " + claimed["kind"].get<std::string>() + " (" +
+                         claimed["rule"].get<std::string>() + ") is not what its counterexample shows, " +
+                         replayed.result.verdict.summary());
+}
+
+// The shard whose verdict one unsharded search reports: the worst verdict; of violations of
+// one rank, the one found first in the search's order (its subtree), then the lowest shard.
+bool reportedBefore(const ShardResult& a, const ShardResult& b) {
+  if (a.severity != b.severity) return a.severity > b.severity;
+  if (a.subtree && b.subtree && *a.subtree != *b.subtree) return *a.subtree < *b.subtree;
+  return a.shard.index < b.shard.index;
 }
 
 std::string describe(const json& expected) {
@@ -238,21 +364,25 @@ std::string summaryOf(const json& verdict) {
 
 }  // namespace
 
-int mergeCommand(const MergeOptions& options) {
+int mergeCommand(const Catalogue& catalogue, const MergeOptions& options) {
   std::optional<OutputFile> trace;
   std::vector<ShardResult> shards;
   for (const std::string& path : options.files) shards.push_back(readShard(path));
   requireOneSearch(shards);
   requireEveryShardOnce(shards);
+  const json stats = summedStats(shards);
+  for (const ShardResult& shard : shards)
+    if (shard.severity >= kViolationSeverity) checkCounterexample(catalogue, shard);
   if (!options.tracePath.empty()) trace.emplace(options.tracePath);
 
-  const auto worst = std::max_element(shards.begin(), shards.end(), [](const ShardResult& a, const ShardResult& b) {
-    return a.severity < b.severity;  // max_element keeps the first of equals: the lowest shard
-  });
+  const auto worst = std::min_element(shards.begin(), shards.end(), reportedBefore);
   const json& chosen = worst->document;
   json verdict = chosen["verdict"];
-  if (worst->severity == 1) verdict["reason"] = incompleteReasons(shards);
-  const json stats = summedStats(shards);
+  if (worst->severity == kIncompleteSeverity) verdict["reason"] = incompleteReasons(shards);
+  verdict.erase("budget_hit");
+  const bool consequence = worst->severity == violationSeverity(FindingRank::Consequence);
+  const std::string budgets = budgetsHit(shards);
+  if (worst->severity >= kViolationSeverity && !consequence && !budgets.empty()) verdict["budget_hit"] = budgets;
   const json& counterexample = chosen["counterexample"];
   std::string replay = chosen["replay"].is_string() ? chosen["replay"].get<std::string>() : "";
   if (trace && counterexample.is_object()) {
@@ -276,6 +406,7 @@ int mergeCommand(const MergeOptions& options) {
                 {"met", chosen["met"]},
                 {"settings", chosen["settings"]},
                 {"stats", stats}};
+    out["subtree"] = worst->subtree ? json(*worst->subtree) : json(nullptr);
     out["trace"] = trace && counterexample.is_object() ? json(options.tracePath) : json(nullptr);
     out["replay"] = replay.empty() ? json(nullptr) : json(replay);
     out["counterexample"] = counterexample;
@@ -293,9 +424,12 @@ int mergeCommand(const MergeOptions& options) {
   const bool met = chosen["met"].get<bool>();
   std::string summary = "scenario  " + chosen["scenario"].get<std::string>() + "\n";
   if (!counterexample.is_object()) summary += "          " + bounds + "\n";
-  summary += result == "violation" ? verdictLine(result, summaryOf(verdict), style)
-             : result == "incomplete" ? incompleteLine(verdict.value("reason", ""))
-                                      : "verdict   pass\n";
+  if (result == "violation")
+    summary += verdictLine(result, summaryOf(verdict), style) + budgetHitLine(verdict.value("budget_hit", ""));
+  else if (result == "incomplete")
+    summary += incompleteLine(verdict.value("reason", ""));
+  else
+    summary += "verdict   pass\n";
   if (count > 1 && worst->severity > 0) summary += "          from shard " + to_string(worst->shard) + "\n";
   summary += "expected  " + describe(chosen["expected"]) + " " +
              style.paint(met ? "(met)" : "(NOT met)", met ? Tone::Green : Tone::Red) + "\n";

@@ -1,13 +1,10 @@
 // `interlock replay TRACE`: re-run a counterexample from its trace file.
 #include "Commands.hpp"
 
-#include "interlock/checker/Schedule.hpp"
-#include "interlock/checker/StrategyRegistry.hpp"
 #include "interlock/reports/TextReport.hpp"
 #include "interlock/reports/Trace.hpp"
 #include "interlock/cli/Cli.hpp"
 
-#include <algorithm>
 #include <iostream>
 
 namespace interlock::cli {
@@ -17,39 +14,11 @@ using nlohmann::json;
 int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJson,
                   const std::string& format) {
   const TraceFile file = readTrace(path);
-  const Scenario* found = catalogue.find(file.scenario);
-  if (found == nullptr)
-    throw InputError(path + ": field 'scenario.name': no scenario named '" + file.scenario +
-                     "' in this interlock ('interlock list' shows them all)");
-  // One key at a time, so the message names the very field that does not fit.
-  Scenario configured = *found;
-  for (const auto& [key, value] : file.parameters) {
-    try {
-      configured = withParameters(std::move(configured), {{key, value}});
-    } catch (const ScenarioError& error) {
-      throw InputError(path + ": field 'scenario.parameters." + key + "': " + error.what());
-    }
-  }
-  const Scenario* scenario = &configured;
-  // The strategy only found the schedule; any known one replays the same way.
-  if (findStrategy(file.settings.strategy) == nullptr)
-    throw InputError(path + ": field 'settings.strategy': unknown strategy \"" +
-                     file.settings.strategy + "\"");
-  // Labels are checked for form here and matched against the live execution on replay,
-  // where APCs the model creates while running (I/O completions) exist too.
-  const Snapshot names = namesOf(*scenario);
-  for (std::size_t i = 0; i < file.schedule.size(); ++i) {
-    if (file.schedule[i].starts_with("apc ") || parseLabel(file.schedule[i], names)) continue;
-    throw InputError(path + ": field 'schedule[" + std::to_string(i) + "]': '" + file.schedule[i] +
-                     "' is not a choice of scenario " + scenario->name +
-                     " (expected \"run THREAD\", \"suspend THREAD\", \"apc NAME\" or \"branch I/N\")");
-  }
-  const Replay result = replay(*scenario, file.settings, file.schedule);
-  if (result.divergence)
-    throw InputError(path + ": field 'schedule': the trace no longer fits scenario " +
-                     scenario->name + ": " + *result.divergence);
-  const json document = traceJson(*scenario, file.settings, result.execution);
-  const bool identical = traceText(document) == traceText(file.document);
+  const ReplayedTrace replayed = replayTrace(catalogue, file);
+  const Scenario* scenario = &replayed.scenario;
+  const Replay& result = replayed.result;
+  const nlohmann::json& document = replayed.document;
+  const bool identical = replayed.identical;
   if (asJson) {
     json out = {{"scenario", scenario->name},
                 {"verdict", verdictJson(result.verdict, result.execution.snapshot)},

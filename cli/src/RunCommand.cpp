@@ -60,6 +60,10 @@ int runCommand(const Catalogue& catalogue, const RunOptions& options) {
                 {"met", exploration.verdict.meets(scenario.expected)},
                 {"settings", runSettingsJson(settings)},
                 {"stats", statsJson(exploration.stats)}};
+    // Where the sharded search found the counterexample: of shards' equal findings, merge
+    // reports the earliest. Unsharded it is 0, whatever --jobs split the search into.
+    const std::uint64_t subtree = settings.shard.count > 1 ? exploration.subtree : 0;
+    out["subtree"] = document ? json(subtree) : json(nullptr);
     out["trace"] = document && trace ? json(options.tracePath) : json(nullptr);
     out["replay"] = replayCommand.empty() ? json(nullptr) : json(replayCommand);
     out["counterexample"] = document ? *document : json(nullptr);
@@ -83,7 +87,7 @@ int runCommand(const Catalogue& catalogue, const RunOptions& options) {
     return exitStatus(exploration.verdict);
   }
   summary += verdictLine(std::string(to_string(exploration.verdict.result)), exploration.verdict.summary(), style) +
-             expectedLine(scenario, exploration.verdict, style);
+             budgetHitLine(exploration.verdict.budgetHit) + expectedLine(scenario, exploration.verdict, style);
   const std::string rendered =
       renderTrace(*document, "counterexample of " + scenario.name, options.format, style);
   if (text) {

@@ -171,4 +171,10 @@ std::string verdictLine(const std::string& result, const std::string& summary, c
   return "verdict   " + style.paint(result + ": " + summary, result == "pass" ? Tone::Green : Tone::Red) + "\n";
 }
 
+std::string budgetHitLine(const std::string& budgetHit) {
+  if (budgetHit.empty()) return "";
+  return "          the search stopped at its " + budgetHit + " before finding a consequence; a larger one may "
+         "show what this leads to: " + remedyFor(budgetHit) + "\n";
+}
+
 }  // namespace interlock::cli

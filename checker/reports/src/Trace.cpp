@@ -89,6 +89,7 @@ json verdictJson(const Verdict& verdict, const Snapshot& names) {
     out["violation"] = violationJson(*verdict.violation, names);
   }
   if (verdict.result == Result::Incomplete) out["reason"] = verdict.incompleteReason;
+  if (!verdict.budgetHit.empty()) out["budget_hit"] = verdict.budgetHit;
   json causes = json::array();
   for (const Violation& cause : verdict.causes) causes.push_back(violationJson(cause, names));
   out["causes"] = causes;
@@ -182,13 +183,19 @@ TraceFile readTrace(const std::string& path) {
   if (!in) fail(path, "cannot open the file for reading");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  TraceFile trace;
-  trace.path = path;
+  json document;
   try {
-    trace.document = json::parse(buffer.str());
+    document = json::parse(buffer.str());
   } catch (const json::parse_error& error) {
     fail(path, std::string("not valid JSON (") + error.what() + ")");
   }
+  return traceFromJson(std::move(document), path);
+}
+
+TraceFile traceFromJson(nlohmann::json document, const std::string& path) {
+  TraceFile trace;
+  trace.path = path;
+  trace.document = std::move(document);
   const json& doc = trace.document;
   if (!doc.is_object()) fail(path, "expected a JSON object at the top level");
   const json& format = field(doc, "format", path, "");

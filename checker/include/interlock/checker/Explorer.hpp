@@ -81,6 +81,9 @@ struct Exploration {
   Stats stats;
   std::optional<Minimality> minimality;  // when Settings::minimize shrank the counterexample
   std::optional<ExecutionResult> counterexample;  // with events and final snapshot
+  // Where the counterexample was found in a split search's order of subtrees (0 unsplit):
+  // of the shards' findings of one rank, an unsharded search reports the lowest.
+  std::uint64_t subtree = 0;
 };
 
 // Settings a scenario runs with unless the user overrides them.
@@ -93,6 +96,7 @@ struct Replay {
   ExecutionResult execution;
   Verdict verdict;
   std::optional<std::string> divergence;  // where the schedule and scenario part, in words
+  std::size_t divergencePosition = 0;     // the schedule entry where they part
 };
 [[nodiscard]] Replay replay(const Scenario& scenario, const Settings& settings,
                             std::vector<Choice> schedule);

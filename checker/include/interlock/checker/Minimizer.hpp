@@ -8,6 +8,7 @@
 // with a hit gives the answer, its shortest hit (the first in search order among equally
 // short ones). docs/counterexample-minimality.md explains it with a worked example.
 #include "interlock/checker/Explorer.hpp"
+#include "interlock/checker/FindingRank.hpp"
 #include "interlock/checker/ScheduleMetrics.hpp"
 
 #include <cstdint>
@@ -28,10 +29,6 @@ struct Minimized {
   bool proven = false;
   [[nodiscard]] ScheduleMetrics metrics() const noexcept { return {preemptions, adversaryEvents, steps}; }
 };
-
-// The violation an execution shows, in the Explorer's precedence (as verdictOf): its
-// consequence, else its first LockOrder finding, else its first ContractViolation cause.
-[[nodiscard]] const Violation* shownViolation(const ExecutionResult& execution) noexcept;
 
 // The metrics of `schedule`, measured by replaying it. Throws std::invalid_argument naming the
 // entry where the schedule and the scenario part.

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace interlock {
@@ -20,6 +21,9 @@ struct Verdict {
   std::optional<Violation> violation;  // Result::Violation only
   std::vector<Violation> causes;       // contract breaches on the counterexample's path
   std::string incompleteReason;        // Result::Incomplete only: which bound was hit
+  // Result::Violation without a consequence only: the budget that ended the search ("execution
+  // budget", "time limit"); a larger one may find what the breach leads to.
+  std::string budgetHit;
 
   [[nodiscard]] ViolationKind kind() const { return violation->kind; }
   // Whether this verdict is the one the scenario states it should get.
@@ -30,7 +34,11 @@ struct Verdict {
   [[nodiscard]] std::string remedy() const;
 };
 
-// The verdict one execution shows by itself: its consequence, else its first cause.
+// The remedy for each cause named in `reasons` ("step bound, time limit"), as Verdict::remedy.
+[[nodiscard]] std::string remedyFor(std::string_view reasons);
+
+// The verdict one execution shows by itself: its first violation of the best rank
+// (FindingRank.hpp).
 [[nodiscard]] Verdict verdictOf(const ExecutionResult& execution);
 
 }  // namespace interlock

@@ -43,5 +43,8 @@ struct TraceFile {
 };
 // Reads and validates a trace file; throws InputError naming the file and field.
 [[nodiscard]] TraceFile readTrace(const std::string& path);
+// The same checks on a trace document already parsed (a counterexample inside other JSON);
+// `source` names it in messages.
+[[nodiscard]] TraceFile traceFromJson(nlohmann::json document, const std::string& source);
 
 }  // namespace interlock
