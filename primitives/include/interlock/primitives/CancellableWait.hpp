@@ -11,7 +11,6 @@ namespace interlock::wdm {
 struct FLT_CALLBACK_DATA;  // a minifilter's I/O operation: opaque here
 using PFLT_CALLBACK_DATA = FLT_CALLBACK_DATA*;
 
-inline constexpr NTSTATUS STATUS_CANCELLED = static_cast<NTSTATUS>(0xC0000120u);
 
 // <= APC_LEVEL.
 NTSTATUS FltCancellableWaitForSingleObject(PVOID object, PLARGE_INTEGER timeout,

@@ -57,5 +57,6 @@ inline constexpr NTSTATUS STATUS_MUTANT_NOT_OWNED = static_cast<NTSTATUS>(0xC000
 inline constexpr NTSTATUS STATUS_MUTANT_LIMIT_EXCEEDED = static_cast<NTSTATUS>(0xC0000191u);
 inline constexpr LONG MINLONG = static_cast<LONG>(0x80000000u);
 inline constexpr NTSTATUS STATUS_SEMAPHORE_LIMIT_EXCEEDED = static_cast<NTSTATUS>(0xC0000047u);
+inline constexpr NTSTATUS STATUS_CANCELLED = static_cast<NTSTATUS>(0xC0000120u);
 
 }  // namespace interlock::wdm
