@@ -51,6 +51,7 @@ struct PartResult {
   bool apcBound = false;
   bool budget = false;
   bool timeUp = false;
+  bool interrupted = false;
   std::string strategyGap;
   std::optional<Finding> found;     // first schedule with a consequence
   std::optional<Finding> ordered;   // first schedule with a lock-order cycle
@@ -109,6 +110,10 @@ void searchPart(const Scenario& sharedScenario, const Settings& sharedSettings, 
   auto lastClock = shared.start;
   do {
     if (shared.stop.load(std::memory_order_relaxed)) break;
+    if (settings.interrupt != nullptr && settings.interrupt->load(std::memory_order_relaxed)) {
+      part.interrupted = true;
+      break;
+    }
     strategy->beginExecution(execution);
     const ExecutionResult& result =
         execution.run(scenario, settings.bounds, *strategy, properties.monitors());
@@ -258,6 +263,7 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
   Exploration exploration;
   Stats& stats = exploration.stats;
   bool stepBound = false, suspensionBound = false, apcBound = false, budget = false, timeUp = false;
+  bool interrupted = false;
   std::string strategyGap;
   for (const PartResult& part : parts) {
     stats.executions += part.stats.executions;
@@ -271,6 +277,7 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
     apcBound = apcBound || part.apcBound;
     budget = budget || part.budget;
     timeUp = timeUp || part.timeUp;
+    interrupted = interrupted || part.interrupted;
     if (strategyGap.empty()) strategyGap = part.strategyGap;
   }
   const PartResult::Finding* finding = earliest(parts, &PartResult::found);
@@ -279,7 +286,7 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
 
   if (finding != nullptr) {
     std::vector<Choice> schedule = finding->schedule;
-    if (settings.minimize) {
+    if (settings.minimize && !interrupted) {  // whoever interrupted wants the answer now
       const Minimized minimal = minimize(scenario, settings, schedule);
       stats.minimizationExecutions = minimal.executions;
       exploration.minimality = Minimality{minimal.proven, minimal.preemptions,
@@ -289,10 +296,11 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
     Replay full = replay(scenario, settings, std::move(schedule));
     exploration.verdict = std::move(full.verdict);
     exploration.counterexample = std::move(full.execution);
-  } else if (stepBound || suspensionBound || apcBound || budget || timeUp || !strategyGap.empty()) {
+  } else if (stepBound || suspensionBound || apcBound || budget || timeUp || interrupted || !strategyGap.empty()) {
     exploration.verdict.result = Result::Incomplete;
     std::string reason = incompleteReason(stepBound, suspensionBound, apcBound, budget, timeUp);
     if (!strategyGap.empty()) reason += (reason.empty() ? "" : ", ") + strategyGap;
+    if (interrupted) reason += (reason.empty() ? "" : ", ") + std::string("interrupted");
     exploration.verdict.incompleteReason = std::move(reason);
   }
   stats.elapsedSeconds =

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +24,7 @@ struct SearchOptions {
   std::optional<std::string> strategy;  // one of strategyNames(); else the explorer's default
   unsigned jobs = 1;
   double timeLimitSeconds = 0;  // 0: none; per scenario in `check`
+  const std::atomic<bool>* interrupt = nullptr;  // see Settings::interrupt
 };
 
 struct RunOptions {
