@@ -35,11 +35,11 @@ bool allDigits(std::string_view text) { return text.find_first_not_of("012345678
 
 // Whole numbers are decimal digits only: CLI11 would read "010" as octal, "0x10" as
 // hexadecimal and accept a sign or spaces. Leading zeros go, so "010" is ten.
-CLI::Validator decimal() {
+CLI::Validator decimal(std::string range) {
   return CLI::Validator(
-      [](std::string& value) -> std::string {
+      [range](std::string& value) -> std::string {
         if (value.empty() || !allDigits(value))
-          return "expected a whole number in decimal digits, found '" + value + "'";
+          return "expected a whole number " + range + ", found '" + value + "'";
         value.erase(0, std::min(value.find_first_not_of('0'), value.size() - 1));
         return {};
       },
@@ -87,7 +87,7 @@ void addSearchOptions(CLI::App& command, SearchOptions& search, const char* time
                      "Search strategy: " + strategyList() + " (default: " + Settings{}.strategy + ")")
       ->check(strategyValidator());
   command.add_option("-j,--jobs", search.jobs, "Worker threads exploring in parallel (1 to 256)")
-      ->transform(decimal())
+      ->transform(decimal("from 1 to 256"))
       ->check(CLI::Range(1u, 256u));
   command.add_option("--time-limit", search.timeLimitSeconds, timeLimitHelp)->check(secondsValidator());
 }
@@ -153,24 +153,24 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
       ->check(CLI::IsMember(formatNames()))
       ->excludes(runJson);
   runCmd->add_option("--max-steps", run.maxSteps, "Steps per execution")
-      ->transform(decimal())
+      ->transform(decimal("from 1 to 1000000"))
       ->check(CLI::Range(1u, 1000000u));
   runCmd->add_option("--max-suspensions", run.maxSuspensions, "Adversary suspensions per execution")
-      ->transform(decimal())
+      ->transform(decimal("from 0 to 16"))
       ->check(CLI::Range(0u, 16u));
   runCmd->add_option("--max-executions", run.maxExecutions, "Stop after this many executions (0: no limit)")
-      ->transform(decimal())
+      ->transform(decimal("from 0 to 1000000000000"))
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000'000'000}));
   addSearchOptions(*runCmd, run.search,
                    "Stop after this many seconds with verdict incomplete (greater than 0)");
   runCmd->add_option("--preemptions", run.preemptions, "pb: the largest preemption bound tried (0 to 1000)")
-      ->transform(decimal())
+      ->transform(decimal("from 0 to 1000"))
       ->check(CLI::Range(0u, 1000u));
   runCmd->add_option("--seed", run.seed, "random, pct: the seed (0 to 18446744073709551615)")
-      ->transform(decimal())
+      ->transform(decimal("from 0 to 18446744073709551615"))
       ->check(seedValidator());
   runCmd->add_option("--pct-depth", run.pctDepth, "pct: the bug depth d (1 to 1000)")
-      ->transform(decimal())
+      ->transform(decimal("from 1 to 1000"))
       ->check(CLI::Range(1u, 1000u));
   runCmd->add_option("--shard", run.shard,
                      "Explore part I of N of the tree (1 <= I <= N <= 65536), or 'auto' to take I "
