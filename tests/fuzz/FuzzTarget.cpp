@@ -1,8 +1,8 @@
 // One input through every reader of a user's file: `show` and `replay` read it as a trace
 // (replay also feeds the trace's scenario.parameters to the scenario's parameter reader),
-// `merge` as the output of `run --json`, and "KEY=VALUE" goes to the parameter reader of
-// every parameterized catalogue scenario directly. Any exit status but 0-3 (70 is an internal
-// error), and any crash or sanitizer report, is a finding.
+// `merge` (text and --json) as the output of `run --json`, and "KEY=VALUE" goes to the
+// parameter reader of every parameterized catalogue scenario directly. Any exit status but
+// 0-3 (70 is an internal error), and any crash or sanitizer report, is a finding.
 #include "FuzzTarget.hpp"
 
 #include "interlock/checker/Trace.hpp"
@@ -77,6 +77,7 @@ int interlockFuzzOne(const std::uint8_t* data, std::size_t size) {
   }
   runCommand({"show", inputPath()});
   runCommand({"replay", inputPath(), "--json"});
+  runCommand({"merge", inputPath()});
   runCommand({"merge", inputPath(), "--json"});
   readParameters(text);
   return 0;
