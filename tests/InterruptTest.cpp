@@ -1,9 +1,13 @@
 // SIGINT, SIGTERM and SIGHUP during a search: the built binary says what it covered, leaves
 // no temporary file and dies of the signal, as a shell expects (status 128 + signal).
+#include "CliSupport.hpp"
 #include "TemporaryDirectory.hpp"
+
+#include "interlock/checker/Explorer.hpp"
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <csignal>
 #include <poll.h>
 #include <string>
@@ -86,5 +90,21 @@ TEST_CASE("an interrupted run says what it covered, removes its temporary file a
     CHECK(r.out.find(", no violation found so far\n") != std::string::npos);
     CHECK(r.err.find("interlock: interrupted by SIG") != std::string::npos);
     CHECK(dir.files().empty());
+  }
+}
+
+TEST_CASE("a search whose interrupt flag is set stops before its next execution, incomplete") {
+  const interlock::Scenario& scenario = *interlock::test::builtinCatalogue().find("eresource/critical-region");
+  for (const unsigned jobs : {1u, 2u}) {
+    CAPTURE(jobs);
+    std::atomic<bool> interrupt{true};
+    interlock::Settings settings = interlock::defaultSettings(scenario);
+    settings.strategy = "naive";
+    settings.jobs = jobs;
+    settings.interrupt = &interrupt;
+    const interlock::Exploration exploration = interlock::explore(scenario, settings);
+    CHECK(exploration.verdict.result == interlock::Result::Incomplete);
+    CHECK(exploration.verdict.incompleteReason == "interrupted");
+    CHECK(exploration.stats.executions == 0);
   }
 }
