@@ -10,9 +10,9 @@
 
 namespace interlock {
 
-// About 250,000 trace events; the catalogue's traces are a few kilobytes.
+// About 200,000 trace events; the catalogue's traces are a few kilobytes.
 inline constexpr std::size_t kMaxInputBytes = 64 * 1024 * 1024;
-// Arrays and objects inside each other; interlock's own files nest six deep.
+// Arrays and objects inside each other; interlock's own files nest seven deep.
 inline constexpr std::size_t kMaxInputDepth = 64;
 
 // Parses `text`; throws InputError naming `source` when it is too large, nests too deeply
