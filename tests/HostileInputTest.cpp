@@ -88,7 +88,7 @@ TEST_CASE("an input larger than the limit exits 2 without being parsed") {
   writeFile(path, "\"" + std::string(interlock::kMaxInputBytes, 'x') + "\"");
   const auto r = runCli({"show", path});
   CHECK(r.status == 2);
-  CHECK(contains(r.err, path + ": larger than 64 MiB, the most interlock reads"));
+  CHECK(contains(r.err, path + ": larger than 16 MiB, the most interlock reads"));
 }
 
 TEST_CASE("an error message quotes a long value only in part") {

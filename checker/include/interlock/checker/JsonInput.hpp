@@ -10,8 +10,9 @@
 
 namespace interlock {
 
-// About 200,000 trace events; the catalogue's traces are a few kilobytes.
-inline constexpr std::size_t kMaxInputBytes = 64 * 1024 * 1024;
+// About 50,000 trace events (50 times the default step bound); the catalogue's traces are a
+// few kilobytes. The parsed document takes up to about 16 times the file's size in memory.
+inline constexpr std::size_t kMaxInputBytes = 16 * 1024 * 1024;
 // Arrays and objects inside each other; interlock's own files nest seven deep.
 inline constexpr std::size_t kMaxInputDepth = 64;
 
