@@ -2,6 +2,7 @@
 // A directory of one test's own: made uniquely in the system temporary directory (TMPDIR),
 // removed with everything in it when the test ends, so tests running side by side never
 // share a file and a finished run leaves nothing behind.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <system_error>
 #include <unistd.h>
+#include <vector>
 
 namespace interlock::test {
 
@@ -32,6 +34,14 @@ class TempDir {
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
   // The path of `name` inside the directory; nothing is created.
   [[nodiscard]] std::string file(std::string_view name) const { return (path_ / name).string(); }
+  [[nodiscard]] std::string operator/(std::string_view name) const { return file(name); }
+  // The names of the files in it, sorted.
+  [[nodiscard]] std::vector<std::string> files() const {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(path_)) names.push_back(entry.path().filename());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
   // Writes `contents` to file(name), byte for byte, and returns that path.
   std::string write(std::string_view name, std::string_view contents) const {
     const std::string where = file(name);

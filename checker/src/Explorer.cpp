@@ -53,6 +53,7 @@ struct PartResult {
   bool apcBound = false;
   bool budget = false;
   bool timeUp = false;
+  bool interrupted = false;
   std::string strategyGap;
   std::array<std::optional<Finding>, kFindingRanks> findings;  // the first schedule of each rank
 };
@@ -114,6 +115,10 @@ void searchPart(const Scenario& sharedScenario, const Settings& sharedSettings, 
   auto lastClock = shared.start;
   do {
     if (shared.stop.load(std::memory_order_relaxed)) break;
+    if (settings.interrupt != nullptr && settings.interrupt->load(std::memory_order_relaxed)) {
+      part.interrupted = true;
+      break;
+    }
     strategy->beginExecution(execution);
     const ExecutionResult& result =
         execution.run(scenario, settings.bounds, *strategy, properties.monitors());
@@ -270,6 +275,7 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
   Exploration exploration;
   Stats& stats = exploration.stats;
   bool stepBound = false, suspensionBound = false, apcBound = false, budget = false, timeUp = false;
+  bool interrupted = false;
   std::string strategyGap;
   for (const PartResult& part : parts) {
     stats.executions += part.stats.executions;
@@ -283,6 +289,7 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
     apcBound = apcBound || part.apcBound;
     budget = budget || part.budget;
     timeUp = timeUp || part.timeUp;
+    interrupted = interrupted || part.interrupted;
     if (strategyGap.empty()) strategyGap = part.strategyGap;
   }
   // The best rank any part found, and its earliest finding.
@@ -296,7 +303,7 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
   if (finding != nullptr) {
     exploration.subtree = finding->subtree;
     std::vector<Choice> schedule = finding->schedule;
-    if (settings.minimize) {
+    if (settings.minimize && !interrupted) {  // whoever interrupted wants the answer now
       const Minimized minimal = minimize(scenario, settings, schedule);
       stats.minimizationExecutions = minimal.executions;
       exploration.minimality = Minimality{minimal.proven, minimal.preemptions,
@@ -310,10 +317,11 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
     const bool sampledOut = samples(settings) && !timeUp;
     if (rank != FindingRank::Consequence)
       exploration.verdict.budgetHit = incompleteReason(false, false, false, budget || sampledOut, timeUp);
-  } else if (stepBound || suspensionBound || apcBound || budget || timeUp || !strategyGap.empty()) {
+  } else if (stepBound || suspensionBound || apcBound || budget || timeUp || interrupted || !strategyGap.empty()) {
     exploration.verdict.result = Result::Incomplete;
     std::string reason = incompleteReason(stepBound, suspensionBound, apcBound, budget, timeUp);
     if (!strategyGap.empty()) reason += (reason.empty() ? "" : ", ") + strategyGap;
+    if (interrupted) reason += (reason.empty() ? "" : ", ") + std::string("interrupted");
     exploration.verdict.incompleteReason = std::move(reason);
   }
   stats.elapsedSeconds =

@@ -106,7 +106,9 @@ Minimized minimize(const Scenario& scenario, const Settings& settings, const std
                            .choices = own ? bound.steps : SearchLimits::kNone});
     bool hit = false;
     do {
-      if (best.executions >= budget) {
+      // Interrupted: the shortest schedule so far is still a counterexample.
+      if (best.executions >= budget ||
+          (settings.interrupt != nullptr && settings.interrupt->load(std::memory_order_relaxed))) {
         outOfBudget = true;
         return hit;
       }

@@ -1,6 +1,7 @@
 // `interlock check [PATTERN...]`: the catalogue as a regression gate, with JUnit and SARIF
 // reports for CI dashboards.
 #include "Commands.hpp"
+#include "Interrupt.hpp"
 
 #include "interlock/reports/CheckOutcome.hpp"
 #include "interlock/reports/JunitReport.hpp"
@@ -143,6 +144,9 @@ json summaryJson(const std::vector<CheckOutcome>& outcomes, int status, const Ch
 }  // namespace
 
 int checkCommand(const Catalogue& catalogue, const CheckOptions& options) {
+  for (const std::string& pattern : options.patterns)
+    if (catalogue.match({pattern}).empty())
+      throw InputError("no scenario matches '" + pattern + "' ('interlock list' shows them all)");
   const auto selected = catalogue.match(options.patterns);
   if (selected.empty()) throw InputError("no scenario matches the given patterns ('interlock list' shows them all)");
   // Opened before exploring: an unwritable path fails in a second, not after the whole run.
@@ -155,9 +159,21 @@ int checkCommand(const Catalogue& catalogue, const CheckOptions& options) {
   if (!options.json) table.header();
   std::vector<CheckOutcome> outcomes;
   outcomes.reserve(selected.size());
+  SearchOptions search = options.search;
+  std::optional<InterruptGuard> interrupt(std::in_place);
+  search.interrupt = &interrupt->flag();
   for (const Scenario* scenario : selected) {
-    outcomes.push_back(checkWith(*scenario, options.search));
+    outcomes.push_back(checkWith(*scenario, search));
     if (!options.json) table.row(outcomes.back());
+    if (interruptSignal() != 0) break;
+  }
+  interrupt.reset();
+  for (CheckOutcome& outcome : outcomes) outcome.settings.interrupt = nullptr;
+  if (interruptSignal() != 0) {
+    // No report: one that lists only the scenarios checked so far would read as a full run.
+    (options.json ? std::cerr : std::cout) << "\ninterrupted during " << outcomes.back().scenario << ": " << outcomes.size() - 1 << " of "
+              << selected.size() << " scenarios checked, reports not written\n";
+    return kIncomplete;
   }
   const int status = checkStatus(outcomes);
 

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@ struct SearchOptions {
   std::optional<std::string> strategy;  // a name in the strategy table; else the explorer's default
   unsigned jobs = 1;
   double timeLimitSeconds = 0;  // 0: none; per scenario in `check`
+  const std::atomic<bool>* interrupt = nullptr;  // see Settings::interrupt
 };
 
 struct RunOptions {

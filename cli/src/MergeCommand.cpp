@@ -5,6 +5,7 @@
 #include "Commands.hpp"
 
 #include "interlock/checker/FindingRank.hpp"
+#include "interlock/reports/JsonInput.hpp"
 #include "interlock/reports/Trace.hpp"
 #include "interlock/cli/Cli.hpp"
 #include "interlock/cli/OutputFile.hpp"
@@ -54,7 +55,7 @@ const json& field(const json& object, const std::string& name, const std::string
   const auto found = object.find(name);
   if (found == object.end())
     fail(path, "field '" + name + "' is missing (merge reads the output of 'interlock run --json')");
-  if (!((*found).*isRightType)()) fail(path, "field '" + name + "': expected " + expected + ", found " + found->dump());
+  if (!((*found).*isRightType)()) fail(path, "field '" + name + "': expected " + expected + ", found " + excerpt(*found));
   return *found;
 }
 
@@ -63,7 +64,7 @@ std::uint32_t shardNumber(const json& shard, const char* name, const std::string
   if (found == shard.end() || !found->is_number_unsigned() || found->get<std::uint64_t>() < 1 ||
       found->get<std::uint64_t>() > kMaxShards)
     fail(path, std::string("field 'shard.") + name + "': expected a whole number from 1 to " +
-                   std::to_string(kMaxShards) + (found == shard.end() ? ", found nothing" : ", found " + found->dump()));
+                   std::to_string(kMaxShards) + (found == shard.end() ? ", found nothing" : ", found " + excerpt(*found)));
   return found->get<std::uint32_t>();
 }
 
@@ -104,7 +105,7 @@ int severityOf(const json& verdict, const std::string& path) {
     return violationSeverity(rank);
   }
   fail(path, "field 'verdict.result': expected \"pass\", \"violation\" or \"incomplete\", found " +
-                 (result == verdict.end() ? std::string("nothing") : result->dump()));
+                 (result == verdict.end() ? std::string("nothing") : excerpt(*result)));
 }
 
 void checkExpected(const json& expected, const std::string& path) {
@@ -121,16 +122,7 @@ constexpr const char* kSummedStats[] = {"executions", "steps", "choice_points", 
                                         "alternatives_skipped", "minimization_executions"};
 
 ShardResult readShard(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open the file for reading");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  ShardResult shard{path, {}, {}, 0};
-  try {
-    shard.document = json::parse(buffer.str());
-  } catch (const json::parse_error& error) {
-    fail(path, std::string("not valid JSON (") + error.what() + ")");
-  }
+  ShardResult shard{path, readJsonInput(path), {}, 0};
   const json& doc = shard.document;
   if (!doc.is_object()) fail(path, "expected the JSON object 'interlock run --json' prints");
   field(doc, "scenario", path, &json::is_string, "a scenario name");
@@ -187,7 +179,7 @@ json comparableSettings(json settings) {
 void requireSame(const ShardResult& first, const ShardResult& other, const std::string& name, const json& a,
                  const json& b) {
   if (a == b) return;
-  fail(other.path, "field '" + name + "': " + b.dump() + " differs from " + a.dump() + " in " + first.path +
+  fail(other.path, "field '" + name + "': " + excerpt(b) + " differs from " + excerpt(a) + " in " + first.path +
                        "; merge combines the shards of one search (same scenario, parameters, strategy "
                        "and settings)");
 }

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <unistd.h>
 
@@ -12,9 +13,18 @@ namespace interlock::cli {
 
 OutputFile::OutputFile(std::string path)
     : path_(std::move(path)), temporary_(path_ + ".tmp." + std::to_string(::getpid())) {
-  std::ofstream probe(temporary_, std::ios::binary | std::ios::trunc);
-  if (!probe)
-    throw InputError(path_ + ": cannot write here (" + std::strerror(errno) + ")");
+  if (path_.empty()) throw InputError("an output file needs a path, found an empty one");
+  // The temporary name is writable beside a directory too, but the rename onto it would fail
+  // only after the whole search.
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path_, ignored))
+    throw InputError(path_ + ": cannot write here (it is a directory; give a file name)");
+  {
+    std::ofstream probe(temporary_, std::ios::binary | std::ios::trunc);
+    if (!probe) throw InputError(path_ + ": cannot write here (" + std::strerror(errno) + ")");
+  }
+  // Nothing stays behind while the search runs, should the process be killed.
+  std::remove(temporary_.c_str());
 }
 
 OutputFile::~OutputFile() {

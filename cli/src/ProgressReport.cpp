@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ostream>
+#include <string_view>
 #include <unistd.h>
 
 namespace interlock::cli {
@@ -71,9 +72,14 @@ std::string overTimeLimitText(const Progress& progress, double timeLimitSeconds)
 double progressInterval(bool terminal, const Environment& environment) {
   const auto text = environment("INTERLOCK_PROGRESS_INTERVAL");
   if (!text) return terminal ? 0.5 : 5.0;
+  // Decimal digits with at most one point: strtod alone would take "0x1p3", "+5" and " 5".
+  const std::size_t point = text->find('.');
+  const auto digits = [](std::string_view part) { return part.find_first_not_of("0123456789") == std::string_view::npos; };
+  const bool decimal = *text != "." && digits(std::string_view(*text).substr(0, point)) &&
+                       (point == std::string::npos || digits(std::string_view(*text).substr(point + 1)));
   char* end = nullptr;
   const double seconds = std::strtod(text->c_str(), &end);
-  if (text->empty() || end != text->c_str() + text->size() || !std::isfinite(seconds) || seconds < 0 ||
+  if (text->empty() || !decimal || end != text->c_str() + text->size() || !std::isfinite(seconds) || seconds < 0 ||
       seconds > 86400)
     throw InputError("INTERLOCK_PROGRESS_INTERVAL: expected seconds from 0 to 86400, found '" + *text + "'");
   return seconds;

@@ -1,5 +1,6 @@
 // `interlock run NAME`: explore one scenario.
 #include "Commands.hpp"
+#include "Interrupt.hpp"
 
 #include "interlock/reports/TextReport.hpp"
 #include "interlock/reports/Trace.hpp"
@@ -21,6 +22,12 @@ std::string expectedLine(const Scenario& scenario, const Verdict& verdict, const
          style.paint(met ? "(met)" : "(NOT met)", met ? Tone::Green : Tone::Red) + "\n";
 }
 
+// What an interrupted search covered; a violation found before the signal is reported as usual.
+std::string interruptedLine(std::uint64_t executions) {
+  return "verdict   interrupted after " + std::to_string(executions) + " execution" + (executions == 1 ? "" : "s") +
+         ", no violation found so far\n";
+}
+
 }  // namespace
 
 int runCommand(const Catalogue& catalogue, const RunOptions& options) {
@@ -34,7 +41,12 @@ int runCommand(const Catalogue& catalogue, const RunOptions& options) {
   ProgressReporter reporter(std::cerr, terminal, settings.timeLimitSeconds);
   settings.progressInterval = progressInterval(terminal, processEnvironment());
   settings.progress = [&reporter](const Progress& progress) { reporter.report(progress); };
+  std::optional<InterruptGuard> interrupt(std::in_place);
+  settings.interrupt = &interrupt->flag();
   const Exploration exploration = explore(scenario, settings);
+  interrupt.reset();  // a second Ctrl-C now ends the process at once
+  settings.interrupt = nullptr;
+  const bool interrupted = interruptSignal() != 0;
   reporter.finish();
   settings.progress = nullptr;
 
@@ -80,8 +92,9 @@ int runCommand(const Catalogue& catalogue, const RunOptions& options) {
   std::string tail = "bounds    " + bounds + "\n" + "stats     " + statsLine(exploration.stats) + "\n";
   if (!replayCommand.empty()) tail += "replay    " + replayCommand + "\n";
   if (!document) {
-    summary += "          " + bounds + "\n" + verdictText(exploration.verdict, names) +
-               expectedLine(scenario, exploration.verdict, style) +
+    summary += "          " + bounds + "\n" +
+               (interrupted ? interruptedLine(exploration.stats.executions)
+                            : verdictText(exploration.verdict, names) + expectedLine(scenario, exploration.verdict, style)) +
                "stats     " + statsLine(exploration.stats) + "\n";
     (text ? std::cout : std::cerr) << summary;
     return exitStatus(exploration.verdict);

@@ -61,6 +61,7 @@ void applySearchOptions(Settings& settings, const SearchOptions& search) {
   // About ten thread starts: a search of milliseconds finishes alone, a long one barely waits.
   settings.jobsJoinAfterSeconds = 0.01;
   settings.timeLimitSeconds = search.timeLimitSeconds;
+  settings.interrupt = search.interrupt;
   if (settings.jobs > 1) requireSplittable(settings, "--jobs");
 }
 

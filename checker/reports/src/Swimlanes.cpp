@@ -223,8 +223,10 @@ std::string endState(const TraceView& trace, const TextStyle& style) {
     if (!waits.empty()) body += (t.state == "waiting" ? " " : "; waits ") + waits;
     if (!owns.empty()) body += "; " + owns;
     const auto lines = wrap(body + counts, kNoteWidth - std::min(kNoteWidth / 2, lead.size()), "  ");
+    // A long state wraps, so the first line may hold only part of it.
+    const std::size_t painted = std::min(t.state.size(), lines.empty() ? 0 : lines[0].size());
     for (std::size_t l = 0; l < lines.size(); ++l)
-      out += (l == 0 ? lead + style.paint(t.state, tone) + lines[0].substr(t.state.size())
+      out += (l == 0 ? lead + style.paint(lines[0].substr(0, painted), tone) + lines[0].substr(painted)
                      : std::string(lead.size(), ' ') + lines[l]) +
              "\n";
   }

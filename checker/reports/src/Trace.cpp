@@ -1,10 +1,9 @@
 #include "interlock/reports/Trace.hpp"
 
+#include "interlock/reports/JsonInput.hpp"
 #include "interlock/checker/Schedule.hpp"
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 namespace interlock {
 
@@ -172,24 +171,14 @@ std::uint32_t positiveCount(const json& object, const char* name, const std::str
   if (!value.is_number_unsigned() || value.get<std::uint64_t>() > 1'000'000'000 ||
       (!allowZero && value.get<std::uint64_t>() == 0))
     fail(path, std::string("field 'settings.") + name + "': expected a whole number " +
-                   (allowZero ? "from 0" : "from 1") + " to 1000000000, found " + value.dump());
+                   (allowZero ? "from 0" : "from 1") + " to 1000000000, found " + excerpt(value));
   return value.get<std::uint32_t>();
 }
 
 }  // namespace
 
 TraceFile readTrace(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open the file for reading");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  json document;
-  try {
-    document = json::parse(buffer.str());
-  } catch (const json::parse_error& error) {
-    fail(path, std::string("not valid JSON (") + error.what() + ")");
-  }
-  return traceFromJson(std::move(document), path);
+  return traceFromJson(readJsonInput(path), path);
 }
 
 TraceFile traceFromJson(nlohmann::json document, const std::string& path) {
@@ -200,25 +189,25 @@ TraceFile traceFromJson(nlohmann::json document, const std::string& path) {
   if (!doc.is_object()) fail(path, "expected a JSON object at the top level");
   const json& format = field(doc, "format", path, "");
   if (format != kTraceFormat)
-    fail(path, std::string("field 'format': expected \"") + kTraceFormat + "\", found " + format.dump());
+    fail(path, std::string("field 'format': expected \"") + kTraceFormat + "\", found " + excerpt(format));
   const json& version = field(doc, "version", path, "");
   if (version != kTraceVersion)
     fail(path, "field 'version': expected " + std::to_string(kTraceVersion) + ", found " +
-                   version.dump() + " (this interlock reads trace version 1)");
+                   excerpt(version) + " (this interlock reads trace version 1)");
   const json& scenario = field(doc, "scenario", path, "");
   if (!scenario.is_object()) fail(path, "field 'scenario': expected an object");
   const json& name = field(scenario, "name", path, "scenario.");
   if (!name.is_string() || name.get<std::string>().empty())
-    fail(path, "field 'scenario.name': expected a scenario name, found " + name.dump());
+    fail(path, "field 'scenario.name': expected a scenario name, found " + excerpt(name));
   trace.scenario = name.get<std::string>();
   // Optional for traces written by hand; every trace interlock writes has it.
   if (const auto parameters = scenario.find("parameters"); parameters != scenario.end()) {
     if (!parameters->is_object())
       fail(path, "field 'scenario.parameters': expected an object of name to value strings, found " +
-                     parameters->dump());
+                     excerpt(*parameters));
     for (const auto& [key, value] : parameters->items()) {
       if (!value.is_string())
-        fail(path, "field 'scenario.parameters." + key + "': expected a string such as \"3\", found " + value.dump());
+        fail(path, "field 'scenario.parameters." + key + "': expected a string such as \"3\", found " + excerpt(value));
       trace.parameters[key] = value.get<std::string>();
     }
   }
@@ -235,7 +224,7 @@ TraceFile traceFromJson(nlohmann::json document, const std::string& path) {
   for (std::size_t i = 0; i < schedule.size(); ++i) {
     if (!schedule[i].is_string())
       fail(path, "field 'schedule[" + std::to_string(i) + "]': expected a string such as \"run T1\", found " +
-                     schedule[i].dump());
+                     excerpt(schedule[i]));
     trace.schedule.push_back(schedule[i].get<std::string>());
   }
   return trace;

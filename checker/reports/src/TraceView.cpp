@@ -1,5 +1,6 @@
 #include "interlock/reports/TraceView.hpp"
 
+#include "interlock/reports/JsonInput.hpp"
 #include "interlock/reports/Trace.hpp"
 
 #include <array>
@@ -33,7 +34,7 @@ class Field {
     throw InputError(path_ + ": field '" + where_ + "': " + what);
   }
   [[nodiscard]] Field operator[](const char* name) const {
-    if (!value_.is_object()) fail("expected an object, found " + value_.dump());
+    if (!value_.is_object()) fail("expected an object, found " + excerpt(value_));
     const auto found = value_.find(name);
     if (found == value_.end())
       throw InputError(path_ + ": field '" + child(name) + "' is missing");
@@ -43,21 +44,25 @@ class Field {
     return value_.is_object() && value_.contains(name);
   }
   [[nodiscard]] std::size_t size() const {
-    if (!value_.is_array()) fail("expected an array, found " + value_.dump());
+    if (!value_.is_array()) fail("expected an array, found " + excerpt(value_));
     return value_.size();
   }
   [[nodiscard]] Field operator[](std::size_t index) const {
     return Field(value_.at(index), path_, where_ + "[" + std::to_string(index) + "]");
   }
   [[nodiscard]] std::string text() const {
-    if (!value_.is_string()) fail("expected a string, found " + value_.dump());
+    if (!value_.is_string()) fail("expected a string, found " + excerpt(value_));
     return value_.get<std::string>();
   }
   [[nodiscard]] std::int64_t integer(std::int64_t low, std::int64_t high) const {
-    if (!value_.is_number_integer() || value_.get<std::int64_t>() < low ||
+    // An unsigned value past int64's range would read as a negative one.
+    const bool fits = value_.is_number_integer() &&
+                      (!value_.is_number_unsigned() ||
+                       value_.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
+    if (!fits || value_.get<std::int64_t>() < low ||
         value_.get<std::int64_t>() > high)
       fail("expected a whole number from " + std::to_string(low) + " to " + std::to_string(high) +
-           ", found " + value_.dump());
+           ", found " + excerpt(value_));
     return value_.get<std::int64_t>();
   }
   [[nodiscard]] std::vector<std::string> texts() const {

@@ -5,6 +5,7 @@
 #include "interlock/core/Execution.hpp"
 #include "interlock/core/Scenario.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -47,6 +48,8 @@ struct Settings {
   double jobsJoinAfterSeconds = 0;
   Shard shard;
   bool minimize = true;             // shrink a counterexample to the fewest preemptions, ...
+  // Set (by a signal handler) to end the search at the next execution, as a time limit would.
+  const std::atomic<bool>* interrupt = nullptr;
   std::function<void(const Progress&)> progress;  // called from the exploring thread
   double progressInterval = 1.0;    // seconds between progress calls
 };
