@@ -5,6 +5,7 @@
 #include "interlock/primitives/DeviceObject.hpp"
 #include "interlock/primitives/Dispatcher.hpp"
 #include "interlock/primitives/Eresource.hpp"
+#include "interlock/primitives/Exception.hpp"
 #include "interlock/primitives/Event.hpp"
 #include "interlock/primitives/FastMutex.hpp"
 #include "interlock/primitives/FileIo.hpp"
