@@ -145,6 +145,19 @@ std::vector<Paragraph> consequence(const TraceView& trace, const TraceViolation&
   switch (v.kind) {
     case ViolationKind::SuspendedOwnerDoS: {
       if (v.threads.size() < 2 || v.objects.empty()) break;
+      if (v.rule == "SuspendedSignaller") {
+        // The chain is the resumed run's: who set or released what, back to the suspended thread.
+        std::string chain;
+        for (std::size_t i = 0; i < v.objects.size() && i < v.threads.size(); ++i)
+          chain += v.threads[i] + " -> " + words.object(v.objects[i]) + " -> ";
+        return {{"", Tone::Bold,
+                 words.who(v.threads.back()) + " was suspended before it " +
+                     (v.objects.back().empty() ? std::string("signalled") : "released or set " + words.object(v.objects.back())) +
+                     "; " + words.who(v.threads.front()) + " waits until it is resumed (the run after " +
+                     "NtResumeThread shows it then goes on).",
+                 ""},
+                {"  chain:", Tone::Plain, chain + v.threads.back() + " [suspended]", "         "}};
+      }
       const std::string& owner = v.threads.back();
       const auto chains = stuckBehind(trace, v);
       std::vector<std::string> stuck;

@@ -33,6 +33,7 @@ int checkStatus(const std::vector<CheckOutcome>& outcomes) {
 CheckOutcome checkWith(const Scenario& scenario, const SearchOptions& search) {
   CheckOutcome outcome{scenario.name, scenario.expected, defaultSettings(scenario), {}, {}};
   applySearchOptions(outcome.settings, search);
+  outcome.expected = scenario.expected.reading(outcome.settings.verifier);
   outcome.exploration = explore(scenario, outcome.settings);
   if (const auto& counterexample = outcome.exploration.counterexample) {
     const nlohmann::json document = traceJson(scenario, outcome.settings, *counterexample);

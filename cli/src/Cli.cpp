@@ -61,6 +61,8 @@ void addSearchOptions(CLI::App& command, SearchOptions& search, const char* time
   command.add_option("--jobs", search.jobs, "Worker threads exploring in parallel (1 to 256)")
       ->check(CLI::Range(1u, 256u));
   command.add_option("--time-limit", search.timeLimitSeconds, timeLimitHelp)->check(secondsValidator());
+  command.add_flag("--verifier", search.verifier,
+                   "Driver Verifier enabled: a breach it catches is bug check 0xC4 at that step");
 }
 
 }  // namespace
@@ -120,6 +122,9 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
   replayCmd->add_option("--format", replayFormat, "How to print the counterexample")
       ->check(CLI::IsMember(formatNames()))
       ->excludes(replayJsonFlag);
+  bool replayVerifier = false;
+  replayCmd->add_flag("--verifier", replayVerifier,
+                      "Replay with Driver Verifier enabled (a trace written with --verifier has it on)");
 
   std::string showPath;
   std::string showFormat = "text";
@@ -157,7 +162,7 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
   try {
     if (*list) return listCommand(catalogue, listJson);
     if (*runCmd) return runCommand(catalogue, run);
-    if (*replayCmd) return replayCommand(catalogue, tracePath, replayJson, replayFormat);
+    if (*replayCmd) return replayCommand(catalogue, tracePath, replayJson, replayFormat, replayVerifier);
     if (*show) return showCommand(showPath, showFormat);
     if (*check) return checkCommand(catalogue, checkOptions);
     if (*mergeCmd) return mergeCommand(merge);

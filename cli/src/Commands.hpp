@@ -23,6 +23,7 @@ struct SearchOptions {
   std::optional<std::string> strategy;  // one of strategyNames(); else the explorer's default
   unsigned jobs = 1;
   double timeLimitSeconds = 0;  // 0: none; per scenario in `check`
+  bool verifier = false;        // Driver Verifier enabled: its breaches are bug check 0xC4
 };
 
 struct RunOptions {
@@ -42,8 +43,9 @@ struct RunOptions {
   bool noMinimize = false;
 };
 [[nodiscard]] int runCommand(const Catalogue& catalogue, const RunOptions& options);
+// `verifier`: replay with Driver Verifier enabled even if the trace was written without it.
 [[nodiscard]] int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJson,
-                                const std::string& format = "text");
+                                const std::string& format = "text", bool verifier = false);
 [[nodiscard]] int showCommand(const std::string& path, const std::string& format);
 [[nodiscard]] int listCommand(const Catalogue& catalogue, bool asJson);
 

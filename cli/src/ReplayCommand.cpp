@@ -14,8 +14,9 @@ namespace interlock::cli {
 using nlohmann::json;
 
 int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJson,
-                  const std::string& format) {
-  const TraceFile file = readTrace(path);
+                  const std::string& format, bool verifier) {
+  TraceFile file = readTrace(path);
+  file.settings.verifier = file.settings.verifier || verifier;
   const Scenario* found = catalogue.find(file.scenario);
   if (found == nullptr)
     throw InputError(path + ": field 'scenario.name': no scenario named '" + file.scenario +

@@ -15,9 +15,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string expectedLine(const Scenario& scenario, const Verdict& verdict, const TextStyle& style) {
-  const bool met = verdict.meets(scenario.expected);
-  return "expected  " + scenario.expected.describe() + " " +
+std::string expectedLine(const Expectation& expected, const Verdict& verdict, const TextStyle& style) {
+  const bool met = verdict.meets(expected);
+  return "expected  " + expected.describe() + " " +
          style.paint(met ? "(met)" : "(NOT met)", met ? Tone::Green : Tone::Red) + "\n";
 }
 
@@ -27,6 +27,7 @@ int runCommand(const Catalogue& catalogue, const RunOptions& options) {
   const Parameters overrides = parseParams(options.params);
   const Scenario scenario = parameterized(findScenario(catalogue, options.name), overrides);
   Settings settings = runSettings(scenario, options);
+  const Expectation expected = scenario.expected.reading(settings.verifier);
   std::optional<OutputFile> trace;
   if (!options.tracePath.empty()) trace.emplace(options.tracePath);  // fail before exploring
 
@@ -55,9 +56,9 @@ int runCommand(const Catalogue& catalogue, const RunOptions& options) {
                 {"parameters", parametersJson(scenario.parameters)},
                 {"strategy", settings.strategy},
                 {"shard", shardJson(settings.shard)},
-                {"expected", expectationJson(scenario.expected)},
+                {"expected", expectationJson(expected)},
                 {"verdict", verdictJson(exploration.verdict, names)},
-                {"met", exploration.verdict.meets(scenario.expected)},
+                {"met", exploration.verdict.meets(expected)},
                 {"settings", runSettingsJson(settings)},
                 {"stats", statsJson(exploration.stats)}};
     out["trace"] = document && trace ? json(options.tracePath) : json(nullptr);
@@ -77,13 +78,13 @@ int runCommand(const Catalogue& catalogue, const RunOptions& options) {
   if (!replayCommand.empty()) tail += "replay    " + replayCommand + "\n";
   if (!document) {
     summary += "          " + bounds + "\n" + verdictText(exploration.verdict, names) +
-               expectedLine(scenario, exploration.verdict, style) +
+               expectedLine(expected, exploration.verdict, style) +
                "stats     " + statsLine(exploration.stats) + "\n";
     (text ? std::cout : std::cerr) << summary;
     return exitStatus(exploration.verdict);
   }
   summary += verdictLine(std::string(to_string(exploration.verdict.result)), exploration.verdict.summary(), style) +
-             expectedLine(scenario, exploration.verdict, style);
+             expectedLine(expected, exploration.verdict, style);
   const std::string rendered =
       renderTrace(*document, "counterexample of " + scenario.name, options.format, style);
   if (text) {

@@ -7,7 +7,7 @@ std::vector<Scenario> builtin() {
   std::vector<Scenario> all;
   for (auto family : {eresourceScenarios, lockOrderScenarios, apcDisableScenarios, apcScenarios, fileIoScenarios,
                       fastMutexScenarios, spinLockScenarios, rundownScenarios, pushLockScenarios,
-                      dispatcherScenarios, benchScenarios})
+                      dispatcherScenarios, serviceScenarios, benchScenarios})
     for (Scenario& scenario : family()) all.push_back(std::move(scenario));
   return all;
 }

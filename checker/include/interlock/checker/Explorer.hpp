@@ -53,6 +53,7 @@ struct Settings {
   bool minimize = true;             // shrink a counterexample to the fewest preemptions, ...
   std::function<void(const Progress&)> progress;  // called from the exploring thread
   double progressInterval = 1.0;    // seconds between progress calls
+  bool verifier = false;            // Driver Verifier enabled: a breach it catches is bug check 0xC4
 };
 
 // The names above, in the order `interlock run --help` lists them.

@@ -19,5 +19,6 @@ namespace interlock::scenarios {
 [[nodiscard]] std::vector<Scenario> rundownScenarios();
 [[nodiscard]] std::vector<Scenario> pushLockScenarios();
 [[nodiscard]] std::vector<Scenario> dispatcherScenarios();    // events, semaphores, KMUTEX, waits
+[[nodiscard]] std::vector<Scenario> serviceScenarios();       // service threads and their callers
 
 }  // namespace interlock::scenarios
