@@ -91,3 +91,9 @@ TEST_CASE("check --verifier meets each scenario's verifier reading; without it t
   CHECK(runCli({"check", "--verifier", "eresource/suspended-owner"}).status == 0);
   CHECK(runCli({"check", "eresource/suspended-owner"}).status == 0);
 }
+
+TEST_CASE("list shows a scenario's verifier reading next to its usual expectation") {
+  const auto r = runCli({"list"});
+  CHECK(r.out.find("SuspendedOwnerDoS (SuspendedOwner); with --verifier BugCheck (WithinCriticalRegion)\n") !=
+        std::string::npos);
+}

@@ -150,11 +150,12 @@ std::vector<Paragraph> consequence(const TraceView& trace, const TraceViolation&
         std::string chain;
         for (std::size_t i = 0; i < v.objects.size() && i < v.threads.size(); ++i)
           chain += v.threads[i] + " -> " + words.object(v.objects[i]) + " -> ";
+        const TraceObject* last = trace.object(v.objects.back());
+        const bool event = last != nullptr && last->type.find("EVENT") != std::string::npos;
         return {{"", Tone::Bold,
-                 words.who(v.threads.back()) + " was suspended before it " +
-                     (v.objects.back().empty() ? std::string("signalled") : "released or set " + words.object(v.objects.back())) +
-                     "; " + words.who(v.threads.front()) + " waits until it is resumed (the run after " +
-                     "NtResumeThread shows it then goes on).",
+                 words.who(v.threads.back()) + " was suspended before it " + (event ? "set " : "released ") +
+                     words.object(v.objects.back()) + "; " + words.who(v.threads.front()) +
+                     " waits until it is resumed (the run after NtResumeThread shows it then goes on).",
                  ""},
                 {"  chain:", Tone::Plain, chain + v.threads.back() + " [suspended]", "         "}};
       }
