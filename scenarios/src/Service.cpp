@@ -12,46 +12,32 @@ namespace {
 
 constexpr LONG kNoLimit = 0x7FFFFFFF;  // MAXLONG: the work semaphore counts every request
 
-// What the device extension holds: the queue of requests (each a caller's index), the lock
-// that guards it, the semaphore that counts the requests queued, and one completion event per
-// caller.
+// What the device extension holds: the queue of requests, as the tickets handed out in
+// arrival order (IoCsqInsertIrp's order), the semaphore that counts the requests queued, and
+// one completion event per ticket.
 struct RequestQueue {
-  KSPIN_LOCK& lock;
+  Shared<LONG>& tickets;
   KSEMAPHORE& work;
-  Shared<LONG>& tail;
-  ObjectArray<Shared<LONG>> slots;
   ObjectArray<KEVENT> done;
 };
 
 RequestQueue makeQueue(Setup& s, int callers) {
-  RequestQueue queue{s.make<KSPIN_LOCK>("QueueLock"), s.make<KSEMAPHORE>("Work"),
-                     s.make<Shared<LONG>>("Tail"), s.makeArray<Shared<LONG>>("Slot", callers),
+  RequestQueue queue{s.make<Shared<LONG>>("Queue"), s.make<KSEMAPHORE>("Work"),
                      s.makeArray<KEVENT>("Done", callers)};
-  KeInitializeSpinLock(&queue.lock);
   KeInitializeSemaphore(&queue.work, 0, kNoLimit);
   for (std::size_t i = 0; i < queue.done.size(); ++i)
     KeInitializeEvent(&queue.done[i], NotificationEvent, FALSE);
   return queue;
 }
 
-// IoCsqInsertIrp's part: the request joins the queue under its lock.
-void enqueue(RequestQueue& queue, LONG caller) {
-  KIRQL old = PASSIVE_LEVEL;
-  KeAcquireSpinLock(&queue.lock, &old);
-  const LONG at = queue.tail.load();
-  queue.slots[static_cast<std::size_t>(at)].store(caller);
-  queue.tail.store(at + 1);
-  KeReleaseSpinLock(&queue.lock, old);
-}
-
 // A read in the caller's thread: queue the request, wake the poller, wait for completion.
-void read(RequestQueue queue, LONG caller, bool criticalRegion) {
+void read(RequestQueue queue, bool criticalRegion) {
   if (criticalRegion) KeEnterCriticalRegion();
-  enqueue(queue, caller);
+  const LONG ticket = InterlockedIncrement(&queue.tickets);  // the request joins the queue
   // Without the region a suspension can stop the thread here: queued, the poller not woken.
   (void)KeReleaseSemaphore(&queue.work, IO_NO_INCREMENT, 1, FALSE);
   if (criticalRegion) KeLeaveCriticalRegion();
-  (void)KeWaitForSingleObject(&queue.done[static_cast<std::size_t>(caller)], UserRequest, KernelMode,
+  (void)KeWaitForSingleObject(&queue.done[static_cast<std::size_t>(ticket - 1)], UserRequest, KernelMode,
                               FALSE, nullptr);
 }
 
@@ -59,11 +45,7 @@ void read(RequestQueue queue, LONG caller, bool criticalRegion) {
 void poll(RequestQueue queue) {
   for (std::size_t head = 0;; ++head) {
     (void)KeWaitForSingleObject(&queue.work, Executive, KernelMode, FALSE, nullptr);
-    KIRQL old = PASSIVE_LEVEL;
-    KeAcquireSpinLock(&queue.lock, &old);
-    const LONG caller = queue.slots[head].load();
-    KeReleaseSpinLock(&queue.lock, old);
-    (void)KeSetEvent(&queue.done[static_cast<std::size_t>(caller)], IO_NO_INCREMENT, FALSE);
+    (void)KeSetEvent(&queue.done[head], IO_NO_INCREMENT, FALSE);  // dequeued and completed
   }
 }
 
@@ -121,20 +103,20 @@ Scenario pollerWaitsUnlocked() {
 // may suspend) queues first, then process B's (not the subject: never suspended).
 void twoReaders(Setup& s, bool criticalRegion) {
   const RequestQueue queue = makeQueue(s, 2);
-  s.userThread("reader-a", [queue, criticalRegion] { read(queue, 0, criticalRegion); }, "process A");
+  s.userThread("reader-a", [queue, criticalRegion] { read(queue, criticalRegion); }, "process A");
   s.thread(ThreadSpec{.name = "reader-b",
                       .requester = "process B",
                       .kind = ThreadKind::SystemCall,
                       .suspendable = false,
-                      .body = [queue, criticalRegion] { read(queue, 1, criticalRegion); }});
+                      .body = [queue, criticalRegion] { read(queue, criticalRegion); }});
   s.serviceThread("poller", [queue] { poll(queue); });
 }
 
 Scenario suspendedQueuer() {
   return Scenario{
       "service/suspended-queuer",
-      "Reads are queued on a spin-lock-guarded queue and a KSEMAPHORE counts them for a system "
-      "poller, which completes them in queue order. Process A's read queues its request and is "
+      "Reads are queued in arrival order and a KSEMAPHORE counts them for a system poller, "
+      "which completes them in queue order. Process A's read queues its request and is "
       "suspended (NtSuspendThread) before it releases the semaphore; process B's read queues "
       "behind it and releases once, so the poller completes A's request and waits again, and "
       "B's read never completes while A stays suspended. Resumed, A releases the semaphore and "
