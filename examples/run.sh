@@ -36,7 +36,9 @@ fi
 
 step "configure and build the example against the installed package only"
 cmake -S "$here" -B "$work/example-build" -DCMAKE_PREFIX_PATH="$prefix"
-cmake --build "$work/example-build"
+cmake --build "$work/example-build" 2>&1 | tee "$work/example-build.log"
+# Its own -Wall -Wextra: the example is what users copy, so it must build without a warning.
+if grep -q 'warning:' "$work/example-build.log"; then fail "the example builds with warnings"; fi
 bin="$work/example-build/my-interlock"
 [ -x "$bin" ] || fail "no my-interlock executable was built"
 

@@ -1,9 +1,8 @@
 #pragma once
 // The worked example of docs/writing-a-scenario.md, compiled and run by the tests so the page
 // cannot rot: CliGuideExampleTest checks the page shows this code verbatim, between the markers.
-#include "interlock/checker/Catalogue.hpp"
-
 // [guide-example-begin]
+#include <interlock/checker/Catalogue.hpp>
 #include <interlock/primitives/wdm.hpp>
 
 #include <memory>

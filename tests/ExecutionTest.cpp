@@ -55,7 +55,7 @@ TEST_CASE("each suspendable thread adds a suspension choice at every step until 
   CHECK(e.verdict.result == Result::Pass);
 }
 
-TEST_CASE("a suspension bound of zero offers no suspension and says the bound was hit") {
+TEST_CASE("a suspension bound of zero turns the adversary off: no suspension, and a complete pass") {
   const auto e = exploreInline(
       [](Setup& s) {
         auto& x = s.make<Shared<LONG>>("x");
@@ -63,6 +63,17 @@ TEST_CASE("a suspension bound of zero offers no suspension and says the bound wa
       },
       Bounds{.maxSteps = 100, .maxSuspensions = 0});
   CHECK(e.stats.executions == 1);
+  CHECK(e.verdict.result == Result::Pass);
+}
+
+TEST_CASE("a suspension bound of one that withholds a second suspension makes the verdict incomplete") {
+  const auto e = exploreInline(
+      [](Setup& s) {
+        auto& x = s.make<Shared<LONG>>("x");
+        s.userThread("user1", [&x] { x.store(1); });
+        s.userThread("user2", [&x] { x.store(2); });
+      },
+      Bounds{.maxSteps = 100, .maxSuspensions = 1});
   CHECK(e.verdict.result == Result::Incomplete);
   CHECK(e.verdict.incompleteReason == "suspension bound");
 }

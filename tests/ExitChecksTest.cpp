@@ -30,7 +30,18 @@ TEST_CASE("a system call returning to user mode in a critical region is BugCheck
   CHECK(e.verdict.kind() == ViolationKind::BugCheck);
   CHECK(e.verdict.violation->rule == "APC_INDEX_MISMATCH");
   CHECK(e.verdict.violation->code == 0x1);
-  CHECK(e.verdict.violation->message.find("parameter 4 = 0: system call") != std::string::npos);
+  CHECK(e.verdict.violation->message.find("parameter 3 = CombinedApcDisable 0xFFFF, parameter 4 = 0x0: system call") !=
+        std::string::npos);
+}
+
+TEST_CASE("bug-check parameters print as the kernel prints them: a guarded region's CombinedApcDisable is 0xFFFF0000") {
+  const auto e = exploreInline([](Setup& s) {
+    s.userThread("caller", [] { KeEnterGuardedRegion(); });  // bug: the leave is skipped
+  }, Bounds{.maxSuspensions = 0});
+  REQUIRE(e.verdict.result == Result::Violation);
+  CHECK(e.verdict.violation->rule == "APC_INDEX_MISMATCH");
+  CHECK(e.verdict.violation->message.find("parameter 3 = CombinedApcDisable 0xFFFF0000,") != std::string::npos);
+  CHECK(e.verdict.violation->message.find("-65536") == std::string::npos);
 }
 
 TEST_CASE("a system thread exiting in a guarded region is BugCheck KERNEL_APC_PENDING_DURING_EXIT 0x20") {

@@ -111,7 +111,7 @@ TEST_CASE("the final release hands ownership and its critical region to the firs
   CHECK(second == 0);
 }
 
-TEST_CASE("KeReleaseMutex by a non-owner raises STATUS_MUTANT_NOT_OWNED: KMODE_EXCEPTION_NOT_HANDLED 0x1E, not 0x46 (§3.5, §5.13)") {
+TEST_CASE("KeReleaseMutex by a non-owner raises STATUS_MUTANT_NOT_OWNED: in a system thread SYSTEM_THREAD_EXCEPTION_NOT_HANDLED 0x7E, not 0x46 (§3.5, §5.13)") {
   const auto r = replayInline(
       [](Setup& s) {
         auto& mutex = mutexIn(s);
@@ -125,21 +125,21 @@ TEST_CASE("KeReleaseMutex by a non-owner raises STATUS_MUTANT_NOT_OWNED: KMODE_E
   REQUIRE_FALSE(r.divergence);
   REQUIRE(r.verdict.result == Result::Violation);
   CHECK(r.verdict.kind() == ViolationKind::BugCheck);
-  CHECK(r.verdict.violation->rule == "KMODE_EXCEPTION_NOT_HANDLED");
-  CHECK(r.verdict.violation->code == 0x1E);
+  CHECK(r.verdict.violation->rule == "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED");
+  CHECK(r.verdict.violation->code == 0x7E);
   CHECK(r.verdict.violation->message.find("owned by owner") != std::string::npos);
   CHECK(r.verdict.violation->message.find("STATUS_MUTANT_NOT_OWNED (0xC0000046)") != std::string::npos);
 }
 
-TEST_CASE("KeReleaseMutex on a free KMUTEX raises STATUS_MUTANT_NOT_OWNED as well: KMODE_EXCEPTION_NOT_HANDLED 0x1E (§3.5)") {
+TEST_CASE("KeReleaseMutex on a free KMUTEX raises STATUS_MUTANT_NOT_OWNED as well: in a system thread SYSTEM_THREAD_EXCEPTION_NOT_HANDLED 0x7E (§3.5)") {
   const auto e = exploreInline([](Setup& s) {
     auto& mutex = mutexIn(s);
     s.systemThread("cleanup", [&mutex] { (void)KeReleaseMutex(&mutex, FALSE); });
   });
   REQUIRE(e.verdict.result == Result::Violation);
   CHECK(e.verdict.kind() == ViolationKind::BugCheck);
-  CHECK(e.verdict.violation->rule == "KMODE_EXCEPTION_NOT_HANDLED");
-  CHECK(e.verdict.violation->code == 0x1E);
+  CHECK(e.verdict.violation->rule == "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED");
+  CHECK(e.verdict.violation->code == 0x7E);
   CHECK(e.verdict.violation->message.find("which is not owned") != std::string::npos);
 }
 
@@ -282,7 +282,7 @@ TEST_CASE("KeWaitForMutexObject with a non-zero timeout at DISPATCH_LEVEL is Irq
   CHECK(status == STATUS_SUCCESS);  // free: taken at once, no wait to hang in
 }
 
-TEST_CASE("the owner's acquisition with the signal state at MINLONG raises STATUS_MUTANT_LIMIT_EXCEEDED: KMODE_EXCEPTION_NOT_HANDLED 0x1E (§3.5)") {
+TEST_CASE("the owner's acquisition with the signal state at MINLONG raises STATUS_MUTANT_LIMIT_EXCEEDED: in a system thread SYSTEM_THREAD_EXCEPTION_NOT_HANDLED 0x7E (§3.5)") {
   // 2^31 recursive acquisitions are out of reach of a test: the mutex is put one short of them.
   const auto e = exploreInline([](Setup& s) {
     auto& mutex = mutexIn(s);
@@ -294,7 +294,7 @@ TEST_CASE("the owner's acquisition with the signal state at MINLONG raises STATU
   });
   REQUIRE(e.verdict.result == Result::Violation);
   CHECK(e.verdict.kind() == ViolationKind::BugCheck);
-  CHECK(e.verdict.violation->rule == "KMODE_EXCEPTION_NOT_HANDLED");
-  CHECK(e.verdict.violation->code == 0x1E);
+  CHECK(e.verdict.violation->rule == "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED");
+  CHECK(e.verdict.violation->code == 0x7E);
   CHECK(e.verdict.violation->message.find("STATUS_MUTANT_LIMIT_EXCEEDED") != std::string::npos);
 }

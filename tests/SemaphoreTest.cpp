@@ -77,7 +77,7 @@ TEST_CASE("a release by 1 with two waiters leaves one waiting forever (§3.6)") 
   CHECK(e.verdict.violation->message.find("KSEMAPHORE S") != std::string::npos);
 }
 
-TEST_CASE("KeReleaseSemaphore past the limit raises STATUS_SEMAPHORE_LIMIT_EXCEEDED: KMODE_EXCEPTION_NOT_HANDLED 0x1E (§3.6)") {
+TEST_CASE("KeReleaseSemaphore past the limit raises STATUS_SEMAPHORE_LIMIT_EXCEEDED: in a system thread SYSTEM_THREAD_EXCEPTION_NOT_HANDLED 0x7E (§3.6)") {
   bool returned = false;
   const auto e = exploreInline([&](Setup& s) {
     auto& semaphore = s.make<KSEMAPHORE>("S");
@@ -89,15 +89,15 @@ TEST_CASE("KeReleaseSemaphore past the limit raises STATUS_SEMAPHORE_LIMIT_EXCEE
   });
   REQUIRE(e.verdict.result == Result::Violation);
   CHECK(e.verdict.kind() == ViolationKind::BugCheck);
-  CHECK(e.verdict.violation->rule == "KMODE_EXCEPTION_NOT_HANDLED");
-  CHECK(e.verdict.violation->code == 0x1E);
+  CHECK(e.verdict.violation->rule == "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED");
+  CHECK(e.verdict.violation->code == 0x7E);
   CHECK(e.verdict.violation->message.find("STATUS_SEMAPHORE_LIMIT_EXCEEDED (0xC0000047)") != std::string::npos);
   CHECK(e.verdict.violation->message.find("(count 1, limit 1)") != std::string::npos);
   CHECK(e.verdict.causes.empty());
   CHECK_FALSE(returned);  // the machine stopped inside the call
 }
 
-TEST_CASE("KeReleaseSemaphore with a negative adjustment also raises: KMODE_EXCEPTION_NOT_HANDLED 0x1E (§3.6)") {
+TEST_CASE("KeReleaseSemaphore with a negative adjustment also raises: in a system thread SYSTEM_THREAD_EXCEPTION_NOT_HANDLED 0x7E (§3.6)") {
   const auto e = exploreInline([](Setup& s) {
     auto& semaphore = s.make<KSEMAPHORE>("S");
     KeInitializeSemaphore(&semaphore, 1, 4);
@@ -105,8 +105,8 @@ TEST_CASE("KeReleaseSemaphore with a negative adjustment also raises: KMODE_EXCE
   });
   REQUIRE(e.verdict.result == Result::Violation);
   CHECK(e.verdict.kind() == ViolationKind::BugCheck);
-  CHECK(e.verdict.violation->rule == "KMODE_EXCEPTION_NOT_HANDLED");
-  CHECK(e.verdict.violation->code == 0x1E);
+  CHECK(e.verdict.violation->rule == "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED");
+  CHECK(e.verdict.violation->code == 0x7E);
 }
 
 TEST_CASE("KeReleaseSemaphore above DISPATCH_LEVEL is IrqlKeDispatchLte (SDV 0x20011) (§3.6)") {

@@ -98,6 +98,7 @@ void searchPart(const Scenario& sharedScenario, const Settings& sharedSettings, 
   StackPool stacks;
   Execution execution(stacks);
   execution.recordEvents(false);
+  execution.verifier(settings.verifier);
   DefaultProperties properties;
   Stats& stats = part.stats;
   auto lastProgress = shared.start;
@@ -334,6 +335,7 @@ namespace {
 Replay replayWith(const Scenario& scenario, const Settings& settings, ReplayStrategy& strategy) {
   StackPool stacks;
   Execution execution(stacks);
+  execution.verifier(settings.verifier);
   DefaultProperties properties;
   strategy.beginExecution(execution);
   Replay result{execution.run(scenario, settings.bounds, strategy, properties.monitors(), true), {},

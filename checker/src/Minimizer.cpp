@@ -77,6 +77,7 @@ ScheduleMetrics metricsOf(const Scenario& scenario, const Settings& settings,
                           const std::vector<Choice>& schedule) {
   StackPool stacks;
   Execution execution(stacks);
+  execution.verifier(settings.verifier);
   DefaultProperties properties;
   return measure(scenario, settings, schedule, execution, properties).metrics;
 }
@@ -85,6 +86,7 @@ Minimized minimize(const Scenario& scenario, const Settings& settings, const std
                    std::uint64_t budget) {
   StackPool stacks;
   Execution execution(stacks);
+  execution.verifier(settings.verifier);
   DefaultProperties properties;
   const Measured input = measure(scenario, settings, found, execution, properties);
   const Violation* violation = shownViolation(*input.result);

@@ -2,8 +2,11 @@
 
 #include "interlock/checker/WaitForGraph.hpp"
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace interlock {
 
@@ -30,6 +33,15 @@ bool behindSuspended(const Execution& execution, const Thread& thread) {
     if (!any && suspended) return true;
   }
   return any;
+}
+
+// A service thread waiting for its work: only objects nobody owns (events, semaphores). One
+// that waits for a lock is held up like any other thread, and counts in a hang.
+bool idleService(const Thread& thread) {
+  if (!thread.spec().service) return false;
+  for (const WaitBlock& block : thread.waitBlocks())
+    if (WaitForGraph::waitsOn(block) && block.object->ownerMask() != 0) return false;
+  return true;
 }
 
 // The first special kernel APC queued to `thread` that it cannot take, or kNoApc. Thread keeps
@@ -74,6 +86,88 @@ std::string undeliverableApcText(const Execution& execution, Thread& thread) {
          " queued to it can never be delivered: " + specialApcBlocker(thread);
 }
 
+// The hang at quiescence, as "no thread can move", told of its first thread; `hung` gets every
+// thread held up (an idle service thread, or one behind its own requester's suspended owner,
+// is not), and `waited` the first object each waits for.
+std::optional<Violation> findHang(Execution& execution, std::uint64_t& hung,
+                                  std::array<ObjectId, 64>& waited) {
+  hung = 0;
+  std::optional<Violation> first;
+  const WaitForGraph graph(execution);
+  for (const auto& thread : execution.threads()) {
+    if (thread->terminated() || thread->suspended()) continue;
+    if (!graph.blocked(thread->id())) continue;
+    // A server with no work left is how drivers are written: a thread waiting on it is the hang.
+    if (idleService(*thread)) continue;
+    // Stuck behind a suspended thread of its own requester: that requester hurt only itself.
+    if (behindSuspended(execution, *thread)) continue;
+    WaitChain chain;
+    chain.threads.push_back(thread->id());
+    std::string waitedText;
+    for (const WaitBlock& block : thread->waitBlocks()) {
+      if (!WaitForGraph::waitsOn(block)) continue;
+      chain.objects.push_back(block.object->id());
+      waitedText += std::string(waitedText.empty() ? "" : ", ") + block.object->typeName() + " " +
+                    block.object->name();
+    }
+    hung |= std::uint64_t{1} << thread->id();
+    waited[thread->id()] = chain.objects.front();
+    if (first) continue;
+    const KernelObject& object = execution.object(chain.objects.front());
+    OwnerList owners;
+    object.owners(owners);
+    std::string message = "no thread can move: " + thread->name() + " waits for ";
+    if (const WaitSet& wait = thread->waitSet(); wait.count > 1)
+      message += (wait.type == WaitType::Any ? "any of " : "all of ") + waitedText +
+                 (wait.type == WaitType::Any ? " (WaitAny)" : " (WaitAll)") +
+                 ", and no thread will release or signal what it needs";
+    else
+      message += waitedText + ", and " +
+                 (owners.empty() ? std::string("no thread will release or signal it")
+                                 : "its owner " + execution.thread(owners.begin()->thread).name() +
+                                       " cannot release it");
+    message += undeliverableApcText(execution, *thread);
+    first = fromChain(ViolationKind::Deadlock, "NoThreadCanMove", std::move(message), chain);
+  }
+  return first;
+}
+
+// From a thread held up before the resume, back along who woke whom in the resumed run to a
+// thread that was resumed: [waiter, its waker, ..., the resumed thread] and the objects between.
+WaitChain wakeChain(const Execution& execution, ThreadId start, ObjectId waited) {
+  const ResumeRecord& resume = execution.resumed();
+  WaitChain chain;
+  chain.threads.push_back(start);
+  for (ThreadId at = start; chain.threads.size() <= 64;) {
+    const ThreadId by = resume.wokenBy[at];
+    if (by == kNoThread) break;
+    const ObjectId through = resume.wokenThrough[at];
+    chain.objects.push_back(through != kNoObject ? through : waited);
+    chain.threads.push_back(by);
+    if ((resume.resumed >> by & 1) != 0) return chain;
+    at = by;
+  }
+  // Nobody's wake leads back to a resumed thread: named as the first one resumed.
+  chain.threads.resize(1);
+  chain.objects.assign(1, waited);
+  chain.threads.push_back(static_cast<ThreadId>(__builtin_ctzll(resume.resumed)));
+  return chain;
+}
+
+// "reader-b waits for KEVENT Done.1, set by poller; poller waits for KSEMAPHORE Work, released
+// by reader-a"
+std::string describeWakes(const Execution& execution, const WaitChain& chain) {
+  std::string text;
+  for (std::size_t i = 0; i < chain.objects.size(); ++i) {
+    const KernelObject& object = execution.object(chain.objects[i]);
+    const bool event = std::string_view(object.typeName()).find("EVENT") != std::string_view::npos;
+    text += (text.empty() ? "" : "; ") + execution.thread(chain.threads[i]).name() + " waits for " +
+            object.typeName() + " " + object.name() + (event ? ", set by " : ", released by ") +
+            execution.thread(chain.threads[i + 1]).name();
+  }
+  return text;
+}
+
 }  // namespace
 
 void DeadlockProperty::afterStep(Execution& execution, const Choice& choice) {
@@ -89,38 +183,54 @@ void DeadlockProperty::afterStep(Execution& execution, const Choice& choice) {
                              *cycle));
 }
 
+void DeadlockProperty::beginExecution(Execution& execution) {
+  (void)execution;
+  beforeResume_.reset();
+  hung_ = 0;
+}
+
 void DeadlockProperty::atQuiescence(Execution& execution) {
+  if (execution.resumed().active) {
+    afterResume(execution);
+    return;
+  }
   if (execution.liveThreads() == 0) return;  // every thread ended or was suspended: none waits
-  const WaitForGraph graph(execution);
+  std::uint64_t hung = 0;
+  auto hang = findHang(execution, hung, waited_);
+  if (!hang) return;
   for (const auto& thread : execution.threads()) {
-    if (thread->terminated() || thread->suspended()) continue;
-    if (!graph.blocked(thread->id())) continue;
-    // Stuck behind a suspended thread of its own requester: that requester hurt only itself.
-    if (behindSuspended(execution, *thread)) continue;
-    WaitChain chain;
-    chain.threads.push_back(thread->id());
-    std::string waited;
-    for (const WaitBlock& block : thread->waitBlocks()) {
-      if (!WaitForGraph::waitsOn(block)) continue;
-      chain.objects.push_back(block.object->id());
-      waited += std::string(waited.empty() ? "" : ", ") + block.object->typeName() + " " +
-                block.object->name();
-    }
-    const KernelObject& object = execution.object(chain.objects.front());
-    OwnerList owners;
-    object.owners(owners);
-    std::string message = "no thread can move: " + thread->name() + " waits for ";
-    if (const WaitSet& wait = thread->waitSet(); wait.count > 1)
-      message += (wait.type == WaitType::Any ? "any of " : "all of ") + waited +
-                 (wait.type == WaitType::Any ? " (WaitAny)" : " (WaitAll)") +
-                 ", and no thread will release or signal what it needs";
-    else
-      message += waited + ", and " +
-                 (owners.empty() ? std::string("no thread will release or signal it")
-                                 : "its owner " + execution.thread(owners.begin()->thread).name() +
-                                       " cannot release it");
-    message += undeliverableApcText(execution, *thread);
-    execution.report(fromChain(ViolationKind::Deadlock, "NoThreadCanMove", std::move(message), chain));
+    if (!thread->suspended()) continue;
+    // The adversary suspended a thread: whether it caused the hang is seen by resuming it.
+    beforeResume_ = std::move(hang);
+    hung_ = hung;
+    execution.requestResume();
+    return;
+  }
+  execution.report(std::move(*hang));
+}
+
+void DeadlockProperty::afterResume(Execution& execution) {
+  if (!beforeResume_) return;
+  std::uint64_t hungNow = 0;
+  std::array<ObjectId, 64> waitedNow{};
+  if (execution.resumed().cut || (findHang(execution, hungNow, waitedNow) && (hungNow & hung_) != 0)) {
+    // Resumed, the threads still cannot move: the suspension did not cause it.
+    execution.report(std::move(*beforeResume_));
+    return;
+  }
+  for (std::uint64_t left = hung_; left != 0; left &= left - 1) {
+    const auto waiter = static_cast<ThreadId>(__builtin_ctzll(left));
+    const WaitChain chain = wakeChain(execution, waiter, waited_[waiter]);
+    const Thread& held = execution.thread(waiter);
+    const Thread& suspended = execution.thread(chain.threads.back());
+    // Held up only by its own requester's suspended thread: that requester hurt only itself.
+    if (held.spec().requester == suspended.spec().requester) continue;
+    execution.report(fromChain(
+        ViolationKind::SuspendedOwnerDoS, "SuspendedSignaller",
+        describeWakes(execution, chain) + " (" + suspended.spec().requester + "), which the adversary " +
+            "suspended before it did: " + held.name() + " (" + held.spec().requester +
+            ") waits until that thread is resumed, as the run after NtResumeThread shows",
+        chain));
     return;
   }
 }

@@ -32,7 +32,9 @@ int checkStatus(const std::vector<CheckOutcome>& outcomes) {
 CheckOutcome checkWith(const Scenario& scenario, const SearchOptions& search) {
   Settings settings = defaultSettings(scenario);
   applySearchOptions(settings, search);
-  return checkScenario(scenario, settings);
+  CheckOutcome outcome = checkScenario(scenario, settings);
+  outcome.expected = scenario.expected.reading(settings.verifier);
+  return outcome;
 }
 
 std::string_view statusWord(const CheckOutcome& outcome) {

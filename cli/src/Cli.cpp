@@ -83,6 +83,8 @@ void addSearchOptions(CLI::App& command, SearchOptions& search, const char* time
       ->transform(decimal("from 1 to 256"))
       ->check(CLI::Range(1u, 256u));
   command.add_option("--time-limit", search.timeLimitSeconds, timeLimitHelp)->check(secondsValidator());
+  command.add_flag("--verifier", search.verifier,
+                   "Driver Verifier enabled: a breach it catches is bug check 0xC4 at that step");
 }
 
 // What CLI11 would misread or report without naming: a first word that is no subcommand, and
@@ -192,6 +194,9 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
   replayCmd->add_option("--format", replayFormat, "How to print the counterexample")
       ->check(CLI::IsMember(formatNames()))
       ->excludes(replayJsonFlag);
+  bool replayVerifier = false;
+  replayCmd->add_flag("--verifier", replayVerifier,
+                      "Replay with Driver Verifier enabled (a trace written with --verifier has it on)");
 
   std::string showPath;
   std::string showFormat = "text";
@@ -235,7 +240,7 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
     try {
       if (*list) return listCommand(catalogue, listJson);
       if (*runCmd) return runCommand(catalogue, run);
-      if (*replayCmd) return replayCommand(catalogue, tracePath, replayJson, replayFormat);
+      if (*replayCmd) return replayCommand(catalogue, tracePath, replayJson, replayFormat, replayVerifier);
       if (*show) return showCommand(showPath, showFormat);
       if (*check) return checkCommand(catalogue, checkOptions);
       if (*mergeCmd) return mergeCommand(catalogue, merge);

@@ -26,6 +26,7 @@ struct SearchOptions {
   unsigned jobs = 1;
   double timeLimitSeconds = 0;  // 0: none; per scenario in `check`
   const std::atomic<bool>* interrupt = nullptr;  // see Settings::interrupt
+  bool verifier = false;        // Driver Verifier enabled: its breaches are bug check 0xC4
 };
 
 struct RunOptions {
@@ -50,12 +51,13 @@ struct ReplayedTrace {
   Scenario scenario;
   Replay result;
   nlohmann::json document;  // the trace written again from the replay
-  bool identical = false;   // byte for byte the trace replayed
+  bool identical = false;   // equal, field by field, to the trace replayed
 };
 // Throws InputError naming the trace's path and the field that does not fit this interlock.
 [[nodiscard]] ReplayedTrace replayTrace(const Catalogue& catalogue, const TraceFile& file);
+// `verifier`: replay with Driver Verifier enabled even if the trace was written without it.
 [[nodiscard]] int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJson,
-                                const std::string& format = "text");
+                                const std::string& format = "text", bool verifier = false);
 [[nodiscard]] int showCommand(const std::string& path, const std::string& format);
 [[nodiscard]] int listCommand(const Catalogue& catalogue, bool asJson);
 

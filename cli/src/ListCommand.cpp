@@ -28,7 +28,9 @@ int listCommand(const Catalogue& catalogue, bool asJson) {
   for (const Scenario& s : catalogue.all()) {
     std::string name = s.name;
     name.resize(width + 2, ' ');
-    std::cout << name << s.expected.describe() << "\n";
+    std::cout << name << s.expected.describe();
+    if (s.expected.verifierDiffers) std::cout << "; with --verifier " << s.expected.reading(true).describe();
+    std::cout << "\n";
   }
   return kPass;
 }

@@ -12,8 +12,9 @@ namespace interlock::cli {
 using nlohmann::json;
 
 int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJson,
-                  const std::string& format) {
-  const TraceFile file = readTrace(path);
+                  const std::string& format, bool verifier) {
+  TraceFile file = readTrace(path);
+  file.settings.verifier = file.settings.verifier || verifier;
   const ReplayedTrace replayed = replayTrace(catalogue, file);
   const Scenario* scenario = &replayed.scenario;
   const Replay& result = replayed.result;

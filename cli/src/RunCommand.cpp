@@ -16,9 +16,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string expectedLine(const Scenario& scenario, const Verdict& verdict, const TextStyle& style) {
-  const bool met = verdict.meets(scenario.expected);
-  return "expected  " + scenario.expected.describe() + " " +
+std::string expectedLine(const Expectation& expected, const Verdict& verdict, const TextStyle& style) {
+  const bool met = verdict.meets(expected);
+  return "expected  " + expected.describe() + " " +
          style.paint(met ? "(met)" : "(NOT met)", met ? Tone::Green : Tone::Red) + "\n";
 }
 
@@ -34,6 +34,7 @@ int runCommand(const Catalogue& catalogue, const RunOptions& options) {
   const Parameters overrides = parseParams(options.params);
   const Scenario scenario = parameterized(findScenario(catalogue, options.name), overrides);
   Settings settings = runSettings(scenario, options);
+  const Expectation expected = scenario.expected.reading(settings.verifier);
   std::optional<OutputFile> trace;
   if (!options.tracePath.empty()) trace.emplace(options.tracePath);  // fail before exploring
 
@@ -67,9 +68,9 @@ int runCommand(const Catalogue& catalogue, const RunOptions& options) {
                 {"parameters", parametersJson(scenario.parameters)},
                 {"strategy", settings.strategy},
                 {"shard", shardJson(settings.shard)},
-                {"expected", expectationJson(scenario.expected)},
+                {"expected", expectationJson(expected)},
                 {"verdict", verdictJson(exploration.verdict, names)},
-                {"met", exploration.verdict.meets(scenario.expected)},
+                {"met", exploration.verdict.meets(expected)},
                 {"settings", runSettingsJson(settings)},
                 {"stats", statsJson(exploration.stats)}};
     // Where the sharded search found the counterexample: of shards' equal findings, merge
@@ -94,13 +95,13 @@ int runCommand(const Catalogue& catalogue, const RunOptions& options) {
   if (!document) {
     summary += "          " + bounds + "\n" +
                (interrupted ? interruptedLine(exploration.stats.executions)
-                            : verdictText(exploration.verdict, names) + expectedLine(scenario, exploration.verdict, style)) +
+                            : verdictText(exploration.verdict, names) + expectedLine(expected, exploration.verdict, style)) +
                "stats     " + statsLine(exploration.stats) + "\n";
     (text ? std::cout : std::cerr) << summary;
     return exitStatus(exploration.verdict);
   }
   summary += verdictLine(std::string(to_string(exploration.verdict.result)), exploration.verdict.summary(), style) +
-             budgetHitLine(exploration.verdict.budgetHit) + expectedLine(scenario, exploration.verdict, style);
+             budgetHitLine(exploration.verdict.budgetHit) + expectedLine(expected, exploration.verdict, style);
   const std::string rendered =
       renderTrace(*document, "counterexample of " + scenario.name, options.format, style);
   if (text) {

@@ -62,6 +62,7 @@ void applySearchOptions(Settings& settings, const SearchOptions& search) {
   settings.jobsJoinAfterSeconds = 0.01;
   settings.timeLimitSeconds = search.timeLimitSeconds;
   settings.interrupt = search.interrupt;
+  settings.verifier = search.verifier;
   if (settings.jobs > 1) requireSplittable(settings, "--jobs");
 }
 
@@ -102,6 +103,7 @@ std::string settingsText(const Settings& settings, const Parameters& parameters)
     text += "; time limit " + (settings.timeLimitSeconds < 60 ? std::string(seconds) : durationText(settings.timeLimitSeconds));
   }
   if (!settings.minimize) text += "; no minimization";
+  if (settings.verifier) text += "; Driver Verifier on";
   return text;
 }
 
@@ -129,6 +131,7 @@ std::string runCommandLine(const Scenario& scenario, const Settings& settings, c
   for (const auto& [key, value] : overrides) line += " --param " + key + "=" + value;
   if (settings.shard.count > 1) line += " --shard " + to_string(settings.shard);
   if (!settings.minimize) line += " --no-minimize";
+  if (settings.verifier) line += " --verifier";
   return line;
 }
 
@@ -157,6 +160,7 @@ Settings settingsFromJson(const json& in) {
   settings.timeLimitSeconds = in.at("time_limit_seconds").get<double>();
   settings.jobs = in.at("jobs").get<unsigned>();
   settings.minimize = in.at("minimize").get<bool>();
+  settings.verifier = in.value("verifier", false);
   return settings;
 }
 

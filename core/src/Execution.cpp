@@ -208,6 +208,7 @@ void Execution::wait(const char* api) {
 }
 
 void Execution::satisfy(WaitBlock& block) {
+  if (resume_.active) [[unlikely]] noteWoken(block);
   block.satisfied = true;
   if (block.object != nullptr) block.object->waiters().remove(block);
   // §3.6 WaitAny: one object satisfies the wait, so the thread leaves its other queues.
@@ -277,7 +278,10 @@ void Execution::runApc(Thread& thread, std::uint16_t apc) {
                .result = special ? "special kernel APC runs" : "normal kernel APC runs"});
   thread.enterApc();
   thread.wait() = WaitBlock{};
+  // The interrupted code's __try frames do not cover the APC: a status it raises is unhandled.
+  const std::uint8_t handlers = std::exchange(thread.exceptionHandlers, std::uint8_t{0});
   spec.routine();
+  thread.exceptionHandlers = handlers;
   --thread.apcDepth;
   const bool irqlChanged = thread.irql != (special ? kApcLevel : kPassiveLevel);
   if (special) thread.irql = irql; else thread.kernelApcInProgress = false;

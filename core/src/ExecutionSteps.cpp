@@ -19,6 +19,7 @@ std::size_t ChoiceSource::chooseThread(std::uint64_t runnable, std::span<Choice>
 }
 
 bool Execution::chooseNext() {
+  if (resume_.active) [[unlikely]] return chooseResumed();
   const std::uint64_t runnable = runnableThreads();
   if (adversary_) {
     collectOptions(runnable);
@@ -100,6 +101,7 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
   chooser_ = &chooser;
   monitors_ = monitors;
   suspensions_ = 0;
+  resume_.requested = resume_.active = resume_.cut = false;
   terminal_ = false;
   tearingDown_ = false;
   stepping_ = false;
@@ -160,11 +162,46 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
       if (terminal_) break;
       monitor->atQuiescence(*this);
     }
+    if (!terminal_ && resume_.requested) runResumed();
   }
   if (terminal_ && result_.ending != Ending::Abandoned) result_.ending = Ending::Violation;
   if (!fiberError_.empty()) throw ScenarioError(fiberError_);
   if (captureSnapshotAtEnd) captureSnapshot();
   return result_;
+}
+
+void Execution::runResumed() {
+  resume_.requested = false;
+  resume_.active = true;
+  resume_.step = result_.steps;
+  resume_.resumed = 0;
+  resume_.lastRun = kNoThread;
+  resume_.wokenBy.fill(kNoThread);
+  resume_.wokenThrough.fill(kNoObject);
+  for (const auto& thread : threads_)
+    if (thread->suspendCount != 0) resumeThread(*thread);
+  // The tail: the same loop as run()'s, its choices made by chooseResumed.
+  stepping_ = true;
+  bool more = !terminal_ && chooseNext();
+  while (more) {
+    handoff_ = Handoff::None;
+    apply(Choice(lastChoice_));
+    if (schedulerError_) std::rethrow_exception(std::exchange(schedulerError_, nullptr));
+    switch (handoff_) {
+      case Handoff::None:
+        finishStep(lastChoice_);
+        more = !terminal_ && chooseNext();
+        break;
+      case Handoff::Chosen: break;
+      case Handoff::Ended: more = false; break;
+    }
+  }
+  stepping_ = false;
+  if (terminal_ || result_.ending != Ending::Quiescent) return;
+  for (Monitor* monitor : monitors_) {
+    if (terminal_) break;
+    monitor->atQuiescence(*this);
+  }
 }
 
 void Execution::tableWatchers() {
@@ -284,14 +321,14 @@ void Execution::collectAdversaryOptions() {
     if (!thread->spec().suspendable || thread->terminated() || thread->suspendCount != 0) continue;
     if (suspensions_ < bounds_->maxSuspensions)
       out[count++] = Choice{ChoiceKind::Suspend, thread->id()};
-    else
+    else if (bounds_->maxSuspensions != 0)  // a bound of 0 turns the adversary off: nothing withheld
       result_.suspensionBoundHit = true;
   }
   for (std::size_t i = 0; i < apcs_.size(); ++i) {
     if (apcs_[i].environment || apcQueued_[i] || threads_[apcs_[i].target]->terminated()) continue;
     if (apcsUsed_ < bounds_->maxApcs)
       out[count++] = Choice{ChoiceKind::Apc, apcs_[i].target, static_cast<std::uint16_t>(i)};
-    else
+    else if (bounds_->maxApcs != 0)  // 0 declares the scenario's APCs never queued
       result_.apcBoundHit = true;
   }
   optionCount_ = count;

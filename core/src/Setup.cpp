@@ -13,7 +13,11 @@ void Setup::adopt(std::unique_ptr<KernelObject> object, std::string_view name,
   execution_.addObject(std::move(object), name, storage);
 }
 
-void Setup::thread(ThreadSpec spec) { execution_.addThread(std::move(spec)); }
+void Setup::thread(ThreadSpec spec) {
+  const bool service = spec.service;
+  execution_.addThread(std::move(spec));
+  if (service) execution_.threads().back()->markService();
+}
 
 void Setup::userThread(std::string_view name, Routine body,
                        std::string_view requester) {
@@ -27,6 +31,11 @@ void Setup::apc(std::string name, std::string target, ApcKind kind,
 
 void Setup::systemThread(std::string_view name, Routine body) {
   execution_.addThread(name, "system", ThreadKind::System, false, std::move(body));
+}
+
+void Setup::serviceThread(std::string_view name, Routine body) {
+  systemThread(name, std::move(body));
+  execution_.threads().back()->markService();
 }
 
 }  // namespace interlock

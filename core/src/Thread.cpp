@@ -44,6 +44,7 @@ void Thread::reuse(ThreadId id, std::string_view name, std::string_view requeste
   detail::keepName(spec_.requester, requester);
   spec_.kind = kind;
   spec_.suspendable = suspendable;
+  spec_.service = false;
   spec_.body = std::move(body);
   irql = kPassiveLevel;
   kernelApcDisable = 0;
@@ -55,6 +56,7 @@ void Thread::reuse(ThreadId id, std::string_view name, std::string_view requeste
   state = ThreadState::Ready;
   pending = Op{};
   apcDepth = 0;
+  exceptionHandlers = 0;
   // A wait reads only its first block until beginWait() initializes the others; levels no
   // APC reached last run are as reuse() left them.
   for (WaitSet& set : std::span(waits_.data(), std::size_t{deepestApc_} + 1)) {

@@ -5,9 +5,22 @@
 
 #include <cassert>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 namespace interlock {
+
+namespace {
+
+// A bug-check parameter as the kernel prints it: 32 bits in hex (CombinedApcDisable -65536 is
+// 0xFFFF0000).
+std::string parameter(std::int32_t value) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%X", static_cast<std::uint32_t>(value));
+  return text;
+}
+
+}  // namespace
 
 void Execution::exitChecks(Thread& thread) {
   current_ = &thread;
@@ -63,8 +76,8 @@ void Execution::reportExitViolations(Thread& thread) {
                                 std::to_string(thread.kernelApcDisable) + ", SpecialApcDisable " +
                                 std::to_string(thread.specialApcDisable) +
                                 " (parameter 3 = CombinedApcDisable " +
-                                std::to_string(thread.combinedApcDisable()) +
-                                ", parameter 4 = 1: worker routine)"});
+                                parameter(thread.combinedApcDisable()) +
+                                ", parameter 4 = 0x1: worker routine)"});
   } else if (userReturn && thread.irql != kPassiveLevel) {
     report(Violation{.kind = ViolationKind::BugCheck, .rule = "IRQL_GT_ZERO_AT_SYSTEM_SERVICE",
                      .code = 0x4A,
@@ -78,8 +91,8 @@ void Execution::reportExitViolations(Thread& thread) {
       report(Violation{.kind = ViolationKind::BugCheck, .rule = "APC_INDEX_MISMATCH", .code = 0x1,
                        .message = "system call returned to user mode with " + counts +
                                   " (parameter 3 = CombinedApcDisable " +
-                                  std::to_string(thread.combinedApcDisable()) +
-                                  ", parameter 4 = 0: system call)"});
+                                  parameter(thread.combinedApcDisable()) +
+                                  ", parameter 4 = 0x0: system call)"});
     else
       report(Violation{.kind = ViolationKind::BugCheck, .rule = "KERNEL_APC_PENDING_DURING_EXIT",
                        .code = 0x20, .message = "system thread exited with " + counts});

@@ -1,5 +1,7 @@
 #include "interlock/primitives/Call.hpp"
 
+#include <cstdio>
+
 namespace interlock::wdm::detail {
 
 Thread& visibleCall(const char* api, const KernelObject* object, Access access) {
@@ -30,6 +32,17 @@ void reportViolation(ViolationKind kind, const char* rule, std::uint32_t code, s
 
 void contractViolation(const char* rule, std::uint32_t verifierCode, std::string message,
                        const KernelObject* object) {
+  if (verifierCode != 0 && Execution::current().verifier()) {
+    // Driver Verifier enabled: the check it makes stops the machine here, bug check 0xC4 with
+    // the check's code as parameter 1.
+    char code[16];
+    std::snprintf(code, sizeof code, "0x%X", verifierCode);
+    reportViolation(ViolationKind::BugCheck, rule, 0xC4,
+                    "Driver Verifier: " + message +
+                        ": bug check 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION (parameter 1 = " + code + ")",
+                    object);
+    return;
+  }
   reportViolation(ViolationKind::ContractViolation, rule, verifierCode, std::move(message), object);
 }
 

@@ -2,6 +2,7 @@
 #include "interlock/primitives/Mutex.hpp"
 
 #include "interlock/primitives/Call.hpp"
+#include "interlock/primitives/Exception.hpp"
 
 #include <string>
 
@@ -55,15 +56,13 @@ LONG KeReleaseMutex(PRKMUTEX mutex, BOOLEAN wait) {
   detail::checkAtMostDispatch(thread, "IrqlKeDispatchLte", 0x20011, api, *mutex);
   const LONG previous = mutex->signalState;
   if (mutex->owner != thread.id()) {
-    // §3.5, §5.13: a raised status (not bug check 0x46) that no kernel-mode handler catches.
-    detail::bugCheck("KMODE_EXCEPTION_NOT_HANDLED", 0x1E,
-                     std::string(api) + " on KMUTEX " + mutex->name() +
-                         (mutex->owner == kNoThread
-                              ? std::string(", which is not owned")
-                              : ", owned by " + Execution::current().thread(mutex->owner).name()) +
-                         ": raises STATUS_MUTANT_NOT_OWNED (0xC0000046), which no handler "
-                         "catches in kernel mode",
-                     mutex);
+    // §3.5, §5.13: a raised status (not bug check 0x46).
+    detail::raiseStatus(STATUS_MUTANT_NOT_OWNED, "STATUS_MUTANT_NOT_OWNED",
+                        std::string(api) + " on KMUTEX " + mutex->name() +
+                            (mutex->owner == kNoThread
+                                 ? std::string(", which is not owned")
+                                 : ", owned by " + Execution::current().thread(mutex->owner).name()),
+                        mutex);
     return previous;
   }
   ++mutex->signalState;

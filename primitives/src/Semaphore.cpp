@@ -2,6 +2,7 @@
 #include "interlock/primitives/Semaphore.hpp"
 
 #include "interlock/primitives/Call.hpp"
+#include "interlock/primitives/Exception.hpp"
 
 #include <string>
 
@@ -25,14 +26,12 @@ LONG KeReleaseSemaphore(PRKSEMAPHORE semaphore, KPRIORITY increment, LONG adjust
   const LONG previous = semaphore->signalState;
   const auto next = static_cast<long long>(previous) + adjustment;
   if (next > semaphore->limit || next < previous) {
-    // §3.6: the count stays; the raised status, unhandled in kernel mode, stops Windows.
-    detail::bugCheck("KMODE_EXCEPTION_NOT_HANDLED", 0x1E,
-                     std::string(api) + " by " + std::to_string(adjustment) + " on KSEMAPHORE " +
-                         semaphore->name() + " (count " + std::to_string(previous) + ", limit " +
-                         std::to_string(semaphore->limit) +
-                         ") raises STATUS_SEMAPHORE_LIMIT_EXCEEDED (0xC0000047), "
-                         "which no handler catches in kernel mode",
-                     semaphore);
+    // §3.6: the count stays, and the status is raised.
+    detail::raiseStatus(STATUS_SEMAPHORE_LIMIT_EXCEEDED, "STATUS_SEMAPHORE_LIMIT_EXCEEDED",
+                        std::string(api) + " by " + std::to_string(adjustment) + " on KSEMAPHORE " +
+                            semaphore->name() + " (count " + std::to_string(previous) + ", limit " +
+                            std::to_string(semaphore->limit) + ")",
+                        semaphore);
     return previous;
   }
   semaphore->signalState = static_cast<LONG>(next);

@@ -4,6 +4,7 @@
 
 #include "interlock/primitives/Call.hpp"
 #include "interlock/primitives/Dispatcher.hpp"
+#include "interlock/primitives/Exception.hpp"
 #include "interlock/primitives/Irql.hpp"
 #include "interlock/primitives/ObjectReference.hpp"
 
@@ -82,18 +83,16 @@ bool ownedBy(const DispatcherObject& object, ThreadId thread) {
   return owners.contains(thread);
 }
 
-// §3.5: an object that raises instead of being taken (a KMUTEX past its recursion limit). The
-// raised status has no kernel-mode handler: bug check 0x1E, which ends the execution.
+// §3.5: an object that raises instead of being taken (a KMUTEX past its recursion limit): to
+// the caller's tryExcept, else the bug check that ends the execution.
 bool raisesOnTake(Objects objects, WaitType type, std::size_t index, const Thread& thread,
                   const char* api) {
   const auto raised = [&](const DispatcherObject& object) {
     if (object.raisedOnTake(thread.id()) == STATUS_SUCCESS) return false;
-    detail::bugCheck("KMODE_EXCEPTION_NOT_HANDLED", 0x1E,
-                     std::string(api) + " on " + object.typeName() + " " + object.name() +
-                         ", owned by the caller with its signal state at MINLONG: raises "
-                         "STATUS_MUTANT_LIMIT_EXCEEDED (0xC0000191), which no handler catches in "
-                         "kernel mode",
-                     &object);
+    detail::raiseStatus(STATUS_MUTANT_LIMIT_EXCEEDED, "STATUS_MUTANT_LIMIT_EXCEEDED",
+                        std::string(api) + " on " + object.typeName() + " " + object.name() +
+                            ", owned by the caller with its signal state at MINLONG",
+                        &object);
     return true;
   };
   if (type == WaitType::Any) return raised(*objects[index]);

@@ -27,7 +27,8 @@ Scenario apcReentry() {
       "APC runs as soon as it is queued, on the reader's own stack, while the reader still "
       "holds the resource shared: the exclusive request waits for the reader, which cannot "
       "run until the APC returns.",
-      Expectation::violation(ViolationKind::Deadlock, "SelfDeadlock"),
+      Expectation::violation(ViolationKind::Deadlock, "SelfDeadlock")
+          .withVerifier(Expectation::violation(ViolationKind::BugCheck, "WithinCriticalRegion")),
       Bounds{},
       [](Setup& s) {
         auto& resource = s.make<ERESOURCE>("TableLock");

@@ -42,23 +42,43 @@ Scenario notification() {
       [](Setup& s) { broadcast(s, NotificationEvent); }};
 }
 
+// Two completion paths release the request's count; `caught`: inside __try/__except.
+void completeTwice(Setup& s, bool caught) {
+  auto& pending = s.make<KSEMAPHORE>("Pending");
+  KeInitializeSemaphore(&pending, 0, 1);
+  for (const char* name : {"complete", "cancel"})
+    s.systemThread(name, [&pending, caught] {
+      if (!caught) {
+        (void)KeReleaseSemaphore(&pending, IO_NO_INCREMENT, 1, FALSE);
+        return;
+      }
+      tryExcept([&pending] { (void)KeReleaseSemaphore(&pending, IO_NO_INCREMENT, 1, FALSE); },
+                [](NTSTATUS status) { check(status == STATUS_SEMAPHORE_LIMIT_EXCEEDED, "only the limit is caught"); });
+    });
+}
+
 Scenario semaphoreLimit() {
   return Scenario{
       "semaphore/limit-exceeded",
       "A request queue counts pending requests with a KSEMAPHORE of limit 1. Two completion "
       "paths both release it for the same request: the second KeReleaseSemaphore would take the "
       "count past its limit, so the kernel leaves the count and raises "
-      "STATUS_SEMAPHORE_LIMIT_EXCEEDED, which no kernel-mode handler catches: bug check 0x1E.",
-      Expectation::violation(ViolationKind::BugCheck, "KMODE_EXCEPTION_NOT_HANDLED"),
+      "STATUS_SEMAPHORE_LIMIT_EXCEEDED, which no handler catches: in a system thread, bug check "
+      "0x7E SYSTEM_THREAD_EXCEPTION_NOT_HANDLED.",
+      Expectation::violation(ViolationKind::BugCheck, "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED"),
       Bounds{},
-      [](Setup& s) {
-        auto& pending = s.make<KSEMAPHORE>("Pending");
-        KeInitializeSemaphore(&pending, 0, 1);
-        for (const char* name : {"complete", "cancel"})
-          s.systemThread(name, [&pending] {
-            (void)KeReleaseSemaphore(&pending, IO_NO_INCREMENT, 1, FALSE);
-          });
-      }};
+      [](Setup& s) { completeTwice(s, false); }};
+}
+
+Scenario semaphoreLimitCaught() {
+  return Scenario{
+      "semaphore/limit-exceeded-caught",
+      "The fix of semaphore/limit-exceeded for a queue that allows both paths to release: each "
+      "wraps KeReleaseSemaphore in __try/__except and takes STATUS_SEMAPHORE_LIMIT_EXCEEDED as "
+      "\"already counted\", so the raised status ends the call, not the machine.",
+      Expectation::pass(),
+      Bounds{},
+      [](Setup& s) { completeTwice(s, true); }};
 }
 
 // A helper that takes the mutex again while its caller holds it.
@@ -90,24 +110,40 @@ Scenario recursive() {
       }};
 }
 
+// An I/O path owns the mutex; a cleanup path (a system thread, or `ioctl`: a caller's thread
+// in a system call) releases it without acquiring it.
+void cleanupWithoutAcquire(Setup& s, bool ioctl) {
+  auto& mutex = s.make<KMUTEX>("DeviceMutex");
+  KeInitializeMutex(&mutex, 0);
+  s.systemThread("io", [&mutex] {
+    (void)KeWaitForSingleObject(&mutex, Executive, KernelMode, FALSE, nullptr);
+    (void)KeReleaseMutex(&mutex, FALSE);
+  });
+  auto cleanup = [&mutex] { (void)KeReleaseMutex(&mutex, FALSE); };
+  if (ioctl) s.userThread("cleanup", cleanup); else s.systemThread("cleanup", cleanup);
+}
+
 Scenario releaseNotOwned() {
   return Scenario{
       "kmutex/release-not-owned",
       "A cleanup path calls KeReleaseMutex on a KMUTEX it never acquired (the acquire is on "
       "another path). The kernel raises STATUS_MUTANT_NOT_OWNED (0xC0000046) whether the mutex "
-      "is free or owned by another thread; no kernel-mode handler catches it: bug check 0x1E "
-      "KMODE_EXCEPTION_NOT_HANDLED, not 0x46.",
-      Expectation::violation(ViolationKind::BugCheck, "KMODE_EXCEPTION_NOT_HANDLED"),
+      "is free or owned by another thread; no handler catches it, and in a system thread that "
+      "is bug check 0x7E SYSTEM_THREAD_EXCEPTION_NOT_HANDLED, not 0x46.",
+      Expectation::violation(ViolationKind::BugCheck, "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED"),
       Bounds{},
-      [](Setup& s) {
-        auto& mutex = s.make<KMUTEX>("DeviceMutex");
-        KeInitializeMutex(&mutex, 0);
-        s.systemThread("io", [&mutex] {
-          (void)KeWaitForSingleObject(&mutex, Executive, KernelMode, FALSE, nullptr);
-          (void)KeReleaseMutex(&mutex, FALSE);
-        });
-        s.systemThread("cleanup", [&mutex] { (void)KeReleaseMutex(&mutex, FALSE); });
-      }};
+      [](Setup& s) { cleanupWithoutAcquire(s, false); }};
+}
+
+Scenario releaseNotOwnedIoctl() {
+  return Scenario{
+      "kmutex/release-not-owned-ioctl",
+      "kmutex/release-not-owned on an IOCTL path: the thread that releases the KMUTEX it never "
+      "acquired is a caller's, inside a system call, so the unhandled STATUS_MUTANT_NOT_OWNED is "
+      "bug check 0x3B SYSTEM_SERVICE_EXCEPTION.",
+      Expectation::violation(ViolationKind::BugCheck, "SYSTEM_SERVICE_EXCEPTION"),
+      Bounds{},
+      [](Setup& s) { cleanupWithoutAcquire(s, true); }};
 }
 
 Scenario heldAtExit() {
@@ -207,7 +243,8 @@ Scenario waitAtDispatch() {
       "completion event. At DISPATCH_LEVEL only a zero timeout is allowed (Driver Verifier "
       "0xC4, 0x122); what Windows does next is undocumented, and the model lets the thread "
       "hang whenever the event is not yet signalled.",
-      Expectation::violation(ViolationKind::ContractViolation, "IrqlKeWaitForSingleObject"),
+      Expectation::violation(ViolationKind::ContractViolation, "IrqlKeWaitForSingleObject")
+          .withVerifier(Expectation::violation(ViolationKind::BugCheck, "IrqlKeWaitForSingleObject")),
       Bounds{},
       [](Setup& s) { waitUnderSpinLock(s, -100'000); }};  // relative, 100 ns units: 10 ms
 }
@@ -226,8 +263,9 @@ Scenario pollAtDispatch() {
 }  // namespace
 
 std::vector<Scenario> dispatcherScenarios() {
-  return {lostWakeup(),      notification(),    semaphoreLimit(), recursive(),      releaseNotOwned(),
-          heldAtExit(),      abba(),            suspendedWaiter(), waitAtDispatch(), pollAtDispatch()};
+  return {lostWakeup(),      notification(),    semaphoreLimit(), semaphoreLimitCaught(), recursive(),
+          releaseNotOwned(), releaseNotOwnedIoctl(), heldAtExit(), abba(), suspendedWaiter(),
+          waitAtDispatch(),  pollAtDispatch()};
 }
 
 }  // namespace interlock::scenarios

@@ -26,8 +26,9 @@ Scenario suspendedOwner() {
       "ERESOURCE exclusively without entering a critical region. The process suspends its own "
       "thread (NtSuspendThread) while the handler holds the resource; a system thread that needs "
       "the same resource then waits forever: one unprivileged caller denies service to the "
-      "whole system.",
-      Expectation::violation(ViolationKind::SuspendedOwnerDoS, "SuspendedOwner"),
+      "whole system. With Driver Verifier enabled the acquire itself stops the machine (0xC4).",
+      Expectation::violation(ViolationKind::SuspendedOwnerDoS, "SuspendedOwner")
+          .withVerifier(Expectation::violation(ViolationKind::BugCheck, "WithinCriticalRegion")),
       Bounds{},
       [](Setup& s) {
         auto& resource = s.make<ERESOURCE>("Resource");
@@ -97,7 +98,8 @@ Scenario suspendedWaiter() {
       "handed it ownership (the hand-off happens before the waiter runs). Either way the "
       "resource now belongs to a suspended thread, and the system thread's next acquire waits "
       "forever.",
-      Expectation::violation(ViolationKind::SuspendedOwnerDoS, "SuspendedOwner"),
+      Expectation::violation(ViolationKind::SuspendedOwnerDoS, "SuspendedOwner")
+          .withVerifier(Expectation::violation(ViolationKind::BugCheck, "WithinCriticalRegion")),
       Bounds{},
       [](Setup& s) {
         auto& resource = s.make<ERESOURCE>("Resource");

@@ -32,7 +32,8 @@ Scenario fastMutexZwIo() {
       "the thread to APC_LEVEL. When the file system pends the write, the I/O manager completes "
       "it with a special kernel APC to the thread, which cannot run at APC_LEVEL: the thread "
       "waits forever for its own write, holding the mutex.",
-      Expectation::violation(ViolationKind::Deadlock),
+      Expectation::violation(ViolationKind::Deadlock)
+          .withVerifier(Expectation::violation(ViolationKind::BugCheck, "IrqlZwPassive")),
       Bounds{},
       [](Setup& s) {
         auto& config = s.make<FAST_MUTEX>("ConfigLock");
@@ -74,7 +75,8 @@ Scenario guardedMutexZwIo() {
       "The same log write made under a guarded mutex. KeAcquireGuardedMutex leaves the thread at "
       "PASSIVE_LEVEL but enters a guarded region, which disables special kernel APCs: a pended "
       "write's completion APC never runs and the thread waits forever.",
-      Expectation::violation(ViolationKind::Deadlock),
+      Expectation::violation(ViolationKind::Deadlock)
+          .withVerifier(Expectation::violation(ViolationKind::BugCheck, "ZwSpecialApcsDisabled")),
       Bounds{},
       [](Setup& s) {
         auto& config = s.make<KGUARDED_MUTEX>("ConfigLock");
@@ -95,7 +97,8 @@ Scenario guardedMutexIrqlCheck() {
       "otherwise posts the write to a work item. Under a guarded mutex the IRQL is PASSIVE_LEVEL, "
       "so the check passes and the write is issued inside the guarded region: it still hangs "
       "once the file system pends it. IRQL is the wrong question; APC state is the right one.",
-      Expectation::violation(ViolationKind::Deadlock),
+      Expectation::violation(ViolationKind::Deadlock)
+          .withVerifier(Expectation::violation(ViolationKind::BugCheck, "ZwSpecialApcsDisabled")),
       Bounds{},
       [](Setup& s) {
         auto& config = s.make<KGUARDED_MUTEX>("ConfigLock");

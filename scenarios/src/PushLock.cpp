@@ -45,7 +45,8 @@ Scenario minifilter(bool fltForms) {
             "(Driver Verifier 0xEA). The process suspends its thread while it holds the lock, "
             "and the system thread that reads the table waits forever.",
       fltForms ? Expectation::pass()
-               : Expectation::violation(ViolationKind::SuspendedOwnerDoS, "SuspendedOwner"),
+               : Expectation::violation(ViolationKind::SuspendedOwnerDoS, "SuspendedOwner")
+                     .withVerifier(Expectation::violation(ViolationKind::BugCheck, "PushLockWithinCriticalRegion")),
       Bounds{},
       [fltForms](Setup& s) {
         auto& lock = s.make<EX_PUSH_LOCK>("TableLock");

@@ -145,6 +145,20 @@ std::vector<Paragraph> consequence(const TraceView& trace, const TraceViolation&
   switch (v.kind) {
     case ViolationKind::SuspendedOwnerDoS: {
       if (v.threads.size() < 2 || v.objects.empty()) break;
+      if (v.rule == "SuspendedSignaller") {
+        // The chain is the resumed run's: who set or released what, back to the suspended thread.
+        std::string chain;
+        for (std::size_t i = 0; i < v.objects.size() && i < v.threads.size(); ++i)
+          chain += v.threads[i] + " -> " + words.object(v.objects[i]) + " -> ";
+        const TraceObject* last = trace.object(v.objects.back());
+        const bool event = last != nullptr && last->type.find("EVENT") != std::string::npos;
+        return {{"", Tone::Bold,
+                 words.who(v.threads.back()) + " was suspended before it " + (event ? "set " : "released ") +
+                     words.object(v.objects.back()) + "; " + words.who(v.threads.front()) +
+                     " waits until it is resumed (the run after NtResumeThread shows it then goes on).",
+                 ""},
+                {"  chain:", Tone::Plain, chain + v.threads.back() + " [suspended]", "         "}};
+      }
       const std::string& owner = v.threads.back();
       const auto chains = stuckBehind(trace, v);
       std::vector<std::string> stuck;

@@ -43,6 +43,11 @@ constexpr std::array kPatterns{
                "keep normal kernel APCs disabled while the lock is held (KeEnterCriticalRegion "
                "before the acquire, KeLeaveCriticalRegion after the release), so a suspend APC "
                "waits until the lock is free"},
+    FixPattern{"SuspendedSignaller",
+               "keep normal kernel APCs disabled from queueing the work to signalling it "
+               "(KeEnterCriticalRegion before the queue's lock, KeLeaveCriticalRegion after "
+               "KeReleaseSemaphore or KeSetEvent), so a suspension takes effect before both or "
+               "after both"},
     FixPattern{"SelfDeadlock",
                "do not acquire what the thread already holds: release a shared ERESOURCE before "
                "acquiring it exclusive (and re-check what it guards), never re-acquire a FAST_MUTEX, "
@@ -73,6 +78,14 @@ constexpr std::array kPatterns{
                "release every KMUTEX (KeReleaseMutex) before the work item routine returns"},
     FixPattern{"KMODE_EXCEPTION_NOT_HANDLED",
                "release a KMUTEX only from the thread that owns it, once per acquire"},
+    FixPattern{"SYSTEM_THREAD_EXCEPTION_NOT_HANDLED",
+               "do not make the call that raises (release a KMUTEX only from its owner, a "
+               "semaphore only up to its limit), or catch the status where it is expected "
+               "(__try/__except, tryExcept in a scenario)"},
+    FixPattern{"SYSTEM_SERVICE_EXCEPTION",
+               "do not make the call that raises (release a KMUTEX only from its owner, a "
+               "semaphore only up to its limit), or catch the status where it is expected "
+               "(__try/__except, tryExcept in a scenario)"},
     FixPattern{"IRQL_GT_ZERO_AT_SYSTEM_SERVICE",
                "lower IRQL to PASSIVE_LEVEL (release spin locks and fast mutexes) before the system "
                "call returns"},

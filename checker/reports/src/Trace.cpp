@@ -37,6 +37,7 @@ const char* eventKindName(EventKind kind) {
     case EventKind::ApcReturned: return "apc-return";
     case EventKind::Exit: return "exit";
     case EventKind::Violation: return "violation";
+    case EventKind::Resume: return "resume";
   }
   return "?";
 }
@@ -45,7 +46,8 @@ const char* eventKindName(EventKind kind) {
 
 std::string callText(const Event& event, const Snapshot& names) {
   std::string text = event.api;
-  if (event.kind == EventKind::Suspend) return text + "(" + threadName(event.thread, names) + ")";
+  if (event.kind == EventKind::Suspend || event.kind == EventKind::Resume)
+    return text + "(" + threadName(event.thread, names) + ")";
   const bool scenarioApc = event.kind == EventKind::ApcQueued ||
                            event.kind == EventKind::ApcReturned ||
                            (event.kind == EventKind::ApcDelivered && event.object != kNoObject);
@@ -96,10 +98,12 @@ json verdictJson(const Verdict& verdict, const Snapshot& names) {
 }
 
 json settingsJson(const Settings& settings) {
-  return {{"strategy", settings.strategy},
-          {"max_steps", settings.bounds.maxSteps},
-          {"max_suspensions", settings.bounds.maxSuspensions},
-          {"max_apcs", settings.bounds.maxApcs}};
+  json out = {{"strategy", settings.strategy},
+              {"max_steps", settings.bounds.maxSteps},
+              {"max_suspensions", settings.bounds.maxSuspensions},
+              {"max_apcs", settings.bounds.maxApcs}};
+  if (settings.verifier) out["verifier"] = true;  // absent: off, as in traces from before it
+  return out;
 }
 
 json traceJson(const Scenario& scenario, const Settings& settings,
@@ -219,6 +223,11 @@ TraceFile traceFromJson(nlohmann::json document, const std::string& path) {
   trace.settings.bounds.maxSteps = positiveCount(settings, "max_steps", path, false);
   trace.settings.bounds.maxSuspensions = positiveCount(settings, "max_suspensions", path, true);
   trace.settings.bounds.maxApcs = positiveCount(settings, "max_apcs", path, true);
+  if (const auto verifier = settings.find("verifier"); verifier != settings.end()) {
+    if (!verifier->is_boolean())
+      fail(path, "field 'settings.verifier': expected true or false, found " + verifier->dump());
+    trace.settings.verifier = verifier->get<bool>();
+  }
   const json& schedule = field(doc, "schedule", path, "");
   if (!schedule.is_array()) fail(path, "field 'schedule': expected an array of choices");
   for (std::size_t i = 0; i < schedule.size(); ++i) {

@@ -13,7 +13,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, TraceEventKind>, 8> kEventKinds{{
+constexpr std::array<std::pair<std::string_view, TraceEventKind>, 9> kEventKinds{{
     {"call", TraceEventKind::Call},
     {"blocked", TraceEventKind::Blocked},
     {"woken", TraceEventKind::Woken},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<std::string_view, TraceEventKind>, 8> kEventKinds
     {"apc-return", TraceEventKind::ApcReturn},
     {"exit", TraceEventKind::Exit},
     {"violation", TraceEventKind::Violation},
+    {"resume", TraceEventKind::Adversary},  // the checker's counterfactual NtResumeThread
 }};
 
 // Reads one JSON value; every complaint names the file and the field's full path.

@@ -52,6 +52,7 @@ struct Settings {
   const std::atomic<bool>* interrupt = nullptr;
   std::function<void(const Progress&)> progress;  // called from the exploring thread
   double progressInterval = 1.0;    // seconds between progress calls
+  bool verifier = false;            // Driver Verifier enabled: a breach it catches is bug check 0xC4
 };
 
 struct Stats {

@@ -17,6 +17,8 @@ enum class EventKind : std::uint8_t {
   ApcReturned,   // a scenario APC routine returned
   Exit,          // the thread finished
   Violation,     // a violation was reported at this point (index into the violations)
+  Resume,        // after a hang: NtResumeThread on a thread the adversary suspended (the
+                 // counterfactual; the events after the first one are the resumed run)
 };
 
 struct Event {

@@ -8,6 +8,7 @@
 #include "interlock/core/KernelObject.hpp"
 #include "interlock/core/KeptName.hpp"
 #include "interlock/core/Op.hpp"
+#include "interlock/core/Resume.hpp"
 #include "interlock/core/Scenario.hpp"
 #include "interlock/core/Snapshot.hpp"
 #include "interlock/core/StackPool.hpp"
@@ -117,6 +118,17 @@ class Execution {
   void recordEvents(bool on) noexcept { recordEvents_ = on; }
   // Whether record() keeps anything now: callers skip building events nobody reads.
   [[nodiscard]] bool recordsEvents() const noexcept { return recordEvents_ && !tearingDown_; }
+  // Driver Verifier enabled (--verifier): a breach it catches stops the machine at once (0xC4).
+  void verifier(bool on) noexcept { verifier_ = on; }
+  [[nodiscard]] bool verifier() const noexcept { return verifier_; }
+
+  // --- the counterfactual resume (ExecutionResume.cpp) ---
+  // In Monitor::atQuiescence: the hang found involves threads the adversary suspended; once
+  // every monitor has looked, they are resumed and the execution runs on (its steps after the
+  // Resume events are the tail, chosen round robin, not by the choice source), and the monitors
+  // are asked again at its quiescence.
+  void requestResume() noexcept { resume_.requested = true; }
+  [[nodiscard]] const ResumeRecord& resumed() const noexcept { return resume_; }
 
   // --- for primitives, on the current thread's fiber ---
   [[nodiscard]] static Execution& current() {
@@ -365,6 +377,11 @@ class Execution {
   void stopCurrentThread();
   void captureSnapshot();
   void teardown();
+  // The counterfactual resume: NtResumeThread on every suspended thread, then the tail.
+  void runResumed();
+  void resumeThread(Thread& thread);
+  [[nodiscard]] bool chooseResumed();
+  void noteWoken(const WaitBlock& block) noexcept;
 
   StackPool& stacks_;
   Fiber home_;  // this OS thread's stack: declared before the threads, whose fibers return to it
@@ -448,6 +465,8 @@ class Execution {
   bool terminal_ = false;
   bool tearingDown_ = false;
   bool recordEvents_ = true;
+  bool verifier_ = false;
+  ResumeRecord resume_;
   std::string fiberError_;  // a scenario thread threw: reported after the execution
   bool checkNames_ = true;
   const Scenario* namesChecked_ = nullptr;  // whose setup passed the name checks last

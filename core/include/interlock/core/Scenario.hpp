@@ -17,10 +17,28 @@ class Setup;
 struct Expectation {
   std::optional<ViolationKind> kind;  // empty: the scenario must pass
   std::string rule;                   // empty: any rule of that kind
+  // The verdict with Driver Verifier enabled (--verifier), where it differs: a breach it
+  // catches is then bug check 0xC4 at once. Unset: the same verdict as without it.
+  bool verifierDiffers = false;
+  std::optional<ViolationKind> verifierKind{};
+  std::string verifierRule{};
 
   [[nodiscard]] static Expectation pass() { return {}; }
   [[nodiscard]] static Expectation violation(ViolationKind kind, std::string rule = {}) {
     return Expectation{kind, std::move(rule)};
+  }
+  // This expectation, with `reading` as the verdict under --verifier.
+  [[nodiscard]] Expectation withVerifier(const Expectation& reading) const {
+    Expectation both{kind, rule};
+    both.verifierDiffers = true;
+    both.verifierKind = reading.kind;
+    both.verifierRule = reading.rule;
+    return both;
+  }
+  // The expectation in force with Driver Verifier on or off.
+  [[nodiscard]] Expectation reading(bool verifier) const {
+    if (!verifier || !verifierDiffers) return Expectation{kind, rule};
+    return Expectation{verifierKind, verifierRule};
   }
   [[nodiscard]] std::string describe() const;
 };
@@ -40,7 +58,7 @@ struct Scenario {
   Expectation expected;
   Bounds bounds;
   std::function<void(Setup&)> setup;
-  Parameters parameters;    // the knobs it accepts, with their default values; Setup::intParam reads them
+  Parameters parameters{};  // the knobs it accepts, with their default values; Setup::intParam reads them
 };
 
 // A scenario that cannot be built (bad names, duplicate threads ...): the author's error.

@@ -104,6 +104,9 @@ class Setup {
                   std::string_view requester = "unprivileged process");
   // A system thread, beyond the reach of user-mode suspension.
   void systemThread(std::string_view name, Routine body);
+  // A system thread that serves work (a poller, a queue's worker), typically forever: waiting
+  // for its work (objects nobody owns) when the execution ends is idle, not a hang.
+  void serviceThread(std::string_view name, Routine body);
   // An APC the exploration may queue to thread `target` (declared before) at any point.
   void apc(std::string name, std::string target, ApcKind kind, Routine routine);
 

@@ -28,6 +28,9 @@ struct ThreadSpec {
   ThreadKind kind = ThreadKind::System;
   bool suspendable = false;          // the adversary may call NtSuspendThread on it
   Routine body;
+  // It serves work (a polling thread, a queue's worker): waiting for work objects nobody owns
+  // at the end of an execution is idle, not a hang.
+  bool service = false;
 };
 
 enum class ApcKind : std::uint8_t {
@@ -98,6 +101,8 @@ class Thread {
              bool suspendable, Routine&& body);
   // Drops the body (its captures) once the execution that ran it is over.
   void retire() { spec_.body = nullptr; }
+  // Setup's: this thread serves work (ThreadSpec::service); reuse() clears it.
+  void markService() noexcept { spec_.service = true; }
 
   [[nodiscard]] ThreadId id() const noexcept { return id_; }
   [[nodiscard]] const ThreadSpec& spec() const noexcept { return spec_; }
@@ -170,6 +175,7 @@ class Thread {
   ThreadState state = ThreadState::Ready;
   Op pending;                      // the visible operation it will perform next
   std::uint8_t apcDepth = 0;       // APC routines running on this thread, nested
+  std::uint8_t exceptionHandlers = 0;  // __try frames (tryExcept) on the thread's stack
   // An APC routine starts on this thread: one level deeper (reuse() resets the levels used).
   void enterApc() noexcept {
     ++apcDepth;

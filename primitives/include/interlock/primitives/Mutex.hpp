@@ -42,7 +42,7 @@ using PRKMUTEX = KMUTEX*;
 
 void KeInitializeMutex(PRKMUTEX mutex, ULONG level);
 // Returns the previous signal state. By a non-owner Windows raises STATUS_MUTANT_NOT_OWNED,
-// which unhandled in kernel mode is bug check 0x1E (§5.13: not 0x46). Wait=TRUE is
+// which unhandled is bug check 0x7E or 0x3B (Exception.hpp; §5.13: not 0x46). Wait=TRUE is
 // accepted, not modelled.
 LONG KeReleaseMutex(PRKMUTEX mutex, BOOLEAN wait);
 // 1 when free, 0 owned once, -n owned n + 1 times.

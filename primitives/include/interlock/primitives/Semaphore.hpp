@@ -20,7 +20,7 @@ using PRKSEMAPHORE = KSEMAPHORE*;
 
 void KeInitializeSemaphore(PRKSEMAPHORE semaphore, LONG count, LONG limit);
 // Returns the previous count. Past the limit Windows raises STATUS_SEMAPHORE_LIMIT_EXCEEDED,
-// which unhandled in kernel mode is bug check 0x1E. Wait=TRUE is accepted, not modelled.
+// which unhandled is bug check 0x7E or 0x3B (Exception.hpp). Wait=TRUE is accepted, not modelled.
 LONG KeReleaseSemaphore(PRKSEMAPHORE semaphore, KPRIORITY increment, LONG adjustment, BOOLEAN wait);
 [[nodiscard]] LONG KeReadStateSemaphore(PRKSEMAPHORE semaphore);
 

@@ -9,6 +9,7 @@
 #include "interlock/primitives/Dispatcher.hpp"
 #include "interlock/primitives/Eresource.hpp"
 #include "interlock/primitives/EresourceForms.hpp"
+#include "interlock/primitives/Exception.hpp"
 #include "interlock/primitives/Event.hpp"
 #include "interlock/primitives/EventForms.hpp"
 #include "interlock/primitives/ExSpinLock.hpp"

@@ -27,5 +27,6 @@ namespace interlock::scenarios {
 [[nodiscard]] std::vector<Scenario> cancelScenarios();
 [[nodiscard]] std::vector<Scenario> csqScenarios();
 [[nodiscard]] std::vector<Scenario> removeLockScenarios();
+[[nodiscard]] std::vector<Scenario> serviceScenarios();       // service threads and their callers
 
 }  // namespace interlock::scenarios

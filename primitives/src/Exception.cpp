@@ -1,0 +1,49 @@
+// Raised statuses and their bug checks (§3.5, §3.6, §17 "unhandled exception", §19).
+#include "interlock/primitives/Exception.hpp"
+
+#include "interlock/primitives/Call.hpp"
+
+#include <cstdio>
+
+namespace interlock::wdm::detail {
+
+namespace {
+
+std::string hex(std::uint32_t value) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%X", value);
+  return text;
+}
+
+}  // namespace
+
+void enterTry() { ++Execution::current().currentThread().exceptionHandlers; }
+
+void leaveTry() noexcept {
+  Execution* execution = Execution::currentOrNull();
+  if (execution == nullptr) return;
+  if (Thread* thread = execution->currentThreadOrNull(); thread != nullptr && thread->exceptionHandlers != 0)
+    --thread->exceptionHandlers;
+}
+
+void raiseStatus(NTSTATUS status, const char* name, const std::string& what, const KernelObject* object) {
+  Execution& execution = Execution::current();
+  Thread& thread = execution.currentThread();
+  const std::string code = hex(static_cast<std::uint32_t>(status));
+  if (thread.exceptionHandlers != 0 && !execution.tearingDown()) {
+    recordCall("ExRaiseStatus", object, name, "to the driver's __except handler");
+    throw RaisedStatus{status};
+  }
+  // A DPC or ISR would give 0x1E KMODE_EXCEPTION_NOT_HANDLED (§19); the threads modelled are
+  // a system call's, a system thread's and a worker's, which is a system thread too.
+  const bool service = thread.spec().kind == ThreadKind::SystemCall;
+  const std::string text = what + ": raises " + name + " (" + code + "), which no handler catches: bug check " +
+                           (service ? "0x3B SYSTEM_SERVICE_EXCEPTION" : "0x7E SYSTEM_THREAD_EXCEPTION_NOT_HANDLED") +
+                           " (parameter 1 = " + code + ", the exception code)";
+  if (service)
+    bugCheck("SYSTEM_SERVICE_EXCEPTION", 0x3B, text, object);
+  else
+    bugCheck("SYSTEM_THREAD_EXCEPTION_NOT_HANDLED", 0x7E, text, object);
+}
+
+}  // namespace interlock::wdm::detail
