@@ -31,7 +31,7 @@ Kernel& Kernel::instance() noexcept {
 Kernel& Kernel::current() {
   Kernel& kernel = instance();
   Execution& execution = Execution::current();
-  if (kernel.execution_ != &execution)
+  if (kernel.execution_.load(std::memory_order_relaxed) != &execution)
     throw ScenarioError("a driver routine ran in an execution whose setup did not call "
                         "interlock::driver::beginExecution");
   return kernel;
@@ -39,9 +39,12 @@ Kernel& Kernel::current() {
 
 void Kernel::begin(Setup& setup, DriverEntryRoutine driverEntry) {
   Execution& execution = Execution::current();
-  if (execution_ != nullptr && execution_ != &execution)
+  Execution* idle = nullptr;
+  if (!execution_.compare_exchange_strong(idle, &execution) && idle != &execution)
     throw ScenarioError("the driver's globals are one image per process: driver scenarios run "
                         "one execution at a time (use --jobs 1)");
+  // From here this execution owns the driver; atRunEnd gives it back however the run ends.
+  execution.atRunEnd(&Kernel::endOfRun, this);
   if (driverEntry == nullptr) throw ScenarioError("interlock::driver::beginExecution without a DriverEntry");
   if (!image_.captured() || driverEntry != entry_) {
     if (image_.captured() && !image_.holds(reinterpret_cast<const void*>(driverEntry)))
@@ -50,8 +53,6 @@ void Kernel::begin(Setup& setup, DriverEntryRoutine driverEntry) {
   }
   entry_ = driverEntry;
   image_.restore();
-  execution_ = &execution;
-  execution.atRunEnd(&Kernel::endOfRun, this);
   driverObject_ = DriverObject{};
   driverExtension_ = DriverExtension{};
   driverObject_.Type = 4;  // IO_TYPE_DRIVER
@@ -72,7 +73,7 @@ void Kernel::endOfRun(void* context) noexcept {
   kernel.labels_.clear();
   kernel.locals_ = kernel.threads_ = 0;
   kernel.loaded_ = nullptr;
-  kernel.execution_ = nullptr;
+  kernel.execution_.store(nullptr);
 }
 
 KernelObject* Kernel::anyAt(const void* address) const noexcept {
@@ -85,13 +86,13 @@ void Kernel::adopt(const void* address, std::unique_ptr<KernelObject> model, con
   const auto at = reinterpret_cast<std::uintptr_t>(address);
   std::string name = unique(nameFor(at, cType));
   KernelObject* raw = model.get();
-  execution_->addObject(std::move(model), name);
+  execution_.load(std::memory_order_relaxed)->addObject(std::move(model), name);
   models_[at] = ModelAt{raw, &type};
 }
 
 void Kernel::keep(std::unique_ptr<KernelObject> model, const std::type_info& type, const std::string& name) {
   KernelObject* raw = model.get();
-  execution_->addObject(std::move(model), unique(name));
+  execution_.load(std::memory_order_relaxed)->addObject(std::move(model), unique(name));
   models_[reinterpret_cast<std::uintptr_t>(dynamic_cast<void*>(raw))] = ModelAt{raw, &type};
 }
 

@@ -10,6 +10,7 @@
 #include "interlock/core/KernelObject.hpp"
 #include "interlock/driver/Driver.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -92,7 +93,8 @@ class Kernel {
   [[nodiscard]] std::string nameFor(std::uintptr_t address, const char* cType);
   [[nodiscard]] std::string unique(std::string name);
 
-  Execution* execution_ = nullptr;  // the execution using the driver now
+  // The execution using the driver now; atomic: a second job's setup reads it to refuse.
+  std::atomic<Execution*> execution_ = nullptr;
   DriverEntryRoutine entry_ = nullptr;
   DriverImage image_;
   std::map<std::uintptr_t, ModelAt> models_;
