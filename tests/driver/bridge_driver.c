@@ -106,3 +106,28 @@ void TestStructMember(void) {
   ExAcquireFastMutex(&g_State.Mutex);
   ExAcquireFastMutex(&g_State.Mutex);  /* recursive: a fast mutex is not (§3.4) */
 }
+
+/* A work item queued while it is still queued: bug check 0xE4. */
+static VOID TestWorkRoutine(_In_ PDEVICE_OBJECT DeviceObject, _In_opt_ PVOID Context) {
+  UNREFERENCED_PARAMETER(DeviceObject);
+  InterlockedIncrement((PLONG)Context);
+}
+void TestWorkItemQueuedTwice(PDEVICE_OBJECT DeviceObject) {
+  PIO_WORKITEM item = IoAllocateWorkItem(DeviceObject);
+  IoQueueWorkItem(item, TestWorkRoutine, DelayedWorkQueue, &g_Counter);
+  IoQueueWorkItem(item, TestWorkRoutine, DelayedWorkQueue, &g_Counter);
+}
+/* Queued once, run, then freed by the routine's caller after a wait: passes. */
+static KEVENT g_WorkDone;
+static VOID TestSignalRoutine(_In_ PDEVICE_OBJECT DeviceObject, _In_opt_ PVOID Context) {
+  UNREFERENCED_PARAMETER(DeviceObject);
+  UNREFERENCED_PARAMETER(Context);
+  KeSetEvent(&g_WorkDone, IO_NO_INCREMENT, FALSE);
+}
+void TestWorkItemRuns(PDEVICE_OBJECT DeviceObject) {
+  PIO_WORKITEM item = IoAllocateWorkItem(DeviceObject);
+  KeInitializeEvent(&g_WorkDone, NotificationEvent, FALSE);
+  IoQueueWorkItem(item, TestSignalRoutine, DelayedWorkQueue, NULL);
+  KeWaitForSingleObject(&g_WorkDone, Executive, KernelMode, FALSE, NULL);
+  IoFreeWorkItem(item);
+}

@@ -18,6 +18,8 @@ void TestPoolEventAndQueuedLock();
 void TestGlobalThenExtension(void* deviceObject);
 void TestExtensionThenGlobal(void* deviceObject);
 void TestStructMember();
+void TestWorkItemQueuedTwice(void* deviceObject);
+void TestWorkItemRuns(void* deviceObject);
 }
 
 namespace {
@@ -70,6 +72,13 @@ std::vector<Scenario> interlock::driver::scenarios() {
                          TestLeak();
                          driver::unload();
                        }));
+
+  all.push_back(single("work-item-queued-twice", Expectation::violation(ViolationKind::BugCheck, "WORKER_INVALID"),
+                       [] { TestWorkItemQueuedTwice(driver::device()); }));
+  all.push_back(single("work-item-runs-and-is-freed", Expectation::pass(), [] {
+    TestWorkItemRuns(driver::device());
+    driver::unload();  // the item and the device freed: no leak
+  }));
 
   // Globals restored: DriverEntry asserts the image's values; many executions, each must pass.
   Scenario restored;

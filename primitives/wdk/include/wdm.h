@@ -881,6 +881,13 @@ NTKERNELAPI NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExt
                                     PDEVICE_OBJECT* DeviceObject);
 NTKERNELAPI void IoDeleteDevice(PDEVICE_OBJECT DeviceObject);
 
+/* ---- I/O work items: the routine runs on a system worker thread at PASSIVE_LEVEL ---- */
+typedef enum _WORK_QUEUE_TYPE { CriticalWorkQueue, DelayedWorkQueue, HyperCriticalWorkQueue } WORK_QUEUE_TYPE;
+NTKERNELAPI PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject);
+NTKERNELAPI void IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine,
+                                 WORK_QUEUE_TYPE QueueType, PVOID Context);
+NTKERNELAPI void IoFreeWorkItem(PIO_WORKITEM IoWorkItem);
+
 /* ---- System threads ---- */
 #define THREAD_ALL_ACCESS 0x001FFFFFL
 #define SYNCHRONIZE 0x00100000L
