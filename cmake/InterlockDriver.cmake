@@ -5,7 +5,7 @@
 # - the .c files are compiled unchanged as C (gnu11) against Interlock's wdm.h, ntddk.h,
 #   ntifs.h and fltKernel.h (Interlock::wdk: the include directory, -fshort-wchar for 16-bit
 #   L"..." strings, -fexceptions so that an execution can unwind through driver frames) into
-#   the shared library <target>_driver. A library of its own is what lets Interlock copy the
+#   the shared library <target>_driver, warnings on (-Wall -Wextra). A library of its own is what lets Interlock copy the
 #   driver's globals and static data back to their loaded image before each execution.
 # - the .cpp files (the harness: interlock::driver::scenarios()) and Interlock's main are
 #   linked with Interlock::driver and Interlock::cli into <target>, which also provides the
@@ -39,6 +39,7 @@ function(interlock_add_driver target)
   set_target_properties(${target}_driver PROPERTIES C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS ON
                         INTERPROCEDURAL_OPTIMIZATION OFF)
   target_link_libraries(${target}_driver PRIVATE Interlock::wdk)
+  target_compile_options(${target}_driver PRIVATE -Wall -Wextra)
   # Bound at load: nothing in the driver's writable data changes between the image's snapshot
   # and the first call of a routine.
   target_link_options(${target}_driver PRIVATE -Wl,-z,now)
