@@ -6,6 +6,7 @@
 #include "interlock/primitives/Call.hpp"
 
 #include <cstdint>
+#include <string>
 
 namespace {
 
@@ -19,11 +20,13 @@ constexpr std::uint64_t kRequiredFlags = 0xFFFFFFFFull;  // the known required f
 constexpr std::uint64_t kKnownRequired = 0x1 | 0x2 | 0x4 | 0x8 | 0x20 | kPoolFlagNonPaged |
                                          kPoolFlagNonPagedExecute | kPoolFlagPaged;
 
+constexpr std::size_t kLargest = std::size_t{1} << 30;  // larger: the pool is out of memory
+
 void* allocate(const char* api, std::size_t size, std::uint32_t tag) {
   (void)interlock::wdm::detail::localCall();  // pool routines run on a thread, not in setup
-  if (tag == 0)
-    interlock::wdm::detail::contractViolation("PoolTagZero", 0x9B,
-                                              std::string(api) + " with a zero pool tag");
+  if (tag == 0)  // Driver Verifier's 0x9B: an allocation without a tag
+    interlock::wdm::detail::contractViolation("PoolTagZero", 0x9B, std::string(api) + " with a zero pool tag");
+  if (size > kLargest) return nullptr;
   return Kernel::current().allocate(size, tag);
 }
 
@@ -32,15 +35,15 @@ void* allocate(const char* api, std::size_t size, std::uint32_t tag) {
 extern "C" {
 
 void* ExAllocatePool2(std::uint64_t Flags, std::size_t NumberOfBytes, std::uint32_t Tag) {
-  // ExAllocatePool2 stops the machine on a required flag it does not know, and on no pool type.
+  (void)interlock::wdm::detail::localCall();
+  // ExAllocatePool2 returns NULL for a zero tag, a required flag it does not know, or not
+  // exactly one pool type (POOL_FLAG_RAISE_ON_FAILURE's exception is not modelled).
   const std::uint64_t types = Flags & (kPoolFlagNonPaged | kPoolFlagNonPagedExecute | kPoolFlagPaged);
-  if ((Flags & kRequiredFlags & ~kKnownRequired) != 0 || types == 0 || (types & (types - 1)) != 0) {
-    interlock::wdm::detail::bugCheck("BadPoolCaller", 0xC2,
-                                     "ExAllocatePool2 with flags that name no single pool type or an unknown required flag");
+  if (Tag == 0 || (Flags & kRequiredFlags & ~kKnownRequired) != 0 || types == 0 || (types & (types - 1)) != 0 ||
+      NumberOfBytes > kLargest)
     return nullptr;
-  }
   (void)kPoolFlagUninitialized;  // zeroed or not, the arena's blocks start zeroed
-  return allocate("ExAllocatePool2", NumberOfBytes, Tag);
+  return Kernel::current().allocate(NumberOfBytes, Tag);
 }
 void* ExAllocatePoolWithTag(int PoolType, std::size_t NumberOfBytes, std::uint32_t Tag) {
   (void)PoolType;
