@@ -46,11 +46,11 @@ void Kernel::begin(Setup& setup, DriverEntryRoutine driverEntry) {
   // From here this execution owns the driver; atRunEnd gives it back however the run ends.
   execution.atRunEnd(&Kernel::endOfRun, this);
   if (driverEntry == nullptr) throw ScenarioError("interlock::driver::beginExecution without a DriverEntry");
-  if (!image_.captured() || driverEntry != entry_) {
-    if (image_.captured() && !image_.holds(reinterpret_cast<const void*>(driverEntry)))
-      throw ScenarioError("one checker program checks one driver: this DriverEntry is in another image");
+  // Saved once, before any driver code ran: later executions have dirtied the data.
+  if (!image_.captured())
     image_.capture(reinterpret_cast<const void*>(driverEntry));
-  }
+  else if (!image_.holds(reinterpret_cast<const void*>(driverEntry)))
+    throw ScenarioError("one checker program checks one driver: this DriverEntry is in another image");
   entry_ = driverEntry;
   image_.restore();
   driverObject_ = DriverObject{};
