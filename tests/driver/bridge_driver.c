@@ -131,3 +131,10 @@ void TestWorkItemRuns(PDEVICE_OBJECT DeviceObject) {
   KeWaitForSingleObject(&g_WorkDone, Executive, KernelMode, FALSE, NULL);
   IoFreeWorkItem(item);
 }
+
+/* A dispatch routine that completes its IRP: compiles and links; the call is not modelled yet. */
+NTSTATUS TestCompleteIrp(PIRP Irp) {
+  Irp->IoStatus.Status = STATUS_SUCCESS;
+  IoCompleteRequest(Irp, IO_NO_INCREMENT);
+  return STATUS_SUCCESS;
+}
