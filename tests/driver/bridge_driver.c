@@ -138,3 +138,15 @@ NTSTATUS TestCompleteIrp(PIRP Irp) {
   IoCompleteRequest(Irp, IO_NO_INCREMENT);
   return STATUS_SUCCESS;
 }
+
+/* Waits for ever on an event nobody sets: the deadlock names the event by where it lies. */
+void TestWaitOnPoolEvent(void) {
+  PKEVENT event = (PKEVENT)ExAllocatePool2(POOL_FLAG_NON_PAGED, 2 * sizeof(KEVENT), TEST_TAG);
+  KeInitializeEvent(&event[1], NotificationEvent, FALSE);
+  KeWaitForSingleObject(&event[1], Executive, KernelMode, FALSE, NULL);
+}
+void TestWaitOnStackEvent(void) {
+  KEVENT event;
+  KeInitializeEvent(&event, NotificationEvent, FALSE);
+  KeWaitForSingleObject(&event, Executive, KernelMode, FALSE, NULL);
+}

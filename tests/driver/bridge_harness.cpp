@@ -21,6 +21,8 @@ void TestStructMember();
 void TestWorkItemQueuedTwice(void* deviceObject);
 void TestWorkItemRuns(void* deviceObject);
 std::int32_t TestCompleteIrp(void* irp);
+void TestWaitOnPoolEvent();
+void TestWaitOnStackEvent();
 }
 
 namespace {
@@ -113,6 +115,9 @@ std::vector<Scenario> interlock::driver::scenarios() {
     });
   };
   all.push_back(std::move(order));
+  all.push_back(single("wait-on-pool-event", Expectation::violation(ViolationKind::Deadlock), TestWaitOnPoolEvent));
+  all.push_back(single("wait-on-stack-event", Expectation::violation(ViolationKind::Deadlock), TestWaitOnStackEvent));
+
   // Not a bridge behaviour but its edge: a declared routine that is not modelled yet.
   Scenario unsupported = single("unused", Expectation::pass(), [] {
     unsigned char irp[0x100] = {};
