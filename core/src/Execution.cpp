@@ -425,6 +425,7 @@ void Execution::teardown() {
   namedLocks_.clear();
   apcs_.clear();
   apcQueued_.clear();
+  if (endHook_ != nullptr) std::exchange(endHook_, nullptr)(endHookContext_);
 }
 
 }  // namespace interlock

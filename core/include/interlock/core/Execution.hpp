@@ -161,6 +161,13 @@ class Execution {
   ThreadId spawnThread(ThreadSpec spec);
   // Call after lowering IRQL or leaving a region: delivers what became deliverable (§2.2).
   void apcStateChanged();
+  // `hook(context)` runs once when this run ends, after its threads are unwound and its
+  // objects released: what a primitive keeps beside the run's objects is dropped there.
+  using EndHook = void (*)(void* context) noexcept;
+  void atRunEnd(EndHook hook, void* context) noexcept {
+    endHook_ = hook;
+    endHookContext_ = context;
+  }
   void record(Event event);
   // A cause is recorded and the execution goes on; a consequence ends it.
   void report(Violation violation);
@@ -471,6 +478,8 @@ class Execution {
   bool checkNames_ = true;
   const Scenario* namesChecked_ = nullptr;  // whose setup passed the name checks last
   std::string namesCheckedFor_;
+  EndHook endHook_ = nullptr;
+  void* endHookContext_ = nullptr;
 };
 
 }  // namespace interlock

@@ -1,0 +1,17 @@
+// The checker program interlock_add_driver builds: the `interlock` command over the driver's
+// scenarios (interlock::driver::scenarios(), defined by the harness).
+#include <interlock/cli/Cli.hpp>
+#include <interlock/driver/Scenarios.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+  interlock::Catalogue catalogue;
+  try {
+    for (interlock::Scenario& scenario : interlock::driver::scenarios()) catalogue.add(std::move(scenario));
+  } catch (const interlock::ScenarioError& error) {
+    std::cerr << argv[0] << ": scenario error: " << error.what() << "\n";
+    return interlock::cli::kBadInput;
+  }
+  return interlock::cli::main(argc, argv, catalogue);
+}

@@ -1,0 +1,203 @@
+/* example.sys: a small WDM driver written the way such drivers are. Requests (its IOCTL
+ * handlers) queue work items on a spin-lock-guarded list in the device extension and change a
+ * setting guarded by an ERESOURCE; a polling system thread waits on an event, applies the
+ * queued work to the setting and counts it under a global fast mutex. Unload waits for the
+ * requests in flight (rundown protection), stops the thread and frees everything.
+ *
+ * Seeded bugs, one per compile definition (examples/driver-c/README.md):
+ *   EXAMPLE_BUG_NO_CRITICAL_REGION  ExampleSetConfig takes the ERESOURCE outside a critical region
+ *   EXAMPLE_BUG_LOCK_ORDER          ExampleQueryStats takes the locks in the poll thread's reverse order
+ *   EXAMPLE_BUG_LEAK                the poll thread stops before draining the queue */
+#include <ntddk.h>
+
+#define EXAMPLE_TAG 'lpxE'
+
+typedef struct _WORK_ENTRY {
+  LIST_ENTRY Link;
+  ULONG Value;
+} WORK_ENTRY, *PWORK_ENTRY;
+
+typedef struct _DEVICE_EXTENSION {
+  KSPIN_LOCK QueueLock;     /* guards Queue */
+  LIST_ENTRY Queue;
+  ERESOURCE ConfigLock;     /* guards ConfigValue */
+  ULONG ConfigValue;
+  KEVENT WorkEvent;         /* set when work is queued or the thread must stop */
+  BOOLEAN Stopping;
+  PKTHREAD PollThread;
+} DEVICE_EXTENSION, *PDEVICE_EXTENSION;
+
+DRIVER_INITIALIZE DriverEntry;
+static DRIVER_UNLOAD ExampleUnload;
+static KSTART_ROUTINE ExamplePollThread;
+
+static EX_RUNDOWN_REF g_Rundown;  /* requests in flight; unload waits for them */
+static FAST_MUTEX g_StatsLock;     /* guards g_Processed */
+static ULONG g_Processed;
+LONG g_RequestCount;               /* requests accepted since load */
+static BOOLEAN g_Loaded;
+
+#ifdef ALLOC_PRAGMA
+#pragma alloc_text(INIT, DriverEntry)
+#pragma alloc_text(PAGE, ExampleUnload)
+#endif
+
+static VOID ExamplePollThread(_In_ PVOID Context) {
+  PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)Context;
+  for (;;) {
+    KeWaitForSingleObject(&ext->WorkEvent, Executive, KernelMode, FALSE, NULL);
+#ifdef EXAMPLE_BUG_LEAK
+    if (ext->Stopping) break;  /* bug: what was queued before the stop is never freed */
+#endif
+    for (;;) {
+      KIRQL oldIrql;
+      PLIST_ENTRY link = NULL;
+      PWORK_ENTRY entry;
+      KeAcquireSpinLock(&ext->QueueLock, &oldIrql);
+      if (!IsListEmpty(&ext->Queue)) link = RemoveHeadList(&ext->Queue);
+      KeReleaseSpinLock(&ext->QueueLock, oldIrql);
+      if (link == NULL) break;
+      entry = CONTAINING_RECORD(link, WORK_ENTRY, Link);
+      KeEnterCriticalRegion();
+      ExAcquireResourceExclusiveLite(&ext->ConfigLock, TRUE);
+      ext->ConfigValue += entry->Value;
+      ExAcquireFastMutex(&g_StatsLock);
+      ++g_Processed;
+      ExReleaseFastMutex(&g_StatsLock);
+      ExReleaseResourceLite(&ext->ConfigLock);
+      KeLeaveCriticalRegion();
+      ExFreePoolWithTag(entry, EXAMPLE_TAG);
+    }
+    if (ext->Stopping) break;
+  }
+  PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
+/* IOCTL_EXAMPLE_QUEUE_WORK. Each handler holds g_Rundown inside a critical region: a caller
+ * suspended while holding it would keep the unload waiting for ever. */
+NTSTATUS ExampleQueueWork(_In_ PDEVICE_OBJECT DeviceObject, _In_ ULONG Value) {
+  PDEVICE_EXTENSION ext;
+  PWORK_ENTRY entry;
+  KIRQL oldIrql;
+  NTSTATUS status = STATUS_SUCCESS;
+  KeEnterCriticalRegion();
+  if (!ExAcquireRundownProtection(&g_Rundown)) {
+    KeLeaveCriticalRegion();
+    return STATUS_DELETE_PENDING;
+  }
+  ext = (PDEVICE_EXTENSION)DeviceObject->DeviceExtension;
+  entry = (PWORK_ENTRY)ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(WORK_ENTRY), EXAMPLE_TAG);
+  if (entry != NULL) {
+    entry->Value = Value;
+    KeAcquireSpinLock(&ext->QueueLock, &oldIrql);
+    InsertTailList(&ext->Queue, &entry->Link);
+    KeReleaseSpinLock(&ext->QueueLock, oldIrql);
+    KeSetEvent(&ext->WorkEvent, IO_NO_INCREMENT, FALSE);
+    InterlockedIncrement(&g_RequestCount);
+  } else {
+    status = STATUS_INSUFFICIENT_RESOURCES;
+  }
+  ExReleaseRundownProtection(&g_Rundown);
+  KeLeaveCriticalRegion();
+  return status;
+}
+
+/* IOCTL_EXAMPLE_SET_CONFIG */
+NTSTATUS ExampleSetConfig(_In_ PDEVICE_OBJECT DeviceObject, _In_ ULONG Value) {
+  PDEVICE_EXTENSION ext;
+  PAGED_CODE();
+#ifndef EXAMPLE_BUG_NO_CRITICAL_REGION
+  KeEnterCriticalRegion();  /* no suspension while this thread holds the rundown or the lock */
+#endif
+  if (!ExAcquireRundownProtection(&g_Rundown)) {
+#ifndef EXAMPLE_BUG_NO_CRITICAL_REGION
+    KeLeaveCriticalRegion();
+#endif
+    return STATUS_DELETE_PENDING;
+  }
+  ext = (PDEVICE_EXTENSION)DeviceObject->DeviceExtension;
+  ExAcquireResourceExclusiveLite(&ext->ConfigLock, TRUE);
+  ext->ConfigValue = Value;
+  ExReleaseResourceLite(&ext->ConfigLock);
+  InterlockedIncrement(&g_RequestCount);
+  ExReleaseRundownProtection(&g_Rundown);
+#ifndef EXAMPLE_BUG_NO_CRITICAL_REGION
+  KeLeaveCriticalRegion();
+#endif
+  return STATUS_SUCCESS;
+}
+
+/* IOCTL_EXAMPLE_QUERY_STATS */
+NTSTATUS ExampleQueryStats(_In_ PDEVICE_OBJECT DeviceObject, _Out_ PULONG Processed) {
+  KeEnterCriticalRegion();
+  if (!ExAcquireRundownProtection(&g_Rundown)) {
+    KeLeaveCriticalRegion();
+    return STATUS_DELETE_PENDING;
+  }
+  ExAcquireFastMutex(&g_StatsLock);
+  *Processed = g_Processed;
+#ifdef EXAMPLE_BUG_LOCK_ORDER
+  {
+    /* bug: g_StatsLock then ConfigLock, where the poll thread takes ConfigLock then g_StatsLock */
+    PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)DeviceObject->DeviceExtension;
+    ExAcquireResourceSharedLite(&ext->ConfigLock, TRUE);
+    *Processed += ext->ConfigValue;
+    ExReleaseResourceLite(&ext->ConfigLock);
+  }
+#else
+  UNREFERENCED_PARAMETER(DeviceObject);
+#endif
+  ExReleaseFastMutex(&g_StatsLock);
+  ExReleaseRundownProtection(&g_Rundown);
+  KeLeaveCriticalRegion();
+  return STATUS_SUCCESS;
+}
+
+static VOID ExampleUnload(_In_ PDRIVER_OBJECT DriverObject) {
+  PDEVICE_OBJECT device = DriverObject->DeviceObject;
+  PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)device->DeviceExtension;
+  PAGED_CODE();
+  ExWaitForRundownProtectionRelease(&g_Rundown);
+  ext->Stopping = TRUE;
+  KeSetEvent(&ext->WorkEvent, IO_NO_INCREMENT, FALSE);
+  KeWaitForSingleObject(ext->PollThread, Executive, KernelMode, FALSE, NULL);
+  ObDereferenceObject(ext->PollThread);
+  ExDeleteResourceLite(&ext->ConfigLock);
+  IoDeleteDevice(device);
+}
+
+NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath) {
+  UNICODE_STRING name;
+  PDEVICE_OBJECT device;
+  PDEVICE_EXTENSION ext;
+  HANDLE thread;
+  NTSTATUS status;
+  UNREFERENCED_PARAMETER(RegistryPath);
+  ASSERT(!g_Loaded);  /* a driver image is loaded once: its globals start as the image has them */
+  g_Loaded = TRUE;
+
+  ExInitializeRundownProtection(&g_Rundown);
+  ExInitializeFastMutex(&g_StatsLock);
+  RtlInitUnicodeString(&name, L"\\Device\\Example");
+  status = IoCreateDevice(DriverObject, sizeof(DEVICE_EXTENSION), &name, FILE_DEVICE_UNKNOWN,
+                          FILE_DEVICE_SECURE_OPEN, FALSE, &device);
+  if (!NT_SUCCESS(status)) return status;
+  ext = (PDEVICE_EXTENSION)device->DeviceExtension;
+  KeInitializeSpinLock(&ext->QueueLock);
+  InitializeListHead(&ext->Queue);
+  ExInitializeResourceLite(&ext->ConfigLock);
+  KeInitializeEvent(&ext->WorkEvent, SynchronizationEvent, FALSE);
+
+  status = PsCreateSystemThread(&thread, THREAD_ALL_ACCESS, NULL, NULL, NULL, ExamplePollThread, ext);
+  if (!NT_SUCCESS(status)) {
+    ExDeleteResourceLite(&ext->ConfigLock);
+    IoDeleteDevice(device);
+    return status;
+  }
+  ObReferenceObjectByHandle(thread, THREAD_ALL_ACCESS, *PsThreadType, KernelMode, (PVOID*)&ext->PollThread, NULL);
+  ZwClose(thread);
+
+  DriverObject->DriverUnload = ExampleUnload;
+  device->Flags &= ~DO_DEVICE_INITIALIZING;
+  return STATUS_SUCCESS;
+}

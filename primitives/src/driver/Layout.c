@@ -1,0 +1,40 @@
+/* wdm.h's structs have the offsets the bridge's C++ mirrors use (Layout.h): a mismatch stops
+ * the build here rather than corrupting driver memory at run time. */
+#include <wdm.h>
+
+#include "Layout.h"
+
+_Static_assert(sizeof(DRIVER_OBJECT) == INTERLOCK_DRIVER_OBJECT_SIZE, "DRIVER_OBJECT size");
+_Static_assert(offsetof(DRIVER_OBJECT, DeviceObject) == INTERLOCK_DRIVER_OBJECT_DEVICE_OBJECT, "DeviceObject");
+_Static_assert(offsetof(DRIVER_OBJECT, DriverExtension) == INTERLOCK_DRIVER_OBJECT_DRIVER_EXTENSION, "DriverExtension");
+_Static_assert(offsetof(DRIVER_OBJECT, DriverName) == INTERLOCK_DRIVER_OBJECT_DRIVER_NAME, "DriverName");
+_Static_assert(offsetof(DRIVER_OBJECT, DriverUnload) == INTERLOCK_DRIVER_OBJECT_DRIVER_UNLOAD, "DriverUnload");
+_Static_assert(offsetof(DRIVER_OBJECT, MajorFunction) == INTERLOCK_DRIVER_OBJECT_MAJOR_FUNCTION, "MajorFunction");
+_Static_assert(sizeof(DRIVER_EXTENSION) == INTERLOCK_DRIVER_EXTENSION_SIZE, "DRIVER_EXTENSION size");
+_Static_assert(sizeof(DEVICE_OBJECT) == INTERLOCK_DEVICE_OBJECT_SIZE, "DEVICE_OBJECT size");
+_Static_assert(offsetof(DEVICE_OBJECT, DriverObject) == INTERLOCK_DEVICE_OBJECT_DRIVER_OBJECT, "DriverObject");
+_Static_assert(offsetof(DEVICE_OBJECT, NextDevice) == INTERLOCK_DEVICE_OBJECT_NEXT_DEVICE, "NextDevice");
+_Static_assert(offsetof(DEVICE_OBJECT, Flags) == INTERLOCK_DEVICE_OBJECT_FLAGS, "Flags");
+_Static_assert(offsetof(DEVICE_OBJECT, DeviceExtension) == INTERLOCK_DEVICE_OBJECT_DEVICE_EXTENSION, "DeviceExtension");
+_Static_assert(offsetof(DEVICE_OBJECT, DeviceType) == INTERLOCK_DEVICE_OBJECT_DEVICE_TYPE, "DeviceType");
+_Static_assert(sizeof(KLOCK_QUEUE_HANDLE) == INTERLOCK_KLOCK_QUEUE_HANDLE_SIZE, "KLOCK_QUEUE_HANDLE size");
+_Static_assert(offsetof(KLOCK_QUEUE_HANDLE, LockQueue.Lock) == INTERLOCK_KLOCK_QUEUE_HANDLE_LOCK, "LockQueue.Lock");
+_Static_assert(offsetof(KLOCK_QUEUE_HANDLE, OldIrql) == INTERLOCK_KLOCK_QUEUE_HANDLE_OLD_IRQL, "OldIrql");
+_Static_assert(sizeof(UNICODE_STRING) == INTERLOCK_UNICODE_STRING_SIZE, "UNICODE_STRING size");
+
+/* The WDK's x64 sizes of the objects the models sit beside. */
+_Static_assert(sizeof(ULONG) == 4 && sizeof(LONG) == 4, "LLP64: LONG and ULONG are 32 bits");
+_Static_assert(sizeof(ULONG_PTR) == sizeof(void*) && sizeof(LONG_PTR) == sizeof(void*), "pointer-sized _PTR types");
+_Static_assert(sizeof(WCHAR) == 2, "WCHAR is 16 bits");
+_Static_assert(sizeof(LARGE_INTEGER) == 8, "LARGE_INTEGER");
+_Static_assert(sizeof(KSPIN_LOCK) == 8, "KSPIN_LOCK");
+_Static_assert(sizeof(KEVENT) == 0x18, "KEVENT");
+_Static_assert(sizeof(KSEMAPHORE) == 0x20, "KSEMAPHORE");
+_Static_assert(sizeof(KMUTEX) == 0x38, "KMUTEX");
+_Static_assert(sizeof(FAST_MUTEX) == 0x38, "FAST_MUTEX");
+_Static_assert(sizeof(KGUARDED_MUTEX) == 0x38, "KGUARDED_MUTEX");
+_Static_assert(sizeof(ERESOURCE) == 0x68, "ERESOURCE");
+_Static_assert(sizeof(EX_PUSH_LOCK) == 8, "EX_PUSH_LOCK");
+_Static_assert(sizeof(EX_RUNDOWN_REF) == 8, "EX_RUNDOWN_REF");
+_Static_assert(sizeof(IO_STATUS_BLOCK) == 0x10, "IO_STATUS_BLOCK");
+_Static_assert(sizeof(LIST_ENTRY) == 0x10, "LIST_ENTRY");
