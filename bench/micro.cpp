@@ -9,7 +9,7 @@
 #include "interlock/checker/Explorer.hpp"
 #include "interlock/cli/Cli.hpp"
 #include "interlock/core/Execution.hpp"
-#include "interlock/core/Fiber.hpp"
+#include "interlock/core/detail/Fiber.hpp"
 #include "interlock/core/StackPool.hpp"
 #include "interlock/primitives/wdm.hpp"
 

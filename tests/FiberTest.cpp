@@ -1,5 +1,5 @@
 // Fibers: ordered switching, unwinding of abandoned fibers, pooled stacks.
-#include "interlock/core/Fiber.hpp"
+#include "interlock/core/detail/Fiber.hpp"
 #include "interlock/core/StackPool.hpp"
 
 #include <doctest/doctest.h>

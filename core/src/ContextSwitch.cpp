@@ -5,7 +5,7 @@
 // still predicts the returns that follow a switch wherever the two threads' callers match.
 // The frame keeps Boost's layout (the control words' slot is left unused), so contexts come
 // from make_fcontext, whose entry this jump starts as Boost's does.
-#include "interlock/core/ContextSwitch.hpp"
+#include "interlock/core/detail/ContextSwitch.hpp"
 
 namespace interlock::detail {
 

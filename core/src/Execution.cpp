@@ -1,5 +1,6 @@
 #include "interlock/core/Execution.hpp"
 
+#include "interlock/core/detail/Fiber.hpp"
 #include "CurrentScope.hpp"
 #include "Names.hpp"
 
@@ -33,6 +34,19 @@ void detail::checkName(std::string_view name, const char* what) {
                         "' must be 1-64 characters of letters, digits, '_', '-' or '.'");
 }
 
+void ExecutionResult::reset() noexcept {
+  schedule.clear();
+  spawns.clear();
+  events.clear();
+  violations.clear();
+  ending = Ending::Quiescent;
+  steps = 0;
+  choicePoints = 0;
+  suspensionBoundHit = false;
+  apcBoundHit = false;
+  snapshot = {};
+}
+
 const Violation* ExecutionResult::consequence() const noexcept {
   if (violations.empty() || !isConsequence(violations.back().kind)) return nullptr;
   return &violations.back();
@@ -50,18 +64,14 @@ bool ExecutionResult::hasCause() const noexcept {
   return false;
 }
 
-Execution::Execution(StackPool& stacks) : stacks_(stacks) {
+Execution::Execution(StackPool& stacks) : stacks_(stacks), home_(std::make_unique<Fiber>()) {
   options_.resize(64);
   result_.schedule.reserve(1024);
   result_.spawns.reserve(16);
   result_.events.reserve(4096);
 }
 
-Execution::~Execution() {
-  teardown();
-  for (const ObjectPlace& place : places_)
-    if (place.storage.storage != nullptr) place.storage.deallocate(place.storage.storage);
-}
+Execution::~Execution() { teardown(); }
 
 constinit thread_local Execution* detail::currentExecution = nullptr;
 
@@ -83,20 +93,6 @@ void Execution::throwNoThread() {
 
 void Execution::addThread(ThreadSpec spec) {
   addThread(spec.name, spec.requester, spec.kind, spec.suspendable, std::move(spec.body));
-}
-
-void Execution::addThread(std::string_view name, std::string_view requester, ThreadKind kind,
-                          bool suspendable, Routine&& body) {
-  if (checkNames_ || !body || threads_.size() >= 64) [[unlikely]] checkNewThread(name, body);
-  const auto id = static_cast<ThreadId>(threads_.size());
-  adversary_ = adversary_ || suspendable;
-  ready_ |= std::uint64_t{1} << id;  // a new thread is Ready (Thread's constructor, reuse())
-  // The usual run: thread i is last run's, reset in place; the first run makes the slots.
-  if (id < threadSlots_.size() && options_.size() >= 2 * (std::size_t{id} + 1)) [[likely]]
-    threadSlots_[id]->reuse(id, name, requester, kind, suspendable, std::move(body));
-  else
-    addThreadSlot(id, name, requester, kind, suspendable, std::move(body));
-  threads_ = std::span(threadSlots_.data(), std::size_t{id} + 1);
 }
 
 void Execution::checkNewThread(std::string_view name, const Routine& body) const {
@@ -131,7 +127,7 @@ void Execution::addApc(std::string name, const std::string& target, ApcKind kind
   for (const auto& thread : threads_) {
     if (thread->name() != target) continue;
     apcs_.push_back(ApcSpec{std::move(name), thread->id(), kind, std::move(routine)});
-    adversary_ = true;
+    run_.adversary = true;
     apcQueued_.push_back(false);
     return;
   }
@@ -143,7 +139,7 @@ std::uint16_t Execution::addEnvironmentApc(const char* prefix, ThreadId target, 
   if (apcs_.size() >= 0xFFFE) throw ScenarioError("too many APCs");
   std::size_t same = 1;
   for (const ApcSpec& apc : apcs_) same += apc.environment && apc.name.starts_with(prefix);
-  adversary_ = true;
+  run_.adversary = true;
   apcs_.push_back(ApcSpec{std::string(prefix) + std::to_string(same), target, kind,
                           std::move(routine), true});
   apcQueued_.push_back(false);
@@ -163,7 +159,7 @@ void Execution::queueApc(std::uint16_t index) {
   // KeInsertQueueApc: the target runs it at its next step if §2.2 allows, else later.
   Thread& thread = *threads_[apcs_[index].target];
   apcQueued_[index] = true;
-  if (!apcs_[index].environment) ++apcsUsed_;
+  if (!apcs_[index].environment) ++run_.apcsUsed;
   thread.queueApc(index, apcs_[index].kind);
   record(Event{.kind = EventKind::ApcQueued, .thread = thread.id(), .api = "KeInsertQueueApc",
                .object = index,
@@ -172,15 +168,15 @@ void Execution::queueApc(std::uint16_t index) {
 }
 
 void Execution::queueEnvironmentApcNow(std::uint16_t index) {
-  if (tearingDown_ || index >= apcs_.size() || apcQueued_[index]) return;
+  if (run_.tearingDown || index >= apcs_.size() || apcQueued_[index]) return;
   queueApc(index);
 }
 
 void Execution::visible(const Op& op) {
-  if (tearingDown_) return;
+  if (run_.tearingDown) return;
   Thread& thread = currentThread();
-  noteNamed(op.object);
-  for (ObjectId other : op.others) noteNamed(other);
+  objects_.noteNamed(op.object);
+  for (ObjectId other : op.others) objects_.noteNamed(other);
   do {
     assignOp(thread.pending, op);
     markReady(thread);
@@ -189,7 +185,7 @@ void Execution::visible(const Op& op) {
 }
 
 void Execution::wait(const char* api) {
-  if (tearingDown_) return;
+  if (run_.tearingDown) return;
   Thread& thread = currentThread();
   const Op waitOp{api, thread.wait().object != nullptr ? thread.wait().object->id() : kNoObject,
                   Access::Wait};
@@ -201,7 +197,7 @@ void Execution::wait(const char* api) {
       if (thread.waitSet().resumed != nullptr) thread.waitSet().resumed(thread);
       continue;
     }
-    if (thread.waitSatisfied() || tearingDown_) break;  // WaitAny: one block; WaitAll: all
+    if (thread.waitSatisfied() || run_.tearingDown) break;  // WaitAny: one block; WaitAll: all
     endStep(thread);
   }
   markReady(thread);
@@ -218,17 +214,17 @@ void Execution::satisfy(WaitBlock& block) {
 }
 
 std::size_t Execution::branch(std::size_t count) {
-  if (count <= 1 || tearingDown_) return 0;
+  if (count <= 1 || run_.tearingDown) return 0;
   if (options_.size() < count) options_.resize(count);
   // The branching thread is the running one; the choice itself names only the alternative.
   for (std::size_t i = 0; i < count; ++i)
     options_[i] = Choice{ChoiceKind::Branch, kNoThread, static_cast<std::uint16_t>(i),
                          static_cast<std::uint16_t>(count)};
   optionCount_ = count;
-  const std::size_t index = chooser_->choose(std::span<const Choice>(options_.data(), count));
+  const std::size_t index = run_.chooser->choose(std::span<const Choice>(options_.data(), count));
   if (index == ChoiceSource::kAbandon) {
     result_.ending = Ending::Abandoned;
-    terminal_ = true;
+    run_.terminal = true;
     stopCurrentThread();
     return 0;
   }
@@ -239,12 +235,12 @@ std::size_t Execution::branch(std::size_t count) {
 }
 
 void Execution::apcStateChanged() {
-  if (tearingDown_) return;
+  if (run_.tearingDown) return;
   deliverApcs(currentThread());
 }
 
 bool Execution::deliverApcs(Thread& thread) {
-  if (tearingDown_) return false;
+  if (run_.tearingDown) return false;
   bool delivered = false;
   for (;;) {
     if (const std::uint16_t apc = thread.deliverableApc(); apc != Thread::kNoApc) {
@@ -265,7 +261,7 @@ void Execution::runApc(Thread& thread, std::uint16_t apc) {
   thread.dequeueApc(apc);
   if (thread.apcDepth == kMaxApcNesting) {
     fiberError_ = "APC '" + spec.name + "' nests deeper than " + std::to_string(kMaxApcNesting);
-    terminal_ = true;
+    run_.terminal = true;
     stopCurrentThread();
     return;
   }
@@ -299,7 +295,7 @@ void Execution::runApc(Thread& thread, std::uint16_t apc) {
 }
 
 void Execution::suspend(Thread& thread) {
-  ++suspensions_;
+  ++run_.suspensions;
   record(Event{.kind = EventKind::Suspend, .thread = thread.id(), .api = "NtSuspendThread",
                .result = "suspend APC queued"});
   // §3.9: KeSuspendThread queues the suspend APC on 0 -> 1; it stops the thread only
@@ -320,7 +316,7 @@ void Execution::deliverSuspendApc(Thread& thread) {
 
 void Execution::stopCurrentThread() {
   Thread& thread = currentThread();
-  while (thread.suspended() || terminal_) thread.fiber->suspend();
+  while (thread.suspended() || run_.terminal) thread.fiber->suspend();
 }
 
 Footprint Execution::footprintOf(const Choice& choice) const {
@@ -342,7 +338,7 @@ Footprint Execution::footprintOf(const Choice& choice) const {
   auto touch = [&](ObjectId id, Access access) {
     footprint.add(id, access);
     if (access == Access::Read || id >= objects_.size()) return;
-    objects_[id]->waiters().forEach([&](const WaitBlock& block) {
+    objects_[id].waiters().forEach([&](const WaitBlock& block) {
       if (block.thread == nullptr) return;
       footprint.add(threadObject(block.thread->id()), Access::Write);
       for (const WaitSet& set : block.thread->waitSets())
@@ -355,7 +351,7 @@ Footprint Execution::footprintOf(const Choice& choice) const {
 }
 
 void Execution::record(Event event) {
-  if (tearingDown_ || !recordEvents_) return;
+  if (run_.tearingDown || !recordEvents_) return;
   event.step = result_.steps;
   if (event.kind != EventKind::Violation && event.thread != kNoThread) {
     const Thread& thread = *threads_[event.thread];
@@ -367,16 +363,16 @@ void Execution::record(Event event) {
 }
 
 void Execution::report(Violation violation) {
-  if (tearingDown_) return;
+  if (run_.tearingDown) return;
   violation.step = result_.steps;
-  if (violation.thread == kNoThread && current_ != nullptr) violation.thread = current_->id();
+  if (violation.thread == kNoThread && run_.current != nullptr) violation.thread = run_.current->id();
   record(Event{.kind = EventKind::Violation, .thread = violation.thread,
                .violation = static_cast<std::uint32_t>(result_.violations.size())});
   const bool consequence = isConsequence(violation.kind);
   result_.violations.push_back(std::move(violation));
   if (!consequence) return;
-  terminal_ = true;
-  if (current_ != nullptr) stopCurrentThread();  // Windows stops here; so does this thread
+  run_.terminal = true;
+  if (run_.current != nullptr) stopCurrentThread();  // Windows stops here; so does this thread
 }
 
 void Execution::captureSnapshot() {
@@ -388,7 +384,7 @@ void Execution::captureSnapshot() {
                                           thread->suspendApcQueued});
   }
   OwnerList owners;
-  for (const auto& object : objects_) {
+  for (const KernelObject* object : objects_.objects()) {
     ObjectSnapshot entry{object->name(), object->typeName(), {}, {}};
     owners.clear();
     object->owners(owners);
@@ -405,24 +401,21 @@ void Execution::captureSnapshot() {
 }
 
 void Execution::teardown() {
-  tearingDown_ = true;
+  run_.tearingDown = true;
   detail::CurrentScope scope(this);
   for (auto& thread : threads_) {
     if (thread->fiber == nullptr || thread->fiber->finished()) continue;
-    current_ = thread.get();
+    run_.current = thread.get();
     thread->fiber->abort();  // unwinds the scenario's frames; their API calls are ignored
-    current_ = nullptr;
+    run_.current = nullptr;
   }
   // Kept for the next execution, whose thread i is this one's, reset in place with its fiber.
   for (auto& thread : threads_) thread->retire();
   threads_ = {};
-  ready_ = 0;
-  waiting_ = 0;
-  adversary_ = false;
-  releaseObjects();
-  locks_.clear();
-  objectFlags_.clear();
-  namedLocks_.clear();
+  run_.ready = 0;
+  run_.waiting = 0;
+  run_.adversary = false;
+  objects_.release();
   apcs_.clear();
   apcQueued_.clear();
   if (endHook_ != nullptr) std::exchange(endHook_, nullptr)(endHookContext_);

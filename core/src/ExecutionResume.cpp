@@ -24,7 +24,7 @@ void Execution::resumeThread(Thread& thread) {
 }
 
 bool Execution::chooseResumed() {
-  if (result_.steps - resume_.step >= bounds_->maxSteps) {
+  if (result_.steps - resume_.step >= run_.bounds->maxSteps) {
     resume_.cut = true;  // a tail that does not settle: the hang is not shown to clear
     return false;
   }
@@ -35,24 +35,24 @@ bool Execution::chooseResumed() {
     const std::uint64_t after = from >= 64 ? 0 : runnable & (~std::uint64_t{0} << from);
     const std::uint64_t pick = after != 0 ? after : runnable;
     const auto thread = static_cast<ThreadId>(__builtin_ctzll(pick));
-    storeRunChoice(&lastChoice_, thread);
+    storeRunChoice(&run_.lastChoice, thread);
     resume_.lastRun = thread;
   } else {
     // Nothing runs: the environment's own APCs (I/O completion) still come.
     std::size_t i = 0;
     while (i < apcs_.size() && (!apcs_[i].environment || apcQueued_[i] || threads_[apcs_[i].target]->terminated())) ++i;
     if (i == apcs_.size()) return false;
-    lastChoice_ = Choice{ChoiceKind::Apc, apcs_[i].target, static_cast<std::uint16_t>(i)};
+    run_.lastChoice = Choice{ChoiceKind::Apc, apcs_[i].target, static_cast<std::uint16_t>(i)};
   }
-  if ((watched_ & Monitor::kStepsNamingLocks) != 0) findStepLocks(lastChoice_);
+  if ((watched_ & Monitor::kStepsNamingLocks) != 0) findStepLocks(run_.lastChoice);
   return true;
 }
 
 void Execution::noteWoken(const WaitBlock& block) noexcept {
-  if (block.thread == nullptr || current_ == nullptr || current_ == block.thread) return;
+  if (block.thread == nullptr || run_.current == nullptr || run_.current == block.thread) return;
   const ThreadId woken = block.thread->id();
   if (resume_.wokenBy[woken] != kNoThread) return;
-  resume_.wokenBy[woken] = current_->id();
+  resume_.wokenBy[woken] = run_.current->id();
   resume_.wokenThrough[woken] = block.object != nullptr ? block.object->id() : kNoObject;
 }
 

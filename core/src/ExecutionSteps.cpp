@@ -5,6 +5,7 @@
 
 #include "interlock/core/Bits.hpp"
 #include "interlock/core/Setup.hpp"
+#include "interlock/core/detail/Fiber.hpp"
 #include "CurrentScope.hpp"
 
 #include <exception>
@@ -21,38 +22,38 @@ std::size_t ChoiceSource::chooseThread(std::uint64_t runnable, std::span<Choice>
 bool Execution::chooseNext() {
   if (resume_.active) [[unlikely]] return chooseResumed();
   const std::uint64_t runnable = runnableThreads();
-  if (adversary_) {
+  if (run_.adversary) {
     collectOptions(runnable);
     if (optionCount_ == 0) return false;
   } else if (runnable == 0) {
     return false;
   }
-  if (result_.steps >= bounds_->maxSteps) {
+  if (result_.steps >= run_.bounds->maxSteps) {
     result_.ending = Ending::StepBound;
     return false;
   }
   // Without an adversary only threads move: the source is asked about them alone, and may
   // answer without the option list (naive DFS replaying its stack, most of its choices).
   const std::size_t index =
-      adversary_ ? chooser_->choose(std::span<const Choice>(options_.data(), optionCount_))
-                 : chooser_->chooseThread(runnable, std::span<Choice>(options_.data(), options_.size()));
+      run_.adversary ? run_.chooser->choose(std::span<const Choice>(options_.data(), optionCount_))
+                     : run_.chooser->chooseThread(runnable, std::span<Choice>(options_.data(), options_.size()));
   if (index == ChoiceSource::kAbandon) {
     result_.ending = Ending::Abandoned;
     return false;
   }
-  if (adversary_) {
-    lastChoice_ = options_[index];
+  if (run_.adversary) {
+    run_.lastChoice = options_[index];
   } else {
     std::uint64_t left = runnable;  // the index-th thread of the runnable ones
     for (std::size_t skip = index; skip != 0; --skip) left &= left - 1;
 #ifndef NDEBUG
     if (left == 0) throwBadChoice(index, bitCount(runnable));  // a source's bug: debug builds say so
 #endif
-    storeRunChoice(&lastChoice_, static_cast<ThreadId>(__builtin_ctzll(left)));
+    storeRunChoice(&run_.lastChoice, static_cast<ThreadId>(__builtin_ctzll(left)));
   }
-  result_.schedule.push_back(lastChoice_);
+  result_.schedule.push_back(run_.lastChoice);
   ++result_.choicePoints;
-  if ((watched_ & Monitor::kStepsNamingLocks) != 0) findStepLocks(lastChoice_);
+  if ((watched_ & Monitor::kStepsNamingLocks) != 0) findStepLocks(run_.lastChoice);
   return true;
 }
 
@@ -61,8 +62,8 @@ void Execution::checkRunnableMasks() const {
   for (const auto& thread : threads_) {
     const std::uint64_t bit = std::uint64_t{1} << thread->id();
     const bool free = !thread->suspended();
-    if (((ready_ & bit) != 0) != (thread->state == ThreadState::Ready && free) ||
-        ((waiting_ & bit) != 0) != (thread->state == ThreadState::Waiting && free))
+    if (((run_.ready & bit) != 0) != (thread->state == ThreadState::Ready && free) ||
+        ((run_.waiting & bit) != 0) != (thread->state == ThreadState::Waiting && free))
       throw std::logic_error("the runnable masks are out of step with thread '" + thread->name() + "'");
   }
 }
@@ -72,41 +73,20 @@ void Execution::finishStep(const Choice& choice) {
   // Which monitors this step concerns: a step that names no lock and blocks nobody goes to
   // those that watch every step only.
   std::uint8_t kinds = Monitor::kEveryStep;
-  if (stepLockCount_ != 0 || stepAllLocks_) kinds |= Monitor::kStepsNamingLocks;
+  if (run_.stepLockCount != 0 || run_.stepAllLocks) kinds |= Monitor::kStepsNamingLocks;
   if (choice.kind == ChoiceKind::Run && threads_[choice.thread]->state == ThreadState::Waiting)
     kinds |= Monitor::kStepsThatBlock;
   const Watchers& watchers = watchersFor_[kinds];
-  for (std::size_t w = 0; w < watchers.count && !terminal_; ++w) watchers.monitors[w]->afterStep(*this, choice);
+  for (std::size_t w = 0; w < watchers.count && !run_.terminal; ++w) watchers.monitors[w]->afterStep(*this, choice);
 }
 
 const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bounds,
                                       ChoiceSource& chooser, std::span<Monitor* const> monitors,
                                       bool captureSnapshotAtEnd) {
   teardown();
-  ++runsStarted_;
-  result_.schedule.clear();
-  result_.spawns.clear();
-  result_.events.clear();
-  result_.violations.clear();
-  result_.ending = Ending::Quiescent;
-  result_.steps = 0;
-  result_.choicePoints = 0;
-  result_.suspensionBoundHit = false;
-  result_.apcBoundHit = false;
-  apcsUsed_ = 0;
-  stepLockCount_ = 0;
-  stepAllLocks_ = false;
-  result_.snapshot = {};
-  bounds_ = &bounds;
-  chooser_ = &chooser;
-  monitors_ = monitors;
-  suspensions_ = 0;
+  result_.reset();
+  run_ = RunState{.bounds = &bounds, .chooser = &chooser, .monitors = monitors};
   resume_.requested = resume_.active = resume_.cut = false;
-  terminal_ = false;
-  tearingDown_ = false;
-  stepping_ = false;
-  starting_ = false;
-  handoff_ = Handoff::None;
   schedulerError_ = nullptr;
   fiberError_.clear();
 
@@ -116,38 +96,40 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
     ~TeardownOnExit() { execution.teardown(); }
   } guard{*this};
 
-  Setup setup(*this, &scenario.parameters);
-  if (!scenario.setup) throw ScenarioError("scenario '" + scenario.name + "' has no setup");
   // Setup is deterministic: names checked once per scenario hold for its later runs (quadratic
   // in the objects, it cost more than the steps of a 128-object program).
   checkNames_ = &scenario != namesChecked_ || !detail::sameText(scenario.name, namesCheckedFor_);
+  objects_.beginRun(checkNames_);
+  Setup setup(*this, &scenario.parameters);
+  if (!scenario.setup) throw ScenarioError("scenario '" + scenario.name + "' has no setup");
   scenario.setup(setup);
   if (checkNames_) {
     namesChecked_ = &scenario;
     namesCheckedFor_ = scenario.name;
   }
-  checkNames_ = true;  // threads spawned while it runs are checked as they come
+  checkNames_ = true;  // threads and objects made while it runs are checked as they come
+  objects_.endSetup();
   startThreads();
   // The table of who watches what depends on the monitors alone: a search passes the same ones
   // run after run, so it is rebuilt only when they (or what they watch) differ from last run's.
-  bool sameWatchers = monitors_.size() == watchedBy_.size();
-  for (std::size_t m = 0; m < monitors_.size(); ++m) {
-    Monitor* monitor = monitors_[m];
+  bool sameWatchers = run_.monitors.size() == watchedBy_.size();
+  for (std::size_t m = 0; m < run_.monitors.size(); ++m) {
+    Monitor* monitor = run_.monitors[m];
     monitor->beginExecution(*this);
     sameWatchers = sameWatchers && watchedBy_[m].monitor == monitor && watchedBy_[m].watches == monitor->watches();
   }
   if (!sameWatchers) tableWatchers();
 
-  stepping_ = true;
-  bool more = !terminal_ && chooseNext();
+  run_.stepping = true;
+  bool more = !run_.terminal && chooseNext();
   while (more) {
-    handoff_ = Handoff::None;
-    apply(Choice(lastChoice_));  // a copy: threads that choose on their stacks overwrite it
+    run_.handoff = Handoff::None;
+    apply(Choice(run_.lastChoice));  // a copy: threads that choose on their stacks overwrite it
     if (schedulerError_) std::rethrow_exception(std::exchange(schedulerError_, nullptr));
-    switch (handoff_) {
+    switch (run_.handoff) {
       case Handoff::None:  // the last step ended where only this loop goes on (a wait, an exit)
-        finishStep(lastChoice_);
-        more = !terminal_ && chooseNext();
+        finishStep(run_.lastChoice);
+        more = !run_.terminal && chooseNext();
         break;
       case Handoff::Chosen:  // a thread finished its step and chose an adversary event
         break;
@@ -156,15 +138,15 @@ const ExecutionResult& Execution::run(const Scenario& scenario, const Bounds& bo
         break;
     }
   }
-  stepping_ = false;
-  if (!terminal_ && result_.ending == Ending::Quiescent) {
-    for (Monitor* monitor : monitors_) {
-      if (terminal_) break;
+  run_.stepping = false;
+  if (!run_.terminal && result_.ending == Ending::Quiescent) {
+    for (Monitor* monitor : run_.monitors) {
+      if (run_.terminal) break;
       monitor->atQuiescence(*this);
     }
-    if (!terminal_ && resume_.requested) runResumed();
+    if (!run_.terminal && resume_.requested) runResumed();
   }
-  if (terminal_ && result_.ending != Ending::Abandoned) result_.ending = Ending::Violation;
+  if (run_.terminal && result_.ending != Ending::Abandoned) result_.ending = Ending::Violation;
   if (!fiberError_.empty()) throw ScenarioError(fiberError_);
   if (captureSnapshotAtEnd) captureSnapshot();
   return result_;
@@ -181,25 +163,25 @@ void Execution::runResumed() {
   for (const auto& thread : threads_)
     if (thread->suspendCount != 0) resumeThread(*thread);
   // The tail: the same loop as run()'s, its choices made by chooseResumed.
-  stepping_ = true;
-  bool more = !terminal_ && chooseNext();
+  run_.stepping = true;
+  bool more = !run_.terminal && chooseNext();
   while (more) {
-    handoff_ = Handoff::None;
-    apply(Choice(lastChoice_));
+    run_.handoff = Handoff::None;
+    apply(Choice(run_.lastChoice));
     if (schedulerError_) std::rethrow_exception(std::exchange(schedulerError_, nullptr));
-    switch (handoff_) {
+    switch (run_.handoff) {
       case Handoff::None:
-        finishStep(lastChoice_);
-        more = !terminal_ && chooseNext();
+        finishStep(run_.lastChoice);
+        more = !run_.terminal && chooseNext();
         break;
       case Handoff::Chosen: break;
       case Handoff::Ended: more = false; break;
     }
   }
-  stepping_ = false;
-  if (terminal_ || result_.ending != Ending::Quiescent) return;
-  for (Monitor* monitor : monitors_) {
-    if (terminal_) break;
+  run_.stepping = false;
+  if (run_.terminal || result_.ending != Ending::Quiescent) return;
+  for (Monitor* monitor : run_.monitors) {
+    if (run_.terminal) break;
     monitor->atQuiescence(*this);
   }
 }
@@ -208,7 +190,7 @@ void Execution::tableWatchers() {
   watchedBy_.clear();
   watched_ = 0;
   for (Watchers& watchers : watchersFor_) watchers.count = 0;
-  for (Monitor* monitor : monitors_) {
+  for (Monitor* monitor : run_.monitors) {
     const std::uint8_t watches = monitor->watches();
     watchedBy_.push_back(WatchedBy{monitor, watches});
     watched_ |= watches;
@@ -230,37 +212,37 @@ void Execution::tableWatchers() {
 
 bool Execution::scheduleHere(Thread& thread) {
   // The scheduler's turn, taken on the thread's own stack. Monitors run as from outside.
-  current_ = nullptr;
+  run_.current = nullptr;
   bool more = false;
   try {
-    finishStep(lastChoice_);
-    more = !terminal_ && chooseNext();
+    finishStep(run_.lastChoice);
+    more = !run_.terminal && chooseNext();
   } catch (const std::exception&) {
     // Strategies and monitors throw std::exceptions. A fiber's unwind (FiberAbort, Boost's
     // forced_unwind) is none, so it passes through to unwind the thread's frames.
     schedulerError_ = std::current_exception();  // rethrown off the fiber, by run()
   }
-  current_ = &thread;
-  if (!more) handoff_ = Handoff::Ended;
-  else if (lastChoice_.kind != ChoiceKind::Run) handoff_ = Handoff::Chosen;
-  return more && lastChoice_.kind == ChoiceKind::Run;
+  run_.current = &thread;
+  if (!more) run_.handoff = Handoff::Ended;
+  else if (run_.lastChoice.kind != ChoiceKind::Run) run_.handoff = Handoff::Chosen;
+  return more && run_.lastChoice.kind == ChoiceKind::Run;
 }
 
 void Execution::endStep(Thread& thread) {
   // A thread chosen again goes on without a switch; another chosen thread is switched to
   // directly (Relacy's threads schedule so); anything else is run()'s to do.
   Thread* next = nullptr;
-  if (stepping_ && scheduleHere(thread)) {
-    if (lastChoice_.thread == thread.id()) return;
-    next = threads_[lastChoice_.thread].get();
-  } else if (!stepping_) {
+  if (run_.stepping && scheduleHere(thread)) {
+    if (run_.lastChoice.thread == thread.id()) return;
+    next = threads_[run_.lastChoice.thread].get();
+  } else if (!run_.stepping) {
     next = nextToStart();
   }
   if (next == nullptr) {
     thread.fiber->suspend();
     return;
   }
-  current_ = next;
+  run_.current = next;
   thread.fiber->switchTo(*next->fiber);
 }
 
@@ -268,10 +250,10 @@ void Execution::exitStep(Thread& thread) {
   // The exiting thread's fiber goes to the next chosen (or starting) thread when it parks, not
   // home first.
   Thread* next = nullptr;
-  if (!stepping_) next = nextToStart();
-  else if (!terminal_ && scheduleHere(thread)) next = threads_[lastChoice_.thread].get();
+  if (!run_.stepping) next = nextToStart();
+  else if (!run_.terminal && scheduleHere(thread)) next = threads_[run_.lastChoice.thread].get();
   if (next == nullptr) return;
-  current_ = next;
+  run_.current = next;
   thread.fiber->parkTo(*next->fiber);
 }
 
@@ -283,7 +265,7 @@ void Execution::threadEntry(void* argument) {
   } catch (const std::exception& error) {
     // A scenario bug, not a kernel behaviour: end the execution and tell the author.
     execution.fiberError_ = "thread '" + thread.name() + "' threw: " + error.what();
-    execution.terminal_ = true;
+    execution.run_.terminal = true;
     execution.markTerminated(thread);
     return;
   }
@@ -295,15 +277,15 @@ void Execution::startThreads() {
   // Each thread runs its thread-local code up to its first visible operation, then hands over
   // to the next one straight from its stack (nextToStart): one switch a thread.
   for (auto& thread : threads_) startFiber(*thread);
-  nextToStart_ = 0;
-  starting_ = true;
-  while (!terminal_ && nextToStart_ < threads_.size()) resumeFiber(*threads_[nextToStart_++]);
-  starting_ = false;
+  run_.nextToStart = 0;
+  run_.starting = true;
+  while (!run_.terminal && run_.nextToStart < threads_.size()) resumeFiber(*threads_[run_.nextToStart++]);
+  run_.starting = false;
 }
 
 Thread* Execution::nextToStart() noexcept {
-  if (!starting_ || terminal_ || nextToStart_ == threads_.size()) return nullptr;
-  return threads_[nextToStart_++].get();
+  if (!run_.starting || run_.terminal || run_.nextToStart == threads_.size()) return nullptr;
+  return threads_[run_.nextToStart++].get();
 }
 
 void Execution::collectAdversaryOptions() {
@@ -319,16 +301,16 @@ void Execution::collectAdversaryOptions() {
   if (count == 0) return;  // quiescent: adversary events alone change nothing
   for (const auto& thread : threads_) {
     if (!thread->spec().suspendable || thread->terminated() || thread->suspendCount != 0) continue;
-    if (suspensions_ < bounds_->maxSuspensions)
+    if (run_.suspensions < run_.bounds->maxSuspensions)
       out[count++] = Choice{ChoiceKind::Suspend, thread->id()};
-    else if (bounds_->maxSuspensions != 0)  // a bound of 0 turns the adversary off: nothing withheld
+    else if (run_.bounds->maxSuspensions != 0)  // a bound of 0 turns the adversary off: nothing withheld
       result_.suspensionBoundHit = true;
   }
   for (std::size_t i = 0; i < apcs_.size(); ++i) {
     if (apcs_[i].environment || apcQueued_[i] || threads_[apcs_[i].target]->terminated()) continue;
-    if (apcsUsed_ < bounds_->maxApcs)
+    if (run_.apcsUsed < run_.bounds->maxApcs)
       out[count++] = Choice{ChoiceKind::Apc, apcs_[i].target, static_cast<std::uint16_t>(i)};
-    else if (bounds_->maxApcs != 0)  // 0 declares the scenario's APCs never queued
+    else if (run_.bounds->maxApcs != 0)  // 0 declares the scenario's APCs never queued
       result_.apcBoundHit = true;
   }
   optionCount_ = count;
@@ -346,15 +328,15 @@ void Execution::apply(const Choice& choice) {
 
 void Execution::startFiber(Thread& thread) {
   if (thread.fiber == nullptr)
-    thread.fiber = std::make_unique<Fiber>(stacks_, home_, &Execution::threadEntry, &thread);
+    thread.fiber = std::make_unique<Fiber>(stacks_, *home_, &Execution::threadEntry, &thread);
   else
     thread.fiber->restart(&Execution::threadEntry, &thread);
 }
 
 void Execution::resumeFiber(Thread& thread) {
-  current_ = &thread;
+  run_.current = &thread;
   thread.fiber->resume();
-  current_ = nullptr;
+  run_.current = nullptr;
 }
 
 }  // namespace interlock

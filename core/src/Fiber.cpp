@@ -1,6 +1,6 @@
-#include "interlock/core/Fiber.hpp"
+#include "interlock/core/detail/Fiber.hpp"
 
-#include "interlock/core/Sanitizer.hpp"
+#include "interlock/core/detail/Sanitizer.hpp"
 
 #include <cstdlib>
 #include <memory>

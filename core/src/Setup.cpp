@@ -8,11 +8,6 @@
 
 namespace interlock {
 
-void Setup::adopt(std::unique_ptr<KernelObject> object, std::string_view name,
-                  ObjectStorage storage) {
-  execution_.addObject(std::move(object), name, storage);
-}
-
 void Setup::thread(ThreadSpec spec) {
   const bool service = spec.service;
   execution_.addThread(std::move(spec));

@@ -1,6 +1,6 @@
 #include "interlock/core/StackPool.hpp"
 
-#include "interlock/core/Sanitizer.hpp"
+#include "interlock/core/detail/Sanitizer.hpp"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -19,7 +19,7 @@ StackPool::~StackPool() {
   for (void* base : free_) ::munmap(base, stackSize_ + pageSize_);
 }
 
-boost::context::stack_context StackPool::allocate() {
+FiberStack StackPool::allocate() {
   void* base = nullptr;
   if (!free_.empty()) {
     base = free_.back();
@@ -34,13 +34,10 @@ boost::context::stack_context StackPool::allocate() {
   char* bottom = static_cast<char*>(base) + pageSize_;
   // A stack abandoned by an exception may still carry ASan redzones of its old frames.
   sanitizer::unpoison(bottom, stackSize_);
-  boost::context::stack_context stack;
-  stack.size = stackSize_;
-  stack.sp = bottom + stackSize_;
-  return stack;
+  return FiberStack{bottom + stackSize_, stackSize_};
 }
 
-void StackPool::deallocate(boost::context::stack_context& stack) noexcept {
+void StackPool::deallocate(const FiberStack& stack) noexcept {
   char* base = static_cast<char*>(stack.sp) - stack.size - pageSize_;
   free_.push_back(base);  // reserve()d and reused: no reallocation in steady state
 }

@@ -1,11 +1,17 @@
 #include "interlock/core/Thread.hpp"
 
+#include "interlock/core/detail/Fiber.hpp"
 #include "Names.hpp"
 
 #include <algorithm>
 #include <span>
+#include <utility>
 
 namespace interlock {
+
+Thread::Thread(ThreadId id, ThreadSpec spec) : id_(id), spec_(std::move(spec)) {}
+
+Thread::~Thread() = default;  // here, where Fiber is complete
 
 void Thread::queueApc(std::uint16_t apc, ApcKind kind) noexcept {
   if (apcCount_ == apcQueue_.size()) return;  // each declared APC is queued at most once

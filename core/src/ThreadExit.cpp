@@ -23,21 +23,21 @@ std::string parameter(std::int32_t value) {
 }  // namespace
 
 void Execution::exitChecks(Thread& thread) {
-  current_ = &thread;
+  run_.current = &thread;
 #ifndef NDEBUG
   // Only a lock some operation named can be owned (what reportExitViolations relies on): checked in
   // debug builds, which the sanitizer tests use.
-  for (ObjectId lock : locks_) {
+  for (ObjectId lock : objects_.locks()) {
     OwnerList& owners = exitOwners_;
     owners.clear();
-    objects_[lock]->owners(owners);
-    assert((owners.empty() || (objectFlags_[lock] & kNamedFlag) != 0) && "a lock is owned but no operation named it");
+    objects_[lock].owners(owners);
+    assert((owners.empty() || objects_.named(lock)) && "a lock is owned but no operation named it");
   }
 #endif
   // The usual exit owns no lock and left no region open: nothing to report, and none of the
   // reports' frame to pay for (it was most of an exit's cost). heldAtExit concerns owners only.
   bool ownsALock = false;
-  for (ObjectId lock : namedLocks_)
+  for (ObjectId lock : objects_.namedLocks())
     if (owns(thread, lock)) {
       ownsALock = true;
       break;
@@ -60,9 +60,9 @@ void Execution::recordExit(const Thread& thread) {
 
 void Execution::reportExitViolations(Thread& thread) {
   // Mutexes are run down before the region checks (ReactOS PspExitThread: KeRundownThread first).
-  for (ObjectId lock : namedLocks_)
+  for (ObjectId lock : objects_.namedLocks())
     if (owns(thread, lock))
-      if (auto stop = objects_[lock]->heldAtExit(thread)) report(std::move(*stop));
+      if (auto stop = objects_[lock].heldAtExit(thread)) report(std::move(*stop));
   const bool userReturn = thread.spec().kind == ThreadKind::SystemCall;
   const bool worker = thread.spec().kind == ThreadKind::Worker;
   if (worker && thread.irql != kPassiveLevel) {
@@ -97,9 +97,9 @@ void Execution::reportExitViolations(Thread& thread) {
       report(Violation{.kind = ViolationKind::BugCheck, .rule = "KERNEL_APC_PENDING_DURING_EXIT",
                        .code = 0x20, .message = "system thread exited with " + counts});
   }
-  for (ObjectId lock : namedLocks_) {
+  for (ObjectId lock : objects_.namedLocks()) {
     if (!owns(thread, lock)) continue;
-    const KernelObject* object = objects_[lock];
+    const KernelObject* object = &objects_[lock];
     report(Violation{.kind = ViolationKind::ContractViolation, .rule = "LockHeldAtExit",
                      .message = std::string(userReturn ? "returned to user mode" : "exited") +
                                 " still owning " + object->typeName() + " " + object->name(),

@@ -6,7 +6,7 @@
 #include "interlock/core/Event.hpp"
 #include "interlock/core/Footprint.hpp"
 #include "interlock/core/KernelObject.hpp"
-#include "interlock/core/KeptName.hpp"
+#include "interlock/core/ObjectStore.hpp"
 #include "interlock/core/Op.hpp"
 #include "interlock/core/Resume.hpp"
 #include "interlock/core/Scenario.hpp"
@@ -24,7 +24,8 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <typeinfo>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace interlock {
@@ -97,11 +98,15 @@ struct ExecutionResult {
   bool apcBoundHit = false;
   Snapshot snapshot;                  // filled only when asked for
 
+  // Empty again for the next run, keeping the lists' buffers (a run appends without allocating).
+  void reset() noexcept;
   [[nodiscard]] const Violation* consequence() const noexcept;
   [[nodiscard]] bool hasCause() const noexcept;
   [[nodiscard]] const Violation* lockOrder() const noexcept;
 };
 
+// Runs executions: threads on fibers, the choices between their steps, APCs and suspensions,
+// and the step loop. The objects a run's setup makes live in its ObjectStore.
 class Execution {
  public:
   explicit Execution(StackPool& stacks);
@@ -117,7 +122,7 @@ class Execution {
   // them: it replays the schedule it reports, events on, at the end.
   void recordEvents(bool on) noexcept { recordEvents_ = on; }
   // Whether record() keeps anything now: callers skip building events nobody reads.
-  [[nodiscard]] bool recordsEvents() const noexcept { return recordEvents_ && !tearingDown_; }
+  [[nodiscard]] bool recordsEvents() const noexcept { return recordEvents_ && !run_.tearingDown; }
   // Driver Verifier enabled (--verifier): a breach it catches stops the machine at once (0xC4).
   void verifier(bool on) noexcept { verifier_ = on; }
   [[nodiscard]] bool verifier() const noexcept { return verifier_; }
@@ -137,10 +142,10 @@ class Execution {
   }
   [[nodiscard]] static Execution* currentOrNull() noexcept { return detail::currentExecution; }
   [[nodiscard]] Thread& currentThread() {
-    if (current_ == nullptr) [[unlikely]] throwNoThread();
-    return *current_;
+    if (run_.current == nullptr) [[unlikely]] throwNoThread();
+    return *run_.current;
   }
-  [[nodiscard]] Thread* currentThreadOrNull() noexcept { return current_; }
+  [[nodiscard]] Thread* currentThreadOrNull() noexcept { return run_.current; }
 
   // A scheduling point before a visible operation.
   void visible(const Op& op);
@@ -179,73 +184,54 @@ class Execution {
 
   // --- views for properties ---
   [[nodiscard]] std::span<const std::unique_ptr<Thread>> threads() const noexcept { return threads_; }
-  [[nodiscard]] std::span<KernelObject* const> objects() const noexcept { return objects_; }
+  [[nodiscard]] std::span<KernelObject* const> objects() const noexcept { return objects_.objects(); }
   [[nodiscard]] const Thread& thread(ThreadId id) const {
     if (id >= threads_.size()) throwNoSuchThread(id);
     return *threads_[id];
   }
-  [[nodiscard]] const KernelObject& object(ObjectId id) const { return *objects_.at(id); }
+  [[nodiscard]] const KernelObject& object(ObjectId id) const { return objects_.at(id); }
   // The objects that are locks (KernelObject::isLock), in id order.
-  [[nodiscard]] std::span<const ObjectId> locks() const noexcept { return locks_; }
+  [[nodiscard]] std::span<const ObjectId> locks() const noexcept { return objects_.locks(); }
   // The locks some visible operation of this run has named so far, in id order: the only ones
   // that can have owners (an acquire, a wait, a hand-off's release all name their object).
-  [[nodiscard]] std::span<const ObjectId> namedLocks() const noexcept { return namedLocks_; }
+  [[nodiscard]] std::span<const ObjectId> namedLocks() const noexcept { return objects_.namedLocks(); }
   // In Monitor::afterStep: the locks whose ownership the step just taken can have changed, in
   // id order: those its operation (or the wait it returned from) named. All of them when
   // stepTouchesAllLocks() (an APC ran first, and may have done anything).
   [[nodiscard]] std::span<const ObjectId> stepLocks() const noexcept {
-    return {stepLocks_.data(), stepLockCount_};
+    return {run_.stepLocks.data(), run_.stepLockCount};
   }
-  [[nodiscard]] bool stepTouchesAllLocks() const noexcept { return stepAllLocks_; }
+  [[nodiscard]] bool stepTouchesAllLocks() const noexcept { return run_.stepAllLocks; }
   // Bit t: thread t is neither terminated nor suspended (at quiescence: it waits forever).
-  [[nodiscard]] std::uint64_t liveThreads() const noexcept { return ready_ | waiting_; }
+  [[nodiscard]] std::uint64_t liveThreads() const noexcept { return run_.ready | run_.waiting; }
   [[nodiscard]] const std::deque<ApcSpec>& apcs() const noexcept { return apcs_; }
   [[nodiscard]] std::uint32_t step() const noexcept { return result_.steps; }
-  [[nodiscard]] bool ended() const noexcept { return terminal_; }
-  [[nodiscard]] bool tearingDown() const noexcept { return tearingDown_; }
+  [[nodiscard]] bool ended() const noexcept { return run_.terminal; }
+  [[nodiscard]] bool tearingDown() const noexcept { return run_.tearingDown; }
 
   // --- for Setup ---
   void addThread(ThreadSpec spec);
   // `body` is moved from once, into the thread (a Routine moves through an indirect call).
+  // Inline: every run's setup calls it for each thread, and a call costs a tenth of it.
   void addThread(std::string_view name, std::string_view requester, ThreadKind kind,
-                 bool suspendable, Routine&& body);
-  // `storage`, when given (Setup::make), lets the execution keep it for the next run's object.
-  void addObject(std::unique_ptr<KernelObject> object, std::string_view name,
-                 ObjectStorage storage = {});
-  // Storage the execution before kept at the place the next object takes, if the object it
-  // held had type `type`: Setup::make builds the new one in it and calls addReusedObject.
-  [[nodiscard]] void* reusableStorage(const std::type_info& type) const noexcept {
-    const std::size_t place = objects_.size();  // not in use: only earlier places are
-    return place < places_.size() && keptFor(places_[place].storage, type) ? places_[place].storage.storage : nullptr;
+                 bool suspendable, Routine&& body) {
+    if (checkNames_ || !body || threads_.size() >= 64) [[unlikely]] checkNewThread(name, body);
+    const auto id = static_cast<ThreadId>(threads_.size());
+    run_.adversary = run_.adversary || suspendable;
+    run_.ready |= std::uint64_t{1} << id;  // a new thread is Ready (Thread's constructor, reuse())
+    // The usual run: thread i is last run's, reset in place; the first run makes the slots.
+    if (id < threadSlots_.size() && options_.size() >= 2 * (std::size_t{id} + 1)) [[likely]]
+      threadSlots_[id]->reuse(id, name, requester, kind, suspendable, std::move(body));
+    else
+      addThreadSlot(id, name, requester, kind, suspendable, std::move(body));
+    threads_ = std::span(threadSlots_.data(), std::size_t{id} + 1);
   }
-  void addReusedObject(KernelObject* object, std::string_view name);
-  // Setup::makeArray's fast path: whether the next `count` places all kept storage of `type`
-  // from the run before and this run's names need no check. If so (the first place, else
-  // kNoRange) they are this run's from now on: makeArray names each place (nameAt), builds its
-  // object in storageAt(place) and attaches it (attachAt), in order, then calls
-  // endRange(first, end, locks) with the end of those it attached (all of them, or fewer if one
-  // threw) and whether any of them is a lock.
-  [[nodiscard]] std::size_t takeRange(const std::type_info& type, std::size_t count);
-  static constexpr std::size_t kNoRange = static_cast<std::size_t>(-1);
-  [[nodiscard]] void* storageAt(std::size_t place) const noexcept { return places_[place].storage.storage; }
-  // Inline, without addReusedObject's checks: its calls were most of what each of filesystem's
-  // 116 objects cost. Naming comes first: if it throws, nothing is built at the place.
-  void nameAt(std::size_t place, std::string_view name) { detail::keepName(*objectNames_[place], name); }
-  void attachAt(std::size_t place, KernelObject& object, bool lock) noexcept {
-    object.attach(static_cast<ObjectId>(place), *objectNames_[place]);
-    places_[place].inStorage = true;
-    objects_[place] = &object;  // the run's now: releaseObjects destroys it
-    objectFlags_[place] = lock ? kLockFlag : 0;
+  // An object made by a primitive as the run goes (an IRP, a work item), owned by this run.
+  void addObject(std::unique_ptr<KernelObject> object, std::string_view name) {
+    objects_.add(std::move(object), name);
   }
-  void endRange(std::size_t first, std::size_t end, bool locks);
-  // Whether the places first.. first+count-1 still carry the names "base.0".. that this
-  // makeArray call (the array newObjectArray gave last) gave them in the run just before: a
-  // setup repeats its names every run, and naming filesystem's 116 objects was a tenth of it.
-  [[nodiscard]] bool rangeNamed(std::size_t first, std::size_t count, std::string_view base) const noexcept;
-  // makeArray named every place of its range (or found them named): the next run may skip it.
-  void noteRangeNamed(std::size_t first, std::size_t count, std::string_view base);
-  // An empty list for Setup::makeArray to fill, kept (with its capacity) for the next run's.
-  [[nodiscard]] std::vector<KernelObject*>& newObjectArray();
+  // Where Setup makes the run's objects.
+  [[nodiscard]] ObjectStore& objectStore() noexcept { return objects_; }
   void addApc(std::string name, const std::string& target, ApcKind kind, Routine routine);
 
  private:
@@ -262,8 +248,8 @@ class Execution {
 #ifndef NDEBUG
     checkRunnableMasks();
 #endif
-    std::uint64_t runnable = ready_;
-    for (std::uint64_t left = waiting_; left != 0; left &= left - 1)
+    std::uint64_t runnable = run_.ready;
+    for (std::uint64_t left = run_.waiting; left != 0; left &= left - 1)
       if (threads_[static_cast<std::size_t>(__builtin_ctzll(left))]->runnable()) runnable |= left & -left;
     return runnable;
   }
@@ -274,10 +260,10 @@ class Execution {
     collectAdversaryOptions();
   }
   void checkRunnableMasks() const;
-  // Builds watchersFor_ and watched_ from monitors_.
+  // Builds watchersFor_ and watched_ from run_.monitors.
   void tableWatchers();
   void collectAdversaryOptions();
-  // The next choice, recorded as lastChoice_; false when the run ends instead (result_.ending
+  // The next choice, recorded as run_.lastChoice; false when the run ends instead (result_.ending
   // says why).
   [[nodiscard]] [[gnu::always_inline]] inline bool chooseNext();
   // A step is over: counted, and shown to the monitors that watch its kind.
@@ -288,7 +274,7 @@ class Execution {
   // A thread's entry returns: the next step is chosen here too, and its fiber parks into it.
   void exitStep(Thread& thread);
   // Ends the step and chooses on the thread's stack; true if the choice is a thread to run
-  // (lastChoice_), else handoff_ tells run() what to do.
+  // (run_.lastChoice), else run_.handoff tells run() what to do.
   [[nodiscard]] bool scheduleHere(Thread& thread);
   // While the threads start: the one to start after the thread stopping now, if any.
   [[nodiscard]] Thread* nextToStart() noexcept;
@@ -307,21 +293,21 @@ class Execution {
   [[gnu::noinline]] void reportExitViolations(Thread& thread);
   // Whether `thread` owns `lock` (its ownerMask bit): what every exit check asks of a lock.
   [[nodiscard]] bool owns(const Thread& thread, ObjectId lock) const noexcept {
-    return (objects_[lock]->ownerMask() & (std::uint64_t{1} << thread.id())) != 0;
+    return (objects_[lock].ownerMask() & (std::uint64_t{1} << thread.id())) != 0;
   }
   [[gnu::noinline]] void recordExit(const Thread& thread);  // the Exit event, when events are kept
-  // Thread state changes go through these, which keep ready_ and waiting_ in step.
+  // Thread state changes go through these, which keep run_.ready and run_.waiting in step.
   void markReady(Thread& thread) noexcept {
     thread.state = ThreadState::Ready;
     const std::uint64_t bit = std::uint64_t{1} << thread.id();
-    if (!thread.suspended()) ready_ |= bit;
-    waiting_ &= ~bit;
+    if (!thread.suspended()) run_.ready |= bit;
+    run_.waiting &= ~bit;
   }
   void markWaiting(Thread& thread) noexcept {
     thread.state = ThreadState::Waiting;
     const std::uint64_t bit = std::uint64_t{1} << thread.id();
-    ready_ &= ~bit;
-    if (!thread.suspended()) waiting_ |= bit;
+    run_.ready &= ~bit;
+    if (!thread.suspended()) run_.waiting |= bit;
   }
   void markTerminated(Thread& thread) noexcept {
     thread.state = ThreadState::Terminated;
@@ -329,18 +315,9 @@ class Execution {
   }
   void forgetRunnable(const Thread& thread) noexcept {  // terminated, or suspended for good
     const std::uint64_t bit = std::uint64_t{1} << thread.id();
-    ready_ &= ~bit;
-    waiting_ &= ~bit;
+    run_.ready &= ~bit;
+    run_.waiting &= ~bit;
   }
-  // Whether `slot` holds storage an object of `type` was built in (reusable for another).
-  [[nodiscard]] static bool keptFor(const ObjectStorage& slot, const std::type_info& type) noexcept {
-    // type_info's == may compare names: the same type's object is nearly always the same one.
-    return slot.storage != nullptr && (slot.type == &type || *slot.type == type);
-  }
-  // Names the object, gives it the next id and counts it as this run's.
-  void attachObject(KernelObject& object, std::string_view name);
-  void checkObjectName(std::string_view name) const;  // throws ScenarioError
-  void releaseObjects() noexcept;
   // Calls f(object, access) for each object `thread`'s next step names: its pending operation's
   // (further objects as acquired) and, while it waits, those of its wait. What footprints and
   // stepLocks are read from.
@@ -353,9 +330,9 @@ class Execution {
         if (block.object != nullptr) f(block.object->id(), Access::Wait);
   }
   [[gnu::always_inline]] void findStepLocks(const Choice& choice) {
-    stepLockCount_ = 0;
-    stepAllLocks_ = false;
-    if (choice.kind != ChoiceKind::Run || locks_.empty()) return;
+    run_.stepLockCount = 0;
+    run_.stepAllLocks = false;
+    if (choice.kind != ChoiceKind::Run || objects_.locks().empty()) return;
     const Thread& thread = *threads_[choice.thread];
     // The common step: one object named, no wait to return from, no APC to run first.
     if (thread.pending.others.empty() && thread.state == ThreadState::Ready && !thread.apcPending()) {
@@ -366,19 +343,15 @@ class Execution {
   }
   void findStepLocksSlow(const Thread& thread);
   [[gnu::always_inline]] void addStepLock(ObjectId object) noexcept {
-    if (object >= objectFlags_.size() || (objectFlags_[object] & kLockFlag) == 0) return;
-    if (stepLockCount_ == 0) {  // the common case: the step's one lock
-      stepLocks_[0] = object;
-      stepLockCount_ = 1;
+    if (!objects_.isLock(object)) return;
+    if (run_.stepLockCount == 0) {  // the common case: the step's one lock
+      run_.stepLocks[0] = object;
+      run_.stepLockCount = 1;
       return;
     }
     insertStepLock(object);
   }
   void insertStepLock(ObjectId object) noexcept;
-  void noteNamed(ObjectId object) {
-    if (object < objectFlags_.size() && (objectFlags_[object] & kNamedFlag) == 0) noteFirstNamed(object);
-  }
-  void noteFirstNamed(ObjectId object);
   void startFiber(Thread& thread);
   void resumeFiber(Thread& thread);
   void stopCurrentThread();
@@ -391,58 +364,19 @@ class Execution {
   void noteWoken(const WaitBlock& block) noexcept;
 
   StackPool& stacks_;
-  Fiber home_;  // this OS thread's stack: declared before the threads, whose fibers return to it
+  // This OS thread's stack, as a fiber: declared before the threads, whose fibers return to it.
+  std::unique_ptr<Fiber> home_;
   // Every thread object made so far, kept with its fiber between runs: a run's thread i is
   // threadSlots_[i], reset in place (Thread::reuse), so it keeps its name and moves nowhere.
   std::vector<std::unique_ptr<Thread>> threadSlots_;
   std::span<std::unique_ptr<Thread>> threads_;  // this run's: the first ones of threadSlots_
-  // Where this run's objects live, by place, kept between runs: Setup::make builds each object
-  // in the storage its place kept (same type), so a setup that makes the same objects again
-  // allocates nothing and moves no storage around.
-  struct ObjectPlace {
-    ObjectStorage storage;                // Setup::make's storage, once allocated
-    std::unique_ptr<KernelObject> owned;  // or this run's object, if it is not in that storage
-    bool inStorage = false;               // this run's object lives in `storage`
-  };
-  std::vector<KernelObject*> objects_;  // this run's, by id; their places own them
-  std::vector<ObjectPlace> places_;
-  // Setup::makeArray's pointer lists, in the order made; each keeps its buffer between runs
-  // (the vector of them may grow, which moves no list's buffer: the views stay valid).
-  std::vector<std::vector<KernelObject*>> objectArrays_;
-  std::size_t objectArraysUsed_ = 0;
-  // By makeArray call, the range it named last and in which run (runsStarted_ then): within a
-  // run each place is named once, so the names stand until a later run's objects take them.
-  struct NamedRange {
-    std::size_t first = kNoRange;
-    std::size_t count = 0;
-    std::string base;
-    std::uint64_t run = 0;
-  };
-  std::vector<NamedRange> namedRanges_;
-  std::uint64_t runsStarted_ = 0;  // the run's number: only run() builds setups
-  // By place, kept between runs; each string stays put for KernelObject::name to point at.
-  std::vector<std::unique_ptr<std::string>> objectNames_;
-  std::vector<ObjectId> locks_;
-  static constexpr std::uint8_t kLockFlag = 1;   // KernelObject::isLock, read once
-  static constexpr std::uint8_t kNamedFlag = 2;  // some operation of this run named it
-  std::vector<std::uint8_t> objectFlags_;        // per object
-  // Locks some visible operation of this run has named, in id order: only they can be owned,
-  // so thread exit checks them instead of every lock (a 116-lock setup, two threads).
-  std::vector<ObjectId> namedLocks_;
+  ObjectStore objects_;
   OwnerList exitOwners_;  // scratch for exitChecks' debug check: 32 owners are too many to clear per exit
   std::deque<ApcSpec> apcs_;  // stable: an APC routine may add one (I/O it issues)
   std::vector<bool> apcQueued_;
-  std::uint32_t apcsUsed_ = 0;
   std::vector<Choice> options_;  // a buffer: the first optionCount_ are this choice's options
   std::size_t optionCount_ = 0;
-  // Bit i: thread i is Ready and not suspended; Waiting and not suspended. Neither: terminated
-  // or suspended (never resumed, §3.9), so never runnable again.
-  std::uint64_t ready_ = 0;
-  std::uint64_t waiting_ = 0;
   ExecutionResult result_;
-  const Bounds* bounds_ = nullptr;
-  ChoiceSource* chooser_ = nullptr;
-  std::span<Monitor* const> monitors_;
   struct Watchers {
     std::array<Monitor*, 8> monitors{};
     std::size_t count = 0;
@@ -455,26 +389,40 @@ class Execution {
     std::uint8_t watches;
   };
   std::vector<WatchedBy> watchedBy_;   // what watchersFor_ was built from
-  std::array<ObjectId, 16> stepLocks_{};
-  std::size_t stepLockCount_ = 0;
-  bool stepAllLocks_ = false;
-  Thread* current_ = nullptr;
   // How a thread that ran handed control back to run(): it may have ended its step and chosen.
   enum class Handoff : std::uint8_t { None, Chosen, Ended };
-  Handoff handoff_ = Handoff::None;
-  Choice lastChoice_;             // the step being taken, or (Chosen) the one run() takes next
-  bool stepping_ = false;         // run()'s loop is on: a thread's endStep may choose
-  bool starting_ = false;         // startThreads() is on: a stopping thread starts the next
-  std::size_t nextToStart_ = 0;
+  // What a run changes as it goes: one value, made afresh when the next run starts. Trivially
+  // copyable, so that costs a few stores; the two error slots below are cleared apart.
+  struct RunState {
+    const Bounds* bounds = nullptr;
+    ChoiceSource* chooser = nullptr;
+    std::span<Monitor* const> monitors;
+    Thread* current = nullptr;
+    // Bit i: thread i is Ready and not suspended; Waiting and not suspended. Neither: terminated
+    // or suspended (never resumed, §3.9), so never runnable again.
+    std::uint64_t ready = 0;
+    std::uint64_t waiting = 0;
+    Choice lastChoice;             // the step being taken, or (Chosen) the one run() takes next
+    Handoff handoff = Handoff::None;
+    bool stepping = false;         // run()'s loop is on: a thread's endStep may choose
+    bool starting = false;         // startThreads() is on: a stopping thread starts the next
+    bool adversary = false;        // APCs declared or a thread suspendable: more than threads move
+    bool terminal = false;
+    bool tearingDown = false;
+    bool stepAllLocks = false;
+    std::size_t stepLockCount = 0;
+    std::array<ObjectId, 16> stepLocks{};
+    std::size_t nextToStart = 0;
+    std::uint32_t suspensions = 0;
+    std::uint32_t apcsUsed = 0;
+  };
+  static_assert(std::is_trivially_copyable_v<RunState>);
+  RunState run_;
   std::exception_ptr schedulerError_;  // a strategy or monitor threw on a thread's stack
-  std::uint32_t suspensions_ = 0;
-  bool adversary_ = false;         // APCs declared or a thread suspendable: more than threads move
-  bool terminal_ = false;
-  bool tearingDown_ = false;
+  std::string fiberError_;             // a scenario thread threw: reported after the execution
   bool recordEvents_ = true;
   bool verifier_ = false;
-  ResumeRecord resume_;
-  std::string fiberError_;  // a scenario thread threw: reported after the execution
+  ResumeRecord resume_;  // the counterfactual resume: reset by run() with the rest of a run
   bool checkNames_ = true;
   const Scenario* namesChecked_ = nullptr;  // whose setup passed the name checks last
   std::string namesCheckedFor_;

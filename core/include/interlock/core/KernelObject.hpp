@@ -12,7 +12,6 @@
 #include <optional>
 #include <string>
 #include <type_traits>
-#include <typeinfo>
 
 namespace interlock {
 
@@ -49,17 +48,6 @@ class OwnerList {
   static_assert(std::is_trivially_copyable_v<Owner> && std::is_trivially_destructible_v<Owner>);
   alignas(Owner) unsigned char storage_[kCapacity * sizeof(Owner)];
   std::size_t size_ = 0;
-};
-
-// Gives back the storage of an object Setup::make allocated (the type's operator new).
-using ObjectDeallocate = void (*)(void* storage) noexcept;
-
-// Where Setup::make built an object and how to reuse its storage: its complete object, its
-// type, how to free the storage. An execution keeps the storage between runs.
-struct ObjectStorage {
-  void* storage = nullptr;
-  const std::type_info* type = nullptr;
-  ObjectDeallocate deallocate = nullptr;
 };
 
 class KernelObject {

@@ -1,12 +1,16 @@
 #pragma once
 // Pooled, guard-paged fiber stacks: a fiber's stack is reused across executions so
-// starting a thread costs no mmap after warm-up.
-#include <boost/context/stack_context.hpp>
-
+// starting a thread costs no mmap after warm-up. An Execution is built over one.
 #include <cstddef>
 #include <vector>
 
 namespace interlock {
+
+// One stack: `sp` is its top (stacks grow down), `size` the usable bytes below it.
+struct FiberStack {
+  void* sp = nullptr;
+  std::size_t size = 0;
+};
 
 class StackPool {
  public:
@@ -17,8 +21,8 @@ class StackPool {
   StackPool(const StackPool&) = delete;
   StackPool& operator=(const StackPool&) = delete;
 
-  [[nodiscard]] boost::context::stack_context allocate();
-  void deallocate(boost::context::stack_context& stack) noexcept;
+  [[nodiscard]] FiberStack allocate();
+  void deallocate(const FiberStack& stack) noexcept;
 
   [[nodiscard]] std::size_t stackSize() const noexcept { return stackSize_; }
   [[nodiscard]] std::size_t mapped() const noexcept { return mapped_; }

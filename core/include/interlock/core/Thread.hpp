@@ -1,7 +1,6 @@
 #pragma once
 // The KTHREAD model: IRQL, both APC-disable counts, suspension, wait and requester
 // (kernel-rules.md §2.1). Owned by one Execution; never moves once created.
-#include "interlock/core/Fiber.hpp"
 #include "interlock/core/Ids.hpp"
 #include "interlock/core/Op.hpp"
 #include "interlock/core/Routine.hpp"
@@ -15,6 +14,8 @@
 #include <string_view>
 
 namespace interlock {
+
+class Fiber;  // the engine's (detail/Fiber.hpp): a thread's stack and context
 
 enum class ThreadKind : std::uint8_t {
   SystemCall,  // a user thread inside a system call: its body ends by returning to user mode
@@ -93,7 +94,10 @@ enum class ThreadState : std::uint8_t {
 
 class Thread {
  public:
-  Thread(ThreadId id, ThreadSpec spec) : id_(id), spec_(std::move(spec)) {}
+  Thread(ThreadId id, ThreadSpec spec);
+  ~Thread();
+  Thread(const Thread&) = delete;
+  Thread& operator=(const Thread&) = delete;
   // The state of a new thread with this id and spec, keeping the fiber object (Execution
   // reuses thread objects between executions instead of allocating them).
   // Names are assigned into the strings already there: no allocation once they are long enough.

@@ -3,12 +3,11 @@
 // resume() runs it until it calls suspend() or its entry returns, or until a fiber it switched
 // to (switchTo) does; every switch is annotated for ASan. Switching allocates nothing, and
 // neither does starting over: a finished fiber parks on its own stack and restart() hands it
-// the next entry (Relacy's threads loop so).
-#include "interlock/core/ContextSwitch.hpp"
-#include "interlock/core/Sanitizer.hpp"
+// the next entry (Relacy's threads loop so). Internal to the engine: no installed header
+// includes it (it brings in the switch's assembly and Boost.Context's private headers).
 #include "interlock/core/StackPool.hpp"
-
-#include <boost/context/stack_context.hpp>
+#include "interlock/core/detail/ContextSwitch.hpp"
+#include "interlock/core/detail/Sanitizer.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -75,7 +74,7 @@ class Fiber {
   void* argument_ = nullptr;
   detail::Context cont_ = nullptr;  // what continues this context while it does not run
   StackPool* pool_ = nullptr;       // where stack_ came from (a home has none)
-  boost::context::stack_context stack_{};
+  FiberStack stack_{};
   const void* stackBottom_ = nullptr;  // for ASan; a home's is learned on its first switch
   std::size_t stackSize_ = 0;
   bool finished_ = false;
