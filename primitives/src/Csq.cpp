@@ -102,50 +102,56 @@ void requireCallback(Routine routine, const char* api, const char* name) {
   if (routine == nullptr) throw ScenarioError(std::string(api) + " with no " + name + " callback");
 }
 
+// The callbacks both initializers take; the caller checked its own insert form.
+struct Callbacks {
+  PIO_CSQ_INSERT_IRP insert;
+  PIO_CSQ_INSERT_IRP_EX insertEx;
+  PIO_CSQ_REMOVE_IRP remove;
+  PIO_CSQ_PEEK_NEXT_IRP peekNext;
+  PIO_CSQ_ACQUIRE_LOCK acquireLock;
+  PIO_CSQ_RELEASE_LOCK releaseLock;
+  PIO_CSQ_COMPLETE_CANCELED_IRP completeCanceled;
+};
+
+NTSTATUS initializeWith(PIO_CSQ Csq, const Callbacks& with, const char* api) {
+  requireCallback(with.remove, api, "CsqRemoveIrp");
+  requireCallback(with.peekNext, api, "CsqPeekNextIrp");
+  requireCallback(with.acquireLock, api, "CsqAcquireLock");
+  requireCallback(with.releaseLock, api, "CsqReleaseLock");
+  requireCallback(with.completeCanceled, api, "CsqCompleteCanceledIrp");
+  if (Csq == nullptr) throw ScenarioError(std::string(api) + " with no IO_CSQ");
+  Csq->insert = with.insert;
+  Csq->insertEx = with.insertEx;
+  Csq->remove = with.remove;
+  Csq->peekNext = with.peekNext;
+  Csq->acquireLock = with.acquireLock;
+  Csq->releaseLock = with.releaseLock;
+  Csq->completeCanceled = with.completeCanceled;
+  return initialize(Csq, api);
+}
+
 }  // namespace
 
 NTSTATUS IoCsqInitialize(PIO_CSQ Csq, PIO_CSQ_INSERT_IRP CsqInsertIrp, PIO_CSQ_REMOVE_IRP CsqRemoveIrp,
                          PIO_CSQ_PEEK_NEXT_IRP CsqPeekNextIrp, PIO_CSQ_ACQUIRE_LOCK CsqAcquireLock,
                          PIO_CSQ_RELEASE_LOCK CsqReleaseLock,
                          PIO_CSQ_COMPLETE_CANCELED_IRP CsqCompleteCanceledIrp) {
-  constexpr const char* api = "IoCsqInitialize";
-  requireCallback(CsqInsertIrp, api, "CsqInsertIrp");
-  requireCallback(CsqRemoveIrp, api, "CsqRemoveIrp");
-  requireCallback(CsqPeekNextIrp, api, "CsqPeekNextIrp");
-  requireCallback(CsqAcquireLock, api, "CsqAcquireLock");
-  requireCallback(CsqReleaseLock, api, "CsqReleaseLock");
-  requireCallback(CsqCompleteCanceledIrp, api, "CsqCompleteCanceledIrp");
-  if (Csq == nullptr) throw ScenarioError(std::string(api) + " with no IO_CSQ");
-  Csq->insert = CsqInsertIrp;
-  Csq->insertEx = nullptr;
-  Csq->remove = CsqRemoveIrp;
-  Csq->peekNext = CsqPeekNextIrp;
-  Csq->acquireLock = CsqAcquireLock;
-  Csq->releaseLock = CsqReleaseLock;
-  Csq->completeCanceled = CsqCompleteCanceledIrp;
-  return initialize(Csq, api);
+  requireCallback(CsqInsertIrp, "IoCsqInitialize", "CsqInsertIrp");
+  return initializeWith(Csq,
+                        {CsqInsertIrp, nullptr, CsqRemoveIrp, CsqPeekNextIrp, CsqAcquireLock, CsqReleaseLock,
+                         CsqCompleteCanceledIrp},
+                        "IoCsqInitialize");
 }
 
 NTSTATUS IoCsqInitializeEx(PIO_CSQ Csq, PIO_CSQ_INSERT_IRP_EX CsqInsertIrpEx, PIO_CSQ_REMOVE_IRP CsqRemoveIrp,
                            PIO_CSQ_PEEK_NEXT_IRP CsqPeekNextIrp, PIO_CSQ_ACQUIRE_LOCK CsqAcquireLock,
                            PIO_CSQ_RELEASE_LOCK CsqReleaseLock,
                            PIO_CSQ_COMPLETE_CANCELED_IRP CsqCompleteCanceledIrp) {
-  constexpr const char* api = "IoCsqInitializeEx";
-  requireCallback(CsqInsertIrpEx, api, "CsqInsertIrpEx");
-  requireCallback(CsqRemoveIrp, api, "CsqRemoveIrp");
-  requireCallback(CsqPeekNextIrp, api, "CsqPeekNextIrp");
-  requireCallback(CsqAcquireLock, api, "CsqAcquireLock");
-  requireCallback(CsqReleaseLock, api, "CsqReleaseLock");
-  requireCallback(CsqCompleteCanceledIrp, api, "CsqCompleteCanceledIrp");
-  if (Csq == nullptr) throw ScenarioError(std::string(api) + " with no IO_CSQ");
-  Csq->insert = nullptr;
-  Csq->insertEx = CsqInsertIrpEx;
-  Csq->remove = CsqRemoveIrp;
-  Csq->peekNext = CsqPeekNextIrp;
-  Csq->acquireLock = CsqAcquireLock;
-  Csq->releaseLock = CsqReleaseLock;
-  Csq->completeCanceled = CsqCompleteCanceledIrp;
-  return initialize(Csq, api);
+  requireCallback(CsqInsertIrpEx, "IoCsqInitializeEx", "CsqInsertIrpEx");
+  return initializeWith(Csq,
+                        {nullptr, CsqInsertIrpEx, CsqRemoveIrp, CsqPeekNextIrp, CsqAcquireLock, CsqReleaseLock,
+                         CsqCompleteCanceledIrp},
+                        "IoCsqInitializeEx");
 }
 
 void IoCsqInsertIrp(PIO_CSQ Csq, PIRP Irp, PIO_CSQ_IRP_CONTEXT Context) {
