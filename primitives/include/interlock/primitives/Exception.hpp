@@ -4,6 +4,7 @@
 // stops Windows with the bug check of the context it was raised in (§17 "unhandled exception").
 #include "interlock/primitives/WdkTypes.hpp"
 
+#include <optional>
 #include <string>
 
 namespace interlock {
@@ -32,18 +33,20 @@ void raiseStatus(NTSTATUS status, const char* name, const std::string& what,
 // modelled routine raises inside `body` ends `body` there and runs `handler` with it.
 template <typename Body, typename Handler>
 void tryExcept(Body&& body, Handler&& handler) {
-  wdm::detail::enterTry();
-  try {
-    body();
-  } catch (const RaisedStatus& raised) {
-    wdm::detail::leaveTry();
-    handler(raised.status);
-    return;
-  } catch (...) {  // a fiber's unwind, or a scenario's own error: not the handler's
-    wdm::detail::leaveTry();
-    throw;
+  std::optional<wdm::NTSTATUS> raised;
+  {
+    wdm::detail::enterTry();
+    // A guard, not catch (...): a fiber's unwind and a scenario's own error pass through untouched.
+    struct LeaveTry {
+      ~LeaveTry() { wdm::detail::leaveTry(); }
+    } leave;
+    try {
+      body();
+    } catch (const RaisedStatus& status) {
+      raised = status.status;
+    }
   }
-  wdm::detail::leaveTry();
+  if (raised) handler(*raised);
 }
 
 }  // namespace interlock
