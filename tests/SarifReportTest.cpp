@@ -159,3 +159,63 @@ TEST_CASE("a message that is not UTF-8 is written with U+FFFD instead of failing
   CHECK(sarif["runs"][0]["results"][0]["message"]["text"] == "bad \xEF\xBF\xBD byte");
   CHECK_FALSE(sarif["runs"][0]["results"][0].contains("codeFlows"));  // no counterexample, no flow
 }
+
+namespace {
+
+// A counterexample of driver code: "app" acquires at driver.c:119 and is suspended there;
+// "poll" blocks at driver.c:62. Sites as the driver bridge records them.
+CheckOutcome driverOutcome() {
+  ExecutionResult cx;
+  cx.snapshot.threads = {ThreadSnapshot{.name = "app", .requester = "user", .state = "suspended"},
+                         ThreadSnapshot{.name = "poll", .requester = "system", .state = "waiting"}};
+  cx.events = {Event{.step = 1, .thread = 0, .api = "ExAcquireResourceExclusiveLite", .site = "src/driver.c:119"},
+               Event{.step = 2, .kind = EventKind::Suspend, .thread = 0, .api = "NtSuspendThread"},
+               Event{.step = 3, .kind = EventKind::Blocked, .thread = 1, .api = "ExAcquireResourceExclusiveLite",
+                     .site = "src/driver.c:62"},
+               Event{.step = 3, .kind = EventKind::Violation, .violation = 0}};
+  const Violation dos{.kind = ViolationKind::SuspendedOwnerDoS, .rule = "SuspendedOwner", .step = 3,
+                      .message = "poll waits for app, suspended", .threads = {1, 0}};
+  cx.violations = {dos};
+  cx.steps = 3;
+  Verdict verdict;
+  verdict.result = Result::Violation;
+  verdict.violation = dos;
+  return CheckOutcome{"drv/dos", Expectation::violation(ViolationKind::SuspendedOwnerDoS), Settings{},
+                      Exploration{verdict, {}, std::nullopt, std::move(cx)}, {}};
+}
+
+json physical(const std::string& uri, unsigned line) {
+  return {{"artifactLocation", {{"uri", uri}, {"uriBaseId", "%SRCROOT%"}}}, {"region", {{"startLine", line}}}};
+}
+
+}  // namespace
+
+TEST_CASE("a finding in driver code points at the line the suspended owner stands at") {
+  const CheckOutcome outcome = driverOutcome();
+  const json sarif = json::parse(sarifReport(std::span(&outcome, 1)));
+  const json& location = sarif["runs"][0]["results"][0]["locations"][0];
+  CHECK(location["physicalLocation"] == physical("src/driver.c", 119));
+  CHECK(location["logicalLocations"][0]["fullyQualifiedName"] == "drv/dos");  // the scenario still named
+  CHECK(sarif["runs"][0]["originalUriBaseIds"].contains("%SRCROOT%"));
+}
+
+TEST_CASE("each thread-flow step in driver code carries its file and line; the others none") {
+  const CheckOutcome outcome = driverOutcome();
+  const json sarif = json::parse(sarifReport(std::span(&outcome, 1)));
+  const json& schedule = sarif["runs"][0]["results"][0]["codeFlows"][0]["threadFlows"][0]["locations"];
+  REQUIRE(schedule.size() == 4);
+  CHECK(schedule[0]["location"]["physicalLocation"] == physical("src/driver.c", 119));
+  CHECK_FALSE(schedule[1]["location"].contains("physicalLocation"));  // the adversary's step
+  CHECK(schedule[2]["location"]["physicalLocation"] == physical("src/driver.c", 62));
+  CHECK_FALSE(schedule[3]["location"].contains("physicalLocation"));
+}
+
+TEST_CASE("C++ scenarios' results name the scenario only: no source file, no source root") {
+  const json sarif = builtinSarif();
+  CHECK_FALSE(sarif["runs"][0].contains("originalUriBaseIds"));
+  for (const json& result : sarif["runs"][0]["results"]) {
+    CHECK_FALSE(result["locations"][0].contains("physicalLocation"));
+    for (const json& flow : result["codeFlows"][0]["threadFlows"])
+      for (const json& step : flow["locations"]) CHECK_FALSE(step["location"].contains("physicalLocation"));
+  }
+}

@@ -359,6 +359,8 @@ void Execution::record(Event event) {
     event.kernelApcDisable = thread.kernelApcDisable;
     event.specialApcDisable = thread.specialApcDisable;
   }
+  if (siteHook_ != nullptr && run_.current != nullptr && event.thread == run_.current->id())
+    event.site = siteHook_(siteHookContext_);
   result_.events.push_back(event);
 }
 
@@ -418,6 +420,7 @@ void Execution::teardown() {
   objects_.release();
   apcs_.clear();
   apcQueued_.clear();
+  siteHook_ = nullptr;
   if (endHook_ != nullptr) std::exchange(endHook_, nullptr)(endHookContext_);
 }
 

@@ -2,6 +2,8 @@
 
 #include "interlock/reports/Trace.hpp"
 
+#include "FindingSite.hpp"
+
 #include <array>
 #include <cstdio>
 #include <map>
@@ -73,6 +75,15 @@ std::vector<const Violation*> violationsOf(const Verdict& verdict) {
   return out;
 }
 
+// The base the driver's relative paths resolve against: the project's source root (a code
+// scanning upload resolves it to the repository's checkout).
+constexpr const char* kSourceRoot = "%SRCROOT%";
+
+json physicalLocation(const SourceSite& site) {
+  return {{"artifactLocation", {{"uri", site.file}, {"uriBaseId", kSourceRoot}}},
+          {"region", {{"startLine", site.line}}}};
+}
+
 json scenarioLocation(const CheckOutcome& outcome) {
   return {{"logicalLocations",
            json::array({{{"name", outcome.scenario},
@@ -101,7 +112,9 @@ json flowLocation(const Event& event, std::size_t order, const ExecutionResult& 
     state["KernelApcDisable"] = text(std::to_string(event.kernelApcDisable));
     state["SpecialApcDisable"] = text(std::to_string(event.specialApcDisable));
   }
-  json location = {{"location", {{"message", text(stepText(event, cx))}}},
+  json where = {{"message", text(stepText(event, cx))}};
+  if (const auto site = parseSite(event.site)) where["physicalLocation"] = physicalLocation(*site);
+  json location = {{"location", std::move(where)},
                    {"executionOrder", order},
                    {"state", std::move(state)},
                    {"properties", {{"step", event.step}}}};
@@ -136,6 +149,9 @@ json codeFlow(const ExecutionResult& cx) {
 
 json result(const CheckOutcome& outcome, const Violation& v, std::size_t ordinal,
             std::size_t ruleIndex, const json& flows) {
+  json location = scenarioLocation(outcome);
+  if (const ExecutionResult* cx = outcome.exploration.counterexample ? &*outcome.exploration.counterexample : nullptr)
+    if (const auto site = findingSite(*cx, v)) location["physicalLocation"] = physicalLocation(*site);
   const bool consequence = &v == &*outcome.verdict().violation;
   json properties = {{"scenario", outcome.scenario},
                      {"kind", to_string(v.kind)},
@@ -150,7 +166,7 @@ json result(const CheckOutcome& outcome, const Violation& v, std::size_t ordinal
               {"level", "error"},
               {"kind", "fail"},
               {"message", text(v.message)},
-              {"locations", json::array({scenarioLocation(outcome)})},
+              {"locations", json::array({std::move(location)})},
               {"partialFingerprints",
                {{"interlockScenarioRule/v1",
                  outcome.scenario + ":" + v.rule + ":" + std::to_string(ordinal)}}},
@@ -181,7 +197,11 @@ json sarifJson(std::span<const CheckOutcome> outcomes) {
 
   json results = json::array();
   json notifications = json::array();
+  bool sourceLines = false;  // a location names a source file: say what its paths are relative to
   for (const CheckOutcome& outcome : outcomes) {
+    if (outcome.exploration.counterexample)
+      for (const Event& event : outcome.exploration.counterexample->events)
+        sourceLines = sourceLines || parseSite(event.site).has_value();
     const json flows =
         outcome.exploration.counterexample ? codeFlow(*outcome.exploration.counterexample) : json::array();
     const auto found = violationsOf(outcome.verdict());
@@ -205,6 +225,9 @@ json sarifJson(std::span<const CheckOutcome> outcomes) {
                   {"rules", std::move(rules)}}}}},
               {"invocations", json::array({std::move(invocation)})},
               {"results", std::move(results)}};
+  if (sourceLines)
+    run["originalUriBaseIds"] = {
+        {kSourceRoot, {{"description", text("the driver project's source root (where its top-level CMakeLists.txt is)")}}}};
   return {{"$schema", kSarifSchema}, {"version", kSarifVersion}, {"runs", json::array({std::move(run)})}};
 }
 

@@ -132,6 +132,7 @@ class Table {
                             : v.rule + (code.empty() ? "" : ", " + keepTogether(code)));
       addWrapped(row.lines, mark, isConsequence(v) ? Tone::Red : Tone::Yellow,
                  column ? kColumnCap : kNoteWidth, "   ");
+      if (e.site) addWrapped(row.lines, "   at " + *e.site, Tone::Dim, column ? kColumnCap : kNoteWidth, "     ");
       rows_.push_back(std::move(row));
       return;
     }
@@ -154,6 +155,7 @@ class Table {
       addWrapped(row.lines, call, tone, kColumnCap, "  ");
       if (!result.empty()) addWrapped(row.lines, "  " + result, tone, kColumnCap, "     ");
     }
+    if (e.site) addWrapped(row.lines, "  at " + *e.site, Tone::Dim, kColumnCap, "     ");
     if (column) {
       const std::string changed = changes(e, last_[*column]);
       if (!changed.empty()) addWrapped(row.lines, "  " + changed, Tone::Cyan, kColumnCap, "   ");

@@ -47,7 +47,8 @@ std::string counterexampleText(const ExecutionResult& cx) {
   for (const Event& event : cx.events) {
     text += "  " + pad(std::to_string(event.step), 5) + pad(name(event.thread, names), width);
     if (event.kind == EventKind::Violation) {
-      text += "!! " + violationLine(cx.violations.at(event.violation), names) + "\n";
+      text += "!! " + violationLine(cx.violations.at(event.violation), names) +
+              (event.site != nullptr ? "  " + std::string(event.site) : "") + "\n";
       continue;
     }
     std::string call = callText(event, names);
@@ -57,7 +58,7 @@ std::string counterexampleText(const ExecutionResult& cx) {
     char state[64];
     std::snprintf(state, sizeof state, "IRQL %u  KernelApcDisable %d  SpecialApcDisable %d",
                   static_cast<unsigned>(event.irql), event.kernelApcDisable, event.specialApcDisable);
-    text += pad(call, 58) + "  " + state + "\n";
+    text += pad(call, 58) + "  " + state + (event.site != nullptr ? "  " + std::string(event.site) : "") + "\n";
   }
   text += "final state:\n";
   for (const ObjectSnapshot& object : names.objects) {

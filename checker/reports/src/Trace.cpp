@@ -124,6 +124,7 @@ json traceJson(const Scenario& scenario, const Settings& settings,
       e["kernel_apc_disable"] = event.kernelApcDisable;
       e["special_apc_disable"] = event.specialApcDisable;
     }
+    if (event.site != nullptr) e["site"] = event.site;  // absent: no source line to show
     events.push_back(std::move(e));
   }
   json threads = json::array();

@@ -106,6 +106,7 @@ TraceEvent event(const Field& f) {
   e.kind = TraceEventKind::Other;
   for (const auto& [name, kind] : kEventKinds)
     if (name == e.kindName) e.kind = kind;
+  if (f.has("site")) e.site = f["site"].text();
   if (e.kind == TraceEventKind::Violation) {
     e.violation = violation(f["violation"]);
     return e;

@@ -1,5 +1,7 @@
 #include "Kernel.hpp"
 
+#include "SourceSite.hpp"
+
 #include "interlock/primitives/Call.hpp"
 #include "interlock/primitives/Eresource.hpp"
 #include "interlock/primitives/Event.hpp"
@@ -52,6 +54,7 @@ void Kernel::begin(Setup& setup, DriverEntryRoutine driverEntry) {
   else if (!image_.holds(reinterpret_cast<const void*>(driverEntry)))
     throw ScenarioError("one checker program checks one driver: this DriverEntry is in another image");
   entry_ = driverEntry;
+  recordDriverSites(execution, driverEntry);
   image_.restore();
   driverObject_ = DriverObject{};
   driverExtension_ = DriverExtension{};

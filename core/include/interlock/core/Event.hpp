@@ -33,6 +33,9 @@ struct Event {
   std::int16_t kernelApcDisable = 0;
   std::int16_t specialApcDisable = 0;
   std::uint32_t violation = 0;     // EventKind::Violation only
+  // Where in the code under test the thread stood ("driver.c:120"), when the layer running
+  // that code says (Execution::siteOfEvents); nullptr: nowhere to show.
+  const char* site = nullptr;
 };
 
 }  // namespace interlock

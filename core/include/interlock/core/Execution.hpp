@@ -174,6 +174,15 @@ class Execution {
     endHookContext_ = context;
   }
   void record(Event event);
+  // While events are recorded, each event of the thread running now is given the site
+  // `hook(context)` names (a string that outlives the run, or nullptr), asked on that thread's
+  // stack: a layer running code of its own (a driver's C source) says where in it the thread
+  // stands. For this run only; searches never call it.
+  using SiteHook = const char* (*)(void* context);
+  void siteOfEvents(SiteHook hook, void* context) noexcept {
+    siteHook_ = hook;
+    siteHookContext_ = context;
+  }
   // A cause is recorded and the execution goes on; a consequence ends it.
   void report(Violation violation);
 
@@ -428,6 +437,8 @@ class Execution {
   std::string namesCheckedFor_;
   EndHook endHook_ = nullptr;
   void* endHookContext_ = nullptr;
+  SiteHook siteHook_ = nullptr;
+  void* siteHookContext_ = nullptr;
 };
 
 }  // namespace interlock

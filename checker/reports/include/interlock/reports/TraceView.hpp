@@ -50,6 +50,7 @@ struct TraceEvent {
   int kernelApcDisable = 0;
   int specialApcDisable = 0;
   std::optional<TraceViolation> violation;  // Violation only
+  std::optional<std::string> site;          // "driver.c:120": the line of the code under test
 
   // "ExAcquireResourceExclusiveLite"
   [[nodiscard]] std::string_view api() const noexcept;
