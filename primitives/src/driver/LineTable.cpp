@@ -54,7 +54,7 @@ class Cursor {
       if (shift < 64) value |= static_cast<std::int64_t>(std::uint64_t{byte & 0x7fu} << shift);
       shift += 7;
       if ((byte & 0x80u) == 0) {
-        if (shift < 64 && (byte & 0x40u) != 0) value |= -(std::int64_t{1} << shift);
+        if (shift < 64 && (byte & 0x40u) != 0) value |= static_cast<std::int64_t>(~std::uint64_t{0} << shift);
         return value;
       }
     }
