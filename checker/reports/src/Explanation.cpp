@@ -234,6 +234,14 @@ std::string explain(const TraceView& trace, const TextStyle& style) {
     if (const auto fix = fixFor(rule))
       if (std::find(fixes.begin(), fixes.end(), *fix) == fixes.end()) fixes.emplace_back(*fix);
   };
+  // " (driver.c:119)": the source line a cause was found on, when its event names one.
+  auto lineOf = [&](const TraceViolation& v) -> std::string {
+    for (const TraceEvent& e : trace.events)
+      if (e.violation && e.site && e.violation->rule == v.rule && e.violation->step == v.step &&
+          e.violation->message == v.message)
+        return " (" + *e.site + ")";
+    return "";
+  };
   for (const TraceViolation& cause : trace.verdict.causes) {
     addFix(cause.rule);
     if (same(cause, main)) continue;  // a breach with nothing worse after it is the headline
@@ -242,7 +250,7 @@ std::string explain(const TraceView& trace, const TextStyle& style) {
                           shortMessage(cause.message) + " (" + cause.rule +
                               (code.empty() ? "" : ", " + keepTogether(code)) + ")" +
                               (cause.thread.empty() ? "" : ", in " + cause.thread) + " at step " +
-                              std::to_string(cause.step) + ".",
+                              std::to_string(cause.step) + lineOf(cause) + ".",
                           "       "});
   }
   if (fixes.empty()) addFix(main.rule);
