@@ -13,7 +13,7 @@ namespace interlock::driver::detail {
 
 namespace {
 
-// DWARF constants (DWARF 5, §6.2 and §7.5.5) this reader uses.
+// DWARF constants (the DWARF 5 standard, sections 6.2 and 7.5.5) this reader uses.
 constexpr std::uint8_t kLnsCopy = 1, kLnsAdvancePc = 2, kLnsAdvanceLine = 3, kLnsSetFile = 4,
                        kLnsConstAddPc = 8, kLnsFixedAdvancePc = 9;
 constexpr std::uint8_t kLneEndSequence = 1, kLneSetAddress = 2, kLneDefineFile = 3;
@@ -251,7 +251,8 @@ class LineProgram {
     return index;
   }
 
-  // The state machine of DWARF 5 §6.2.5: each row closes the range the previous row opened.
+  // The DWARF 5 standard's state machine (section 6.2.5): each row closes the range the row
+  // before opened.
   void run(Cursor c) {
     seen_.clear();
     std::uintptr_t address = 0;
