@@ -28,5 +28,6 @@ namespace interlock::scenarios {
 [[nodiscard]] std::vector<Scenario> csqScenarios();
 [[nodiscard]] std::vector<Scenario> removeLockScenarios();
 [[nodiscard]] std::vector<Scenario> serviceScenarios();       // service threads and their callers
+[[nodiscard]] std::vector<Scenario> timerScenarios();         // KTIMER, EX_TIMER, delays
 
 }  // namespace interlock::scenarios
