@@ -227,6 +227,56 @@ TEST_CASE("a timed wait on a timer is satisfied by its expiry or times out (§3.
   CHECK(seen == std::set<NTSTATUS>{STATUS_SUCCESS, STATUS_TIMEOUT});
 }
 
+// --- timer DPCs ---
+
+namespace {
+
+struct DpcRuns {
+  int runs = 0;
+};
+
+void countDpc(KDPC*, PVOID context, PVOID, PVOID) { ++static_cast<DpcRuns*>(context)->runs; }
+
+}  // namespace
+
+TEST_CASE("a timer's expiry queues its DPC; KeCancelTimer after it returns FALSE while the DPC is queued or has run (§11, §12.1)") {
+  std::set<std::pair<BOOLEAN, BOOLEAN>> outcomes;  // (KeCancelTimer, KeRemoveQueueDpc)
+  DpcRuns runs;
+  const auto e = exploreInline([&](Setup& s) {
+    auto& timer = timerIn(s, "T");
+    auto& dpc = s.make<KDPC>("D");
+    KeInitializeDpc(&dpc, &countDpc, &runs);
+    s.systemThread("t", [&] {
+      (void)KeSetTimer(&timer, tenMs(), &dpc);
+      const BOOLEAN cancelled = KeCancelTimer(&timer);
+      outcomes.insert({cancelled, KeRemoveQueueDpc(&dpc)});
+    });
+  });
+  CHECK(e.verdict.result == Result::Pass);
+  // Cancelled in time: never queued. Expired: still queued (removed now), or already dequeued.
+  CHECK(outcomes == std::set<std::pair<BOOLEAN, BOOLEAN>>{{TRUE, FALSE}, {FALSE, TRUE}, {FALSE, FALSE}});
+  CHECK(runs.runs > 0);
+}
+
+TEST_CASE("KeFlushQueuedDpcs after a cancel that came too late returns once the timer's DPC has run (§11, §12.1)") {
+  std::set<int> seenAfterFlush;
+  const auto e = exploreInline([&](Setup& s) {
+    auto& timer = timerIn(s, "T");
+    auto& dpc = s.make<KDPC>("D");
+    auto& ran = s.make<Shared<LONG>>("ran");
+    KeInitializeDpc(&dpc, [](KDPC*, PVOID context, PVOID, PVOID) { static_cast<Shared<LONG>*>(context)->store(1); },
+                    &ran);
+    s.systemThread("t", [&] {
+      (void)KeSetTimer(&timer, tenMs(), &dpc);
+      const BOOLEAN cancelled = KeCancelTimer(&timer);
+      KeFlushQueuedDpcs();
+      if (!cancelled) seenAfterFlush.insert(ran.load());
+    });
+  });
+  CHECK(e.verdict.result == Result::Pass);
+  CHECK(seenAfterFlush == std::set<int>{1});
+}
+
 // --- IRQL ---
 
 TEST_CASE("KTIMER routines above DISPATCH_LEVEL are IrqlKeDispatchLte (§12.1)") {
@@ -455,12 +505,12 @@ TEST_CASE("ExDeleteTimer with Wait TRUE above APC_LEVEL is IrqlExApcLte (§12.1)
 
 // --- unload and reduction ---
 
-TEST_CASE("unloading with an EX_TIMER set whose callback is driver code is BugCheck DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS 0xCE (§11.3, §18.14)") {
+TEST_CASE("driverUnloadReturns with an EX_TIMER set whose callback is driver code is BugCheck DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS 0xCE (§11.3, §18.14)") {
   const auto e = exploreInline([&](Setup& s) {
     PEX_TIMER timer = ExAllocateTimer(&logCallback, nullptr, 0);
     s.systemThread("unload", [timer] {
       (void)ExSetTimer(timer, -100'000, 0, nullptr);
-      (void)wdm::detail::checkTimersAtUnload("DriverUnload");
+      driverUnloadReturns();
     });
   });
   REQUIRE(e.verdict.result == Result::Violation);

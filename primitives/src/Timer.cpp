@@ -14,9 +14,9 @@ void checkIrql(const Thread* thread, const char* api, const KTIMER& timer) {
   if (thread != nullptr) detail::checkAtMostDispatch(*thread, "IrqlKeDispatchLte", 0x20011, api, timer);
 }
 
-// A timer's DPC goes to the DPC queue as KeInsertQueueDpc puts it there (§12.1: do not also
-// queue it yourself). Without the DPC model no scenario can make a KDPC to pass.
-void queueTimerDpc(KTIMER& timer) { (void)timer; }
+// A timer's DPC is queued as KeInsertQueueDpc queues it, in the expiry's step (§12.1: a
+// driver must not also queue it itself); already queued, this expiry adds no instance.
+void queueTimerDpc(KTIMER& timer) { (void)detail::queueDpcOnExpiry(*timer.dpc); }
 
 void initialize(PKTIMER timer, TIMER_TYPE type, const char* api) {
   Thread* thread = detail::initCall(api, *timer);

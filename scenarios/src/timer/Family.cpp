@@ -6,7 +6,8 @@ namespace interlock::scenarios {
 
 std::vector<Scenario> timerScenarios() {
   std::vector<Scenario> all;
-  for (auto part : {timerWatchdogScenarios, timerUnloadScenarios, timerPollScenarios, timerDelayScenarios})
+  for (auto part : {timerWatchdogScenarios, timerUnloadScenarios, timerUnloadDpcScenarios, timerPollScenarios,
+                    timerDelayScenarios})
     for (Scenario& scenario : part()) all.push_back(std::move(scenario));
   return all;
 }

@@ -9,6 +9,7 @@ namespace interlock::scenarios {
 
 [[nodiscard]] std::vector<Scenario> timerWatchdogScenarios();
 [[nodiscard]] std::vector<Scenario> timerUnloadScenarios();
+[[nodiscard]] std::vector<Scenario> timerUnloadDpcScenarios();
 [[nodiscard]] std::vector<Scenario> timerPollScenarios();
 [[nodiscard]] std::vector<Scenario> timerDelayScenarios();
 

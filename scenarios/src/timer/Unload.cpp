@@ -35,10 +35,6 @@ void UnloadDeletesAndWaits(SamplerExtension& extension) {
   (void)ExDeleteTimer(extension.Sampler, TRUE, TRUE, nullptr);
 }
 
-// The I/O manager, once the Unload routine returned, unmaps the driver: code of it still due
-// to run is bug check 0xCE.
-void driverUnloaded() { (void)wdm::detail::checkTimersAtUnload("DriverUnload"); }
-
 using UnloadRoutine = void (*)(SamplerExtension&);
 
 Scenario samplerScenario(const char* name, const char* description, Expectation expected, UnloadRoutine unload) {
@@ -55,7 +51,7 @@ Scenario samplerScenario(const char* name, const char* description, Expectation 
                     s.systemThread("pnp", [&extension, unload] {
                       StartSampling(extension);
                       unload(extension);
-                      driverUnloaded();
+                      driverUnloadReturns();
                     });
                   }};
 }

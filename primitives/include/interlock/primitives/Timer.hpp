@@ -1,14 +1,12 @@
 #pragma once
 // KTIMER (kernel-rules.md §12): KeInitializeTimer(Ex), KeSetTimer(Ex), KeSetCoalescableTimer,
-// KeCancelTimer, KeReadStateTimer. A KTIMER is a dispatcher object: KeWaitForSingleObject and
+// KeCancelTimer, KeReadStateTimer. On expiry a timer set with a DPC queues it (§11, §12.1). A KTIMER is a dispatcher object: KeWaitForSingleObject and
 // KeWaitForMultipleObjects wait for its expiry. Due times and periods are recorded, not kept:
 // an armed timer may expire at any later scheduling point (§12.2), in any order with others.
+#include "interlock/primitives/Dpc.hpp"
 #include "interlock/primitives/TimerObject.hpp"
 
 namespace interlock::wdm {
-
-class KDPC;  // the DPC model's; a timer with a DPC queues it on expiry
-using PKDPC = KDPC*;
 
 enum TIMER_TYPE : std::uint8_t { NotificationTimer, SynchronizationTimer };
 
@@ -17,6 +15,7 @@ class KTIMER final : public TimerObject {
   [[nodiscard]] const char* typeName() const noexcept override { return "KTIMER"; }
   void expired() override;
   [[nodiscard]] bool driverCodePending() const noexcept override { return inserted && dpc != nullptr; }
+  [[nodiscard]] bool expiryStartsContext() const noexcept override { return dpc != nullptr; }
 
   PKDPC dpc = nullptr;  // model state: the DPC of the last set, or NULL
 };

@@ -30,6 +30,9 @@ class TimerObject : public DispatcherObject {
   // Driver code this timer will still run: a set KTIMER's DPC, a set EX_TIMER's callback or
   // one running now. What the unload check looks for.
   [[nodiscard]] virtual bool driverCodePending() const noexcept = 0;
+  // Whether an expiry starts a context that may land on any processor (a KTIMER's DPC): such
+  // an expiry is a step of its own, dependent with every step.
+  [[nodiscard]] virtual bool expiryStartsContext() const noexcept { return false; }
 
   // Model state; scenarios use the Ke*/Ex* API.
   bool notification = true;
@@ -47,9 +50,9 @@ namespace detail {
 [[nodiscard]] bool armTimer(TimerObject& timer, bool periodic);
 // KeCancelTimer and ExCancelTimer's: TRUE iff the timer was set; no expiry comes after it.
 [[nodiscard]] bool disarmTimer(TimerObject& timer);
-// The driver's Unload routine returned (§11.3, §18.14): a timer that will still run driver
-// code is bug check 0xCE DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS. `api` names
-// the step in the report. True if it reported.
+// The driver's Unload routine returned (§11.3, §18.14; driverUnloadReturns calls it): a timer
+// that will still run driver code is bug check 0xCE
+// DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS. True if it reported.
 bool checkTimersAtUnload(const char* api);
 }  // namespace detail
 
