@@ -256,6 +256,7 @@ TEST_CASE("a timer's expiry queues its DPC; KeCancelTimer after it returns FALSE
   // Cancelled in time: never queued. Expired: still queued (removed now), or already dequeued.
   CHECK(outcomes == std::set<std::pair<BOOLEAN, BOOLEAN>>{{TRUE, FALSE}, {FALSE, TRUE}, {FALSE, FALSE}});
   CHECK(runs.runs > 0);
+  CHECK(e.stats.executions == 8);  // naive, with the DPC's dequeue and return as steps of their own
 }
 
 TEST_CASE("KeFlushQueuedDpcs after a cancel that came too late returns once the timer's DPC has run (§11, §12.1)") {
@@ -275,6 +276,7 @@ TEST_CASE("KeFlushQueuedDpcs after a cancel that came too late returns once the 
   });
   CHECK(e.verdict.result == Result::Pass);
   CHECK(seenAfterFlush == std::set<int>{1});
+  CHECK(e.stats.executions == 12);  // naive
 }
 
 // --- IRQL ---
