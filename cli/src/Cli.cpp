@@ -85,6 +85,10 @@ void addSearchOptions(CLI::App& command, SearchOptions& search, const char* time
   command.add_option("--time-limit", search.timeLimitSeconds, timeLimitHelp)->check(secondsValidator());
   command.add_flag("--verifier", search.verifier,
                    "Driver Verifier enabled: a breach it catches is bug check 0xC4 at that step");
+  command.add_option("--processors", search.processors,
+                     "Processors the threads share, thread i on processor i mod N (default: one per thread)")
+      ->transform(decimal("from 1 to 64"))
+      ->check(CLI::Range(1u, 64u));
 }
 
 // What CLI11 would misread or report without naming: a first word that is no subcommand, and
@@ -197,6 +201,11 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
   bool replayVerifier = false;
   replayCmd->add_flag("--verifier", replayVerifier,
                       "Replay with Driver Verifier enabled (a trace written with --verifier has it on)");
+  std::optional<std::uint32_t> replayProcessors;
+  replayCmd->add_option("--processors", replayProcessors,
+                        "Replay on N processors (a trace written with --processors has its own)")
+      ->transform(decimal("from 1 to 64"))
+      ->check(CLI::Range(1u, 64u));
 
   std::string showPath;
   std::string showFormat = "text";
@@ -240,7 +249,7 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
     try {
       if (*list) return listCommand(catalogue, listJson);
       if (*runCmd) return runCommand(catalogue, run);
-      if (*replayCmd) return replayCommand(catalogue, tracePath, replayJson, replayFormat, replayVerifier);
+      if (*replayCmd) return replayCommand(catalogue, tracePath, replayJson, replayFormat, replayVerifier, replayProcessors);
       if (*show) return showCommand(showPath, showFormat);
       if (*check) return checkCommand(catalogue, checkOptions);
       if (*mergeCmd) return mergeCommand(catalogue, merge);

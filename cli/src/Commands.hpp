@@ -27,6 +27,7 @@ struct SearchOptions {
   double timeLimitSeconds = 0;  // 0: none; per scenario in `check`
   const std::atomic<bool>* interrupt = nullptr;  // see Settings::interrupt
   bool verifier = false;        // Driver Verifier enabled: its breaches are bug check 0xC4
+  std::optional<std::uint32_t> processors;  // Bounds::processors; unset: the scenario's
 };
 
 struct RunOptions {
@@ -57,7 +58,8 @@ struct ReplayedTrace {
 [[nodiscard]] ReplayedTrace replayTrace(const Catalogue& catalogue, const TraceFile& file);
 // `verifier`: replay with Driver Verifier enabled even if the trace was written without it.
 [[nodiscard]] int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJson,
-                                const std::string& format = "text", bool verifier = false);
+                                const std::string& format = "text", bool verifier = false,
+                                std::optional<std::uint32_t> processors = std::nullopt);
 [[nodiscard]] int showCommand(const std::string& path, const std::string& format);
 [[nodiscard]] int listCommand(const Catalogue& catalogue, bool asJson);
 

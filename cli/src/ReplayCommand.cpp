@@ -12,9 +12,10 @@ namespace interlock::cli {
 using nlohmann::json;
 
 int replayCommand(const Catalogue& catalogue, const std::string& path, bool asJson,
-                  const std::string& format, bool verifier) {
+                  const std::string& format, bool verifier, std::optional<std::uint32_t> processors) {
   TraceFile file = readTrace(path);
   file.settings.verifier = file.settings.verifier || verifier;
+  if (processors) file.settings.bounds.processors = *processors;
   const ReplayedTrace replayed = replayTrace(catalogue, file);
   const Scenario* scenario = &replayed.scenario;
   const Replay& result = replayed.result;

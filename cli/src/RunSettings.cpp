@@ -63,6 +63,7 @@ void applySearchOptions(Settings& settings, const SearchOptions& search) {
   settings.timeLimitSeconds = search.timeLimitSeconds;
   settings.interrupt = search.interrupt;
   settings.verifier = search.verifier;
+  if (search.processors) settings.bounds.processors = *search.processors;
   if (settings.jobs > 1) requireSplittable(settings, "--jobs");
 }
 
@@ -132,6 +133,8 @@ std::string runCommandLine(const Scenario& scenario, const Settings& settings, c
   if (settings.shard.count > 1) line += " --shard " + to_string(settings.shard);
   if (!settings.minimize) line += " --no-minimize";
   if (settings.verifier) line += " --verifier";
+  if (settings.bounds.processors != scenario.bounds.processors)
+    line += " --processors " + std::to_string(settings.bounds.processors);
   return line;
 }
 
@@ -161,6 +164,8 @@ Settings settingsFromJson(const json& in) {
   settings.jobs = in.at("jobs").get<unsigned>();
   settings.minimize = in.at("minimize").get<bool>();
   settings.verifier = in.value("verifier", false);
+  settings.bounds.processors = in.value("processors", std::uint32_t{0});
+  settings.bounds.maxInterrupts = in.value("max_interrupts", std::uint32_t{1});
   return settings;
 }
 

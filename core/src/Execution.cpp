@@ -155,7 +155,71 @@ ThreadId Execution::spawnThread(ThreadSpec spec) {
   return thread.id();
 }
 
+ThreadId Execution::spawnContext(ThreadSpec spec, std::uint8_t processor, Irql irql) {
+  run_.processors = true;
+  const ThreadId id = spawnThread(std::move(spec));
+  threads_[id]->processor = processor == kOwnProcessor ? static_cast<std::uint8_t>(id) : processor;
+  threads_[id]->irql = irql;
+  return id;
+}
+
+std::uint64_t Execution::preemptedContexts() const noexcept {
+  // §7: on each processor the context of highest rank runs; if that one is at DISPATCH_LEVEL
+  // or above (or a threaded DPC), the others of the processor wait for it. Equal ranks: the
+  // context there first (the lower id) keeps the processor.
+  const std::uint64_t live = run_.ready | run_.waiting;
+  std::array<std::uint16_t, 64> topRank{};
+  std::array<ThreadId, 64> top{};
+  std::uint64_t seen = 0;
+  const auto rank = [](const Thread& thread) -> std::uint16_t {
+    const bool threaded = thread.spec().kind == ThreadKind::ThreadedDpc;
+    const bool holds = thread.irql >= kDispatchLevel || threaded;
+    return static_cast<std::uint16_t>((holds ? 0x100 : 0) + 2 * thread.irql + (threaded ? 1 : 0));
+  };
+  for (std::uint64_t left = live; left != 0; left &= left - 1) {
+    const Thread& thread = *threads_[static_cast<std::size_t>(__builtin_ctzll(left))];
+    const std::uint8_t p = thread.processor & 63;
+    const std::uint16_t r = rank(thread);
+    if ((seen >> p & 1) == 0 || r > topRank[p]) {
+      topRank[p] = r;
+      top[p] = thread.id();
+      seen |= std::uint64_t{1} << p;
+    }
+  }
+  std::uint64_t preempted = 0;
+  for (std::uint64_t left = live; left != 0; left &= left - 1) {
+    const Thread& thread = *threads_[static_cast<std::size_t>(__builtin_ctzll(left))];
+    const std::uint8_t p = thread.processor & 63;
+    if (topRank[p] >= 0x100 && top[p] != thread.id()) preempted |= left & -left;
+  }
+  return preempted;
+}
+
+std::uint16_t Execution::addInterrupt(std::string name, Routine fire) {
+  if (checkNames_) {
+    detail::checkName(name, "interrupt");
+    for (const ApcSpec& apc : apcs_)
+      if (apc.name == name) throw ScenarioError("two APCs or interrupts are named '" + name + "'");
+  }
+  if (apcs_.size() >= 0xFFFE) throw ScenarioError("too many interrupts");
+  run_.adversary = true;
+  run_.processors = true;
+  apcs_.push_back(ApcSpec{std::move(name), 0, ApcKind::Special, std::move(fire), false, true});
+  apcQueued_.push_back(false);
+  return static_cast<std::uint16_t>(apcs_.size() - 1);
+}
+
+void Execution::interruptDone(std::uint16_t index) noexcept {
+  if (index < apcQueued_.size()) apcQueued_[index] = false;
+}
+
 void Execution::queueApc(std::uint16_t index) {
+  if (apcs_[index].interrupt) {  // §13: the device interrupts; its ISR context starts
+    apcQueued_[index] = true;
+    ++run_.interruptsUsed;
+    apcs_[index].routine();
+    return;
+  }
   // KeInsertQueueApc: the target runs it at its next step if §2.2 allows, else later.
   Thread& thread = *threads_[apcs_[index].target];
   apcQueued_[index] = true;
@@ -198,9 +262,18 @@ void Execution::wait(const char* api) {
       continue;
     }
     if (thread.waitSatisfied() || run_.tearingDown) break;  // WaitAny: one block; WaitAll: all
+    if (thread.spec().kind == ThreadKind::ThreadedDpc && thread.irql < kDispatchLevel) [[unlikely]]
+      reportThreadedDpcWait(thread, api);
     endStep(thread);
   }
   markReady(thread);
+}
+
+void Execution::reportThreadedDpcWait(const Thread& thread, const char* api) {
+  // §19: the DISPATCH_LEVEL rules hold in a threaded DPC; what Windows does is undocumented.
+  report(Violation{.kind = ViolationKind::ContractViolation, .rule = "WaitInThreadedDpc",
+                   .message = std::string(api) + " blocks in threaded DPC " + thread.name() +
+                              ": a DPC routine must not wait"});
 }
 
 void Execution::satisfy(WaitBlock& block) {
@@ -325,10 +398,17 @@ Footprint Execution::footprintOf(const Choice& choice) const {
     footprint.makeGlobal();
     return footprint;
   }
+  // An interrupt starts a context that may preempt any processor: dependent with all.
+  if (choice.kind == ChoiceKind::Apc && choice.value < apcs_.size() && apcs_[choice.value].interrupt) {
+    footprint.makeGlobal();
+    return footprint;
+  }
   // Adversary and I/O-completion events change only their target's state.
   footprint.add(threadObject(choice.thread), Access::Write);
   if (choice.kind != ChoiceKind::Run) return footprint;
   const Thread& thread = *threads_[choice.thread];
+  // §7: steps of one processor's contexts can exclude each other from it.
+  if (run_.processors) footprint.add(processorObject(thread.processor), Access::Write);
   // An APC routine about to run may do anything its target may do: dependent with all.
   if (thread.deliverableApc() != Thread::kNoApc) {
     footprint.makeGlobal();
@@ -336,6 +416,10 @@ Footprint Execution::footprintOf(const Choice& choice) const {
   }
   // A release or signal may satisfy a waiter: that waiter and its other objects (WaitAny).
   auto touch = [&](ObjectId id, Access access) {
+    if (id == kEveryProcessorObject) {
+      footprint.makeGlobal();
+      return;
+    }
     footprint.add(id, access);
     if (access == Access::Read || id >= objects_.size()) return;
     objects_[id].waiters().forEach([&](const WaitBlock& block) {

@@ -307,6 +307,11 @@ void Execution::collectAdversaryOptions() {
       result_.suspensionBoundHit = true;
   }
   for (std::size_t i = 0; i < apcs_.size(); ++i) {
+    if (apcs_[i].interrupt) [[unlikely]] {
+      if (!apcQueued_[i] && run_.interruptsUsed < run_.bounds->maxInterrupts)
+        out[count++] = Choice{ChoiceKind::Apc, apcs_[i].target, static_cast<std::uint16_t>(i)};
+      continue;
+    }
     if (apcs_[i].environment || apcQueued_[i] || threads_[apcs_[i].target]->terminated()) continue;
     if (run_.apcsUsed < run_.bounds->maxApcs)
       out[count++] = Choice{ChoiceKind::Apc, apcs_[i].target, static_cast<std::uint16_t>(i)};

@@ -55,6 +55,8 @@ void Execution::recordExit(const Thread& thread) {
   record(Event{.kind = EventKind::Exit, .thread = thread.id(),
                .api = kind == ThreadKind::SystemCall ? "return to user mode"
                       : kind == ThreadKind::Worker   ? "work item returns"
+                      : kind == ThreadKind::Interrupt ? "ISR returns"
+                      : isPseudoThread(kind)         ? "DPC routine returns"
                                                      : "PsTerminateSystemThread"});
 }
 

@@ -42,10 +42,10 @@ DispatcherObject& dispatcherObject(PVOID object, const char* api) {
     if (dynamic_cast<const void*>(candidate) != object) continue;
     if (auto* dispatcher = dynamic_cast<DispatcherObject*>(candidate)) return *dispatcher;
     throw ScenarioError(std::string(api) + ": " + candidate->typeName() + " " + candidate->name() +
-                        " is not a dispatcher object (KEVENT, KSEMAPHORE or KMUTEX)");
+                        " is not a dispatcher object (KEVENT, KSEMAPHORE, KMUTEX, KTIMER or EX_TIMER)");
   }
   throw ScenarioError(std::string(api) +
-                      ": the object is not a KEVENT, KSEMAPHORE or KMUTEX made with Setup::make");
+                      ": the object is not a KEVENT, KSEMAPHORE, KMUTEX or KTIMER made with Setup::make, nor an EX_TIMER");
 }
 
 void waitTest(DispatcherObject& object) {

@@ -34,8 +34,17 @@ void raiseStatus(NTSTATUS status, const char* name, const std::string& what, con
     recordCall("ExRaiseStatus", object, name, "to the driver's __except handler");
     throw RaisedStatus{status};
   }
-  // A DPC or ISR would give 0x1E KMODE_EXCEPTION_NOT_HANDLED (§19); the threads modelled are
-  // a system call's, a system thread's and a worker's, which is a system thread too.
+  // §19: a DPC or ISR gives 0x1E KMODE_EXCEPTION_NOT_HANDLED; a system call 0x3B; a system
+  // thread (a worker too) 0x7E.
+  if (isPseudoThread(thread.spec().kind)) {
+    bugCheck("KMODE_EXCEPTION_NOT_HANDLED", 0x1E,
+             what + ": raises " + name + " (" + code + ") in a " +
+                 (thread.spec().kind == ThreadKind::Interrupt ? "ISR" : "DPC routine") +
+                 ", which no handler catches: bug check 0x1E KMODE_EXCEPTION_NOT_HANDLED (parameter 1 = " +
+                 code + ", the exception code)",
+             object);
+    return;
+  }
   const bool service = thread.spec().kind == ThreadKind::SystemCall;
   const std::string text = what + ": raises " + name + " (" + code + "), which no handler catches: bug check " +
                            (service ? "0x3B SYSTEM_SERVICE_EXCEPTION" : "0x7E SYSTEM_THREAD_EXCEPTION_NOT_HANDLED") +

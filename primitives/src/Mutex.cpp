@@ -36,6 +36,9 @@ std::optional<Violation> KMUTEX::heldAtExit(const Thread& thread) const {
                        .message = "work item routine returned still owning " + held,
                        .objects = {id()}};
     case ThreadKind::SystemCall: break;  // the ownership's critical region gives 0x1 there
+    case ThreadKind::Dpc:
+    case ThreadKind::ThreadedDpc:
+    case ThreadKind::Interrupt: break;  // a DPC or ISR may not own one (§11): reported at the acquire
   }
   return std::nullopt;
 }

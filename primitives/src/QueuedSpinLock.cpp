@@ -14,13 +14,29 @@ namespace {
 
 using Use = KSPIN_LOCK::Use;
 
-// §19: the ForDpc forms belong to DPC routines, where they change no IRQL. A thread, which
-// is what calls them in this model, is outside any DPC.
-void checkInDpc(KSPIN_LOCK& lock, const char* api) {
+// §11, §19: the ForDpc forms belong to DPC routines. Called outside one they change no IRQL and
+// are reported; in an ordinary DPC (at DISPATCH_LEVEL) they change none either.
+void checkInDpc(const Thread& thread, KSPIN_LOCK& lock, const char* api) {
+  if (thread.spec().kind == ThreadKind::Dpc || thread.spec().kind == ThreadKind::ThreadedDpc) return;
   detail::contractViolation("SpinLockForDpcOutsideDpc", 0,
                             std::string(api) + " on KSPIN_LOCK " + lock.name() +
                                 " outside a DPC routine",
                             &lock);
+}
+
+// §11: inside a threaded DPC running at PASSIVE_LEVEL the ForDpc acquire raises to DISPATCH_LEVEL.
+KIRQL raiseForDpc(Thread& thread) {
+  if (thread.spec().kind == ThreadKind::ThreadedDpc && thread.irql < DISPATCH_LEVEL)
+    return detail::raiseTo(thread, DISPATCH_LEVEL);
+  return thread.irql;
+}
+
+// The ForDpc release lowers to what the acquire raised from (nothing, outside a threaded DPC).
+void lowerForDpc(Thread& thread, KIRQL oldIrql, const char* api) {
+  if (thread.spec().kind != ThreadKind::ThreadedDpc || oldIrql >= thread.irql) return;
+  detail::checkLower(thread, oldIrql, api);
+  thread.irql = oldIrql;
+  detail::irqlLowered(thread);
 }
 
 KSPIN_LOCK& handleLock(PKLOCK_QUEUE_HANDLE handle, const char* api) {
@@ -65,35 +81,40 @@ void KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE handle) {
 void KeAcquireInStackQueuedSpinLockForDpc(PKSPIN_LOCK lock, PKLOCK_QUEUE_HANDLE handle) {
   constexpr const char* api = "KeAcquireInStackQueuedSpinLockForDpc";
   Thread& thread = detail::visibleCall(api, lock, Access::Acquire);
-  checkInDpc(*lock, api);
-  acquireQueued(thread, *lock, handle, api);
+  checkInDpc(thread, *lock, api);
+  detail::spin::checkUse(*lock, Use::Queued, api);
+  handle->LockQueue.Lock = lock;
+  handle->OldIrql = raiseForDpc(thread);
+  detail::acquireOrWait(thread, *lock, lock->owner, KSPIN_LOCK::kQueuedWaiter, api);
 }
 
 void KeReleaseInStackQueuedSpinLockForDpc(PKLOCK_QUEUE_HANDLE handle) {
   constexpr const char* api = "KeReleaseInStackQueuedSpinLockForDpc";
   KSPIN_LOCK& lock = handleLock(handle, api);
   Thread& thread = detail::visibleCall(api, &lock, Access::Release);
-  checkInDpc(lock, api);
+  checkInDpc(thread, lock, api);
   releaseQueued(thread, lock, api);
+  lowerForDpc(thread, handle->OldIrql, api);
 }
 
 KIRQL KeAcquireSpinLockForDpc(PKSPIN_LOCK lock) {
   constexpr const char* api = "KeAcquireSpinLockForDpc";
   Thread& thread = detail::visibleCall(api, lock, Access::Acquire);
-  checkInDpc(*lock, api);
+  checkInDpc(thread, *lock, api);
   detail::spin::checkUse(*lock, Use::Ordinary, api);
+  const KIRQL old = raiseForDpc(thread);
   detail::acquireOrWait(thread, *lock, lock->owner, KSPIN_LOCK::kSpinner, api);
-  return thread.irql;
+  return old;
 }
 
 void KeReleaseSpinLockForDpc(PKSPIN_LOCK lock, KIRQL oldIrql) {
   constexpr const char* api = "KeReleaseSpinLockForDpc";
   Thread& thread = detail::visibleCall(api, lock, Access::Release);
-  checkInDpc(*lock, api);
+  checkInDpc(thread, *lock, api);
   detail::spin::checkUse(*lock, Use::Ordinary, api);
   detail::spin::release(thread, *lock, api, "SpinlockRelease", 0x4000B, detail::Grant::HandOffOrBarge);
-  (void)oldIrql;  // the acquire changed no IRQL, so neither does the release (§19)
   detail::recordCall(api, lock, nullptr, nullptr);
+  lowerForDpc(thread, oldIrql, api);  // outside a threaded DPC the acquire changed no IRQL (§19)
 }
 
 BOOLEAN KeTestSpinLock(PKSPIN_LOCK lock) {

@@ -4,6 +4,7 @@
 
 #include "interlock/primitives/Call.hpp"
 #include "interlock/primitives/Dispatcher.hpp"
+#include "interlock/primitives/Dpc.hpp"
 #include "interlock/primitives/Exception.hpp"
 #include "interlock/primitives/Irql.hpp"
 #include "interlock/primitives/ObjectReference.hpp"
@@ -151,6 +152,7 @@ void checkIrql(const Thread& thread, const Request& request, bool poll) {
 // §6.11, a timed wait at DISPATCH outside a DPC: a ContractViolation, and the thread hangs:
 // a wait no object can satisfy, so the thread never runs again.
 void hang(Thread& thread, const Request& request, const char* argument) {
+  detail::switchFromDpc(thread, request.api, request.objects.front());
   WaitScope scope(thread);
   (void)thread.beginWait(1, WaitType::Any, false);  // block 0 names no object
   detail::recordCall(request.api, request.objects.front(), argument, "hangs", EventKind::Blocked);

@@ -9,7 +9,8 @@ std::vector<Scenario> builtin() {
                       fastMutexScenarios, spinLockScenarios, rundownScenarios, pushLockScenarios,
                       dispatcherScenarios, exSpinLockScenarios, interlockedListScenarios,
                       pulseEventScenarios, systemThreadScenarios, irpScenarios, cancelScenarios,
-                      csqScenarios, removeLockScenarios, serviceScenarios, benchScenarios})
+                      csqScenarios, removeLockScenarios, serviceScenarios, dpcScenarios, isrScenarios,
+                      timerScenarios, benchScenarios})
     for (Scenario& scenario : family()) all.push_back(std::move(scenario));
   return all;
 }

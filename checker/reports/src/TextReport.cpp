@@ -82,6 +82,9 @@ std::string boundsText(const Settings& settings) {
                      (settings.bounds.maxSuspensions == 1 ? "" : "s") + ", " +
                      std::to_string(settings.bounds.maxApcs) + " APC" +
                      (settings.bounds.maxApcs == 1 ? "" : "s");
+  if (settings.bounds.processors != 0)
+    text += ", " + std::to_string(settings.bounds.processors) + " processor" +
+            (settings.bounds.processors == 1 ? "" : "s");
   if (settings.maxExecutions != 0)
     text += ", " + std::to_string(settings.maxExecutions) + " executions";
   return text;

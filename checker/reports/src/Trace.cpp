@@ -103,6 +103,9 @@ json settingsJson(const Settings& settings) {
               {"max_suspensions", settings.bounds.maxSuspensions},
               {"max_apcs", settings.bounds.maxApcs}};
   if (settings.verifier) out["verifier"] = true;  // absent: off, as in traces from before it
+  // Absent: the defaults (one processor per thread, one interrupt), as in traces from before them.
+  if (settings.bounds.processors != 0) out["processors"] = settings.bounds.processors;
+  if (settings.bounds.maxInterrupts != Bounds{}.maxInterrupts) out["max_interrupts"] = settings.bounds.maxInterrupts;
   return out;
 }
 
@@ -224,6 +227,14 @@ TraceFile traceFromJson(nlohmann::json document, const std::string& path) {
   trace.settings.bounds.maxSteps = positiveCount(settings, "max_steps", path, false);
   trace.settings.bounds.maxSuspensions = positiveCount(settings, "max_suspensions", path, true);
   trace.settings.bounds.maxApcs = positiveCount(settings, "max_apcs", path, true);
+  if (settings.contains("processors")) {
+    trace.settings.bounds.processors = positiveCount(settings, "processors", path, false);
+    if (trace.settings.bounds.processors > 64)
+      fail(path, "field 'settings.processors': expected a whole number from 1 to 64, found " +
+                     std::to_string(trace.settings.bounds.processors));
+  }
+  if (settings.contains("max_interrupts"))
+    trace.settings.bounds.maxInterrupts = positiveCount(settings, "max_interrupts", path, true);
   if (const auto verifier = settings.find("verifier"); verifier != settings.end()) {
     if (!verifier->is_boolean())
       fail(path, "field 'settings.verifier': expected true or false, found " + verifier->dump());

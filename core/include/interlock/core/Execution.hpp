@@ -164,6 +164,25 @@ class Execution {
   void queueEnvironmentApcNow(std::uint16_t index);
   // A thread created while the execution runs (a system worker); it starts at its first step.
   ThreadId spawnThread(ThreadSpec spec);
+  // --- the processor model (kernel-rules.md §7) ---
+  // A DPC or ISR context: spawned like a thread, on `processor` (kOwnProcessor: a processor
+  // of its own, idle), at `irql` from its first step.
+  static constexpr std::uint8_t kOwnProcessor = 0xFF;
+  ThreadId spawnContext(ThreadSpec spec, std::uint8_t processor, Irql irql);
+  // Turns on processor exclusion (a DPC or interrupt object exists): a context at IRQL >=
+  // DISPATCH_LEVEL, or a threaded DPC, keeps the other contexts of its processor from running.
+  void useProcessors() noexcept { run_.processors = true; }
+  // The processors the threads share (Bounds::processors); 0: one processor per thread.
+  [[nodiscard]] std::uint32_t processorCount() const noexcept {
+    return run_.bounds != nullptr ? run_.bounds->processors : 0;
+  }
+  // Bit t: context t is live but another context of its processor holds it (§7), so t cannot run.
+  [[nodiscard]] std::uint64_t preemptedContexts() const noexcept;
+  // A device interrupt the environment may raise (ApcSpec::interrupt); `fire` starts its ISR.
+  // Returns its index among the APCs (the choice that raises it names it so).
+  std::uint16_t addInterrupt(std::string name, Routine fire);
+  // The ISR started by interrupt `index` has returned: the device may interrupt again.
+  void interruptDone(std::uint16_t index) noexcept;
   // Call after lowering IRQL or leaving a region: delivers what became deliverable (§2.2).
   void apcStateChanged();
   // `hook(context)` runs once when this run ends, after its threads are unwound and its
@@ -234,6 +253,10 @@ class Execution {
     else
       addThreadSlot(id, name, requester, kind, suspendable, std::move(body));
     threads_ = std::span(threadSlots_.data(), std::size_t{id} + 1);
+    // Thread i on processor i mod N (Bounds::processors), else on its own (§7).
+    const std::uint32_t processors = run_.bounds != nullptr ? run_.bounds->processors : 0;
+    threadSlots_[id]->processor = static_cast<std::uint8_t>(processors == 0 ? id : id % processors);
+    if (processors != 0 && id >= processors) [[unlikely]] run_.processors = true;
   }
   // An object made by a primitive as the run goes (an IRP, a work item), owned by this run.
   void addObject(std::unique_ptr<KernelObject> object, std::string_view name) {
@@ -260,6 +283,7 @@ class Execution {
     std::uint64_t runnable = run_.ready;
     for (std::uint64_t left = run_.waiting; left != 0; left &= left - 1)
       if (threads_[static_cast<std::size_t>(__builtin_ctzll(left))]->runnable()) runnable |= left & -left;
+    if (run_.processors) [[unlikely]] runnable &= ~preemptedContexts();
     return runnable;
   }
   // The choices open now, into options_ (a buffer kept at its largest: a step pushes nothing):
@@ -298,6 +322,7 @@ class Execution {
   [[gnu::noinline]] void addThreadSlot(ThreadId id, std::string_view name, std::string_view requester,
                                        ThreadKind kind, bool suspendable, Routine&& body);
   void exitChecks(Thread& thread);
+  [[gnu::noinline]] void reportThreadedDpcWait(const Thread& thread, const char* api);
   // Out of line: what exitChecks reports when the thread owns a lock or left a region open.
   [[gnu::noinline]] void reportExitViolations(Thread& thread);
   // Whether `thread` owns `lock` (its ownerMask bit): what every exit check asks of a lock.
@@ -416,6 +441,7 @@ class Execution {
     bool stepping = false;         // run()'s loop is on: a thread's endStep may choose
     bool starting = false;         // startThreads() is on: a stopping thread starts the next
     bool adversary = false;        // APCs declared or a thread suspendable: more than threads move
+    bool processors = false;       // processor exclusion on (useProcessors, or shared processors)
     bool terminal = false;
     bool tearingDown = false;
     bool stepAllLocks = false;
@@ -424,6 +450,7 @@ class Execution {
     std::size_t nextToStart = 0;
     std::uint32_t suspensions = 0;
     std::uint32_t apcsUsed = 0;
+    std::uint32_t interruptsUsed = 0;
   };
   static_assert(std::is_trivially_copyable_v<RunState>);
   RunState run_;

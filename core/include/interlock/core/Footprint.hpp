@@ -16,6 +16,15 @@ inline constexpr ObjectId kThreadObjectBase = 0x8000;
   return static_cast<ObjectId>(kThreadObjectBase | thread);
 }
 
+// Processors appear above the threads: a step of a context writes its processor's, so steps
+// that can exclude each other from a processor are dependent (kernel-rules.md §7).
+[[nodiscard]] constexpr ObjectId processorObject(std::uint8_t processor) noexcept {
+  return static_cast<ObjectId>(kThreadObjectBase | 0x40 | (processor & 0x3F));
+}
+// Named by an operation that may start a context on any processor (a DPC insert, an ISR's
+// start): dependent with every step.
+inline constexpr ObjectId kEveryProcessorObject = static_cast<ObjectId>(kThreadObjectBase | 0x80);
+
 class Footprint {
  public:
   static constexpr std::size_t kCapacity = 24;

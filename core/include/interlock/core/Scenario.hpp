@@ -47,6 +47,9 @@ struct Bounds {
   std::uint32_t maxSteps = 1000;      // per execution; hitting it makes the verdict incomplete
   std::uint32_t maxSuspensions = 1;   // NtSuspendThread calls per execution
   std::uint32_t maxApcs = 1;          // scenario APCs queued per execution
+  std::uint32_t maxInterrupts = 1;    // interrupts (ISR runs) per execution
+  // Processors the threads share, thread i on processor i mod N; 0: one processor per thread.
+  std::uint32_t processors = 0;
 };
 
 // Named integer knobs of a parameterized scenario (bench/*: threads, rounds, n), as text.

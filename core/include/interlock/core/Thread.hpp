@@ -21,7 +21,16 @@ enum class ThreadKind : std::uint8_t {
   SystemCall,  // a user thread inside a system call: its body ends by returning to user mode
   System,      // a system thread: its body ends with PsTerminateSystemThread
   Worker,      // a system worker thread running one work item: its body is the routine
+  // Pseudo-threads of the processor model (kernel-rules.md §7, §11, §13): not suspendable, no APCs.
+  Dpc,          // one run of a DPC routine at DISPATCH_LEVEL on the processor it preempted
+  ThreadedDpc,  // one run of a threaded DPC at PASSIVE_LEVEL in a DPC thread
+  Interrupt,    // one run of an ISR at its DIRQL
 };
+
+// A context of the processor model: whether it is a pseudo-thread (a DPC or ISR run).
+[[nodiscard]] constexpr bool isPseudoThread(ThreadKind kind) noexcept {
+  return kind == ThreadKind::Dpc || kind == ThreadKind::ThreadedDpc || kind == ThreadKind::Interrupt;
+}
 
 struct ThreadSpec {
   std::string name;
@@ -48,6 +57,9 @@ struct ApcSpec {
   // The model's own APC (the I/O manager's completion): the environment always queues it
   // eventually, so it is a progress choice, not bounded like the adversary's.
   bool environment = false;
+  // Not an APC: a device interrupt (kernel-rules.md §13) the environment may raise at any
+  // point, bounded by Bounds::maxInterrupts; `routine` starts the ISR's context.
+  bool interrupt = false;
 };
 
 // Wait blocks: the thread's own wait plus one per APC nested inside it (an APC may wait
@@ -180,6 +192,7 @@ class Thread {
   Op pending;                      // the visible operation it will perform next
   std::uint8_t apcDepth = 0;       // APC routines running on this thread, nested
   std::uint8_t exceptionHandlers = 0;  // __try frames (tryExcept) on the thread's stack
+  std::uint8_t processor = 0;          // the processor it runs on (Execution assigns it)
   // An APC routine starts on this thread: one level deeper (reuse() resets the levels used).
   void enterApc() noexcept {
     ++apcDepth;

@@ -1,7 +1,7 @@
 #pragma once
-// The dispatcher header KEVENT, KSEMAPHORE and KMUTEX share (kernel-rules.md §3.5, §3.6):
-// a signal state and a wait list (the object's WaitQueue). What "signalled" means and what
-// satisfying a wait does to the object are the type's; the wait test is common.
+// The dispatcher header KEVENT, KSEMAPHORE, KMUTEX and the timers share (kernel-rules.md
+// §3.5, §3.6, §12): a signal state and a wait list (the object's WaitQueue). What "signalled"
+// means and what satisfying a wait does to the object are the type's; the wait test is common.
 #include "interlock/core/KernelObject.hpp"
 #include "interlock/primitives/WdkTypes.hpp"
 

@@ -27,6 +27,9 @@ namespace interlock::scenarios {
 [[nodiscard]] std::vector<Scenario> cancelScenarios();
 [[nodiscard]] std::vector<Scenario> csqScenarios();
 [[nodiscard]] std::vector<Scenario> removeLockScenarios();
+[[nodiscard]] std::vector<Scenario> dpcScenarios();            // scenarios/src/dpc/
+[[nodiscard]] std::vector<Scenario> isrScenarios();            // scenarios/src/isr/
 [[nodiscard]] std::vector<Scenario> serviceScenarios();       // service threads and their callers
+[[nodiscard]] std::vector<Scenario> timerScenarios();         // KTIMER, EX_TIMER, delays
 
 }  // namespace interlock::scenarios
