@@ -163,11 +163,82 @@ Scenario completionPropagatesPending() {
       Expectation::pass(), &FilterRead<&CountCompletion>);
 }
 
+// A thread that ends with an IOCTL it sent still pending (§19): the I/O manager cancels the IRP
+// and waits for it to complete before the thread is gone.
+struct HoldingExtension {
+  KSPIN_LOCK* Lock = nullptr;  // guards Held
+  IrpQueue Held;               // IOCTLs waiting for an event the device never reports
+};
+
+HoldingExtension& holdingOf(PDEVICE_OBJECT device) { return *static_cast<HoldingExtension*>(device->DeviceExtension); }
+
+void CancelHeldIoctl(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  IoReleaseCancelSpinLock(Irp->CancelIrql);
+  HoldingExtension& extension = holdingOf(DeviceObject);
+  KIRQL irql = PASSIVE_LEVEL;
+  KeAcquireSpinLock(extension.Lock, &irql);
+  extension.Held.remove(Irp);
+  KeReleaseSpinLock(extension.Lock, irql);
+  completeIrp(Irp, STATUS_CANCELLED);
+}
+
+template <bool Cancellable>
+NTSTATUS HoldIoctl(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  HoldingExtension& extension = holdingOf(DeviceObject);
+  KIRQL irql = PASSIVE_LEVEL;
+  KeAcquireSpinLock(extension.Lock, &irql);
+  IoMarkIrpPending(Irp);
+  extension.Held.push(Irp);
+  if (Cancellable) (void)IoSetCancelRoutine(Irp, &CancelHeldIoctl);  // nobody cancels it yet
+  KeReleaseSpinLock(extension.Lock, irql);
+  return STATUS_PENDING;
+}
+
+Scenario ioctlAtThreadExit(const char* name, const char* description, Expectation expected,
+                           PDRIVER_DISPATCH ioctl) {
+  return Scenario{name, description, std::move(expected), Bounds{}, [ioctl](Setup& s) {
+                    auto& driver = s.make<DRIVER_OBJECT>("Driver");
+                    driver.MajorFunction[IRP_MJ_DEVICE_CONTROL] = ioctl;
+                    DEVICE_OBJECT& device = IoCreateDevice<HoldingExtension>(s, driver, "Device");
+                    auto& lock = s.make<KSPIN_LOCK>("HeldLock");
+                    KeInitializeSpinLock(&lock);
+                    holdingOf(&device).Lock = &lock;
+                    auto& done = s.make<KEVENT>("Done");
+                    KeInitializeEvent(&done, NotificationEvent, FALSE);
+                    s.systemThread("sender", [&device, &done] {
+                      static IO_STATUS_BLOCK status;
+                      PIRP irp = IoBuildDeviceIoControlRequest(0x22E008, &device, nullptr, 0, nullptr, 0,
+                                                               FALSE, &done, &status);
+                      (void)IoCallDriver(&device, irp);  // returns without waiting for it
+                    });
+                  }};
+}
+
+Scenario threadExitUncancellable() {
+  return ioctlAtThreadExit(
+      "irp/thread-exit-uncancellable",
+      "A system thread sends an IOCTL, built with IoBuildDeviceIoControlRequest, and ends "
+      "without waiting for it. The driver holds the IRP until the device reports an event, and "
+      "sets no cancel routine. At the thread's exit the I/O manager cancels the IRPs still queued "
+      "to it and waits for them: nothing cancels this one, and the thread never ends.",
+      Expectation::violation(ViolationKind::Deadlock, "NoThreadCanMove"), &HoldIoctl<false>);
+}
+
+Scenario threadExitCancellable() {
+  return ioctlAtThreadExit(
+      "irp/thread-exit-cancellable",
+      "The fix of irp/thread-exit-uncancellable: the driver sets a cancel routine on every IRP it "
+      "holds, so the I/O manager's cancel at the sender's exit completes the IOCTL and the thread "
+      "ends.",
+      Expectation::pass(), &HoldIoctl<true>);
+}
+
 }  // namespace
 
 std::vector<Scenario> irpScenarios() {
   return {pendingNotMarked(),  pendingMarked(),          doubleCompletion(),
-          singleCompletion(),  completionDropsPending(), completionPropagatesPending()};
+          singleCompletion(),  completionDropsPending(), completionPropagatesPending(),
+          threadExitUncancellable(), threadExitCancellable()};
 }
 
 }  // namespace interlock::scenarios
