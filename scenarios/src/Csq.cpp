@@ -15,7 +15,6 @@ struct CsqExtension {
   IrpQueue Queue;
   IO_CSQ* Csq = nullptr;
   bool Stopping = false;       // the device is being stopped: the queue takes no more reads
-  KSEMAPHORE* Work = nullptr;  // counts the queued reads for a worker thread (§18.17)
 };
 
 CsqExtension& extensionOf(PIO_CSQ csq) { return *static_cast<CsqExtension*>(csq->Owner); }
@@ -127,90 +126,10 @@ Scenario insertExFailureCompleted() {
       Expectation::pass(), &ReadInsertEx, true);
 }
 
-// §18.17: the dispatch routine queues the read and releases the semaphore a worker waits on.
-// Suspended between the two, the reader's IRP sits in the queue with no unit counting it.
-template <bool CriticalRegion>
-NTSTATUS ReadQueueForWorker(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
-  CsqExtension& extension = extensionOf(DeviceObject);
-  if (CriticalRegion) KeEnterCriticalRegion();
-  IoCsqInsertIrp(extension.Csq, Irp, nullptr);
-  (void)KeReleaseSemaphore(extension.Work, IO_NO_INCREMENT, 1, FALSE);
-  if (CriticalRegion) KeLeaveCriticalRegion();
-  return STATUS_PENDING;
-}
-
-// The worker completes the oldest queued read for each unit, for ever.
-void ServeReads(CsqExtension& extension) {
-  for (;;) {
-    (void)KeWaitForSingleObject(extension.Work, Executive, KernelMode, FALSE, nullptr);
-    if (PIRP irp = IoCsqRemoveNextIrp(extension.Csq, nullptr)) completeIrp(irp, STATUS_SUCCESS);
-  }
-}
-
-// Process A's reader (the adversary may suspend it) reads first, then process B's (never
-// suspended), each through its own handle.
-Scenario workerScenario(const char* name, const char* description, Expectation expected,
-                        PDRIVER_DISPATCH read) {
-  return Scenario{name, description, std::move(expected), Bounds{}, [read](Setup& s) {
-                    auto& driver = s.make<DRIVER_OBJECT>("Driver");
-                    driver.MajorFunction[IRP_MJ_READ] = read;
-                    auto& lock = s.make<KSPIN_LOCK>("QueueLock");
-                    KeInitializeSpinLock(&lock);
-                    auto& csq = s.make<IO_CSQ>("Csq");
-                    auto& work = s.make<KSEMAPHORE>("Work");
-                    KeInitializeSemaphore(&work, 0, 2);
-                    DEVICE_OBJECT& device = IoCreateDevice<CsqExtension>(s, driver, "Device");
-                    CsqExtension& extension = extensionOf(&device);
-                    extension.Lock = &lock;
-                    extension.Csq = &csq;
-                    extension.Work = &work;
-                    csq.Owner = &extension;
-                    (void)IoCsqInitialize(&csq, &CsqInsertIrp, &CsqRemoveIrp, &CsqPeekNextIrp,
-                                          &CsqAcquireLock, &CsqReleaseLock, &CsqCompleteCanceledIrp);
-                    auto& fileA = s.make<FILE_OBJECT>("HandleA");
-                    auto& fileB = s.make<FILE_OBJECT>("HandleB");
-                    for (FILE_OBJECT* file : {&fileA, &fileB}) {
-                      file->open = true;
-                      file->DeviceObject = &device;
-                    }
-                    s.userThread("reader-a", [&fileA] { (void)readDevice(&fileA); }, "process A");
-                    s.thread(ThreadSpec{.name = "reader-b",
-                                        .requester = "process B",
-                                        .kind = ThreadKind::SystemCall,
-                                        .suspendable = false,
-                                        .body = [&fileB] { (void)readDevice(&fileB); }});
-                    s.serviceThread("worker", [&extension] { ServeReads(extension); });
-                  }};
-}
-
-Scenario suspendedQueuer() {
-  return workerScenario(
-      "csq/suspended-queuer",
-      "A read dispatch routine queues the IRP on a cancel-safe queue and then releases the "
-      "semaphore a system worker waits on; the worker completes the oldest queued read for each "
-      "unit. Process A's read queues its IRP and is suspended (NtSuspendThread) before the "
-      "release; process B's read queues behind it and releases once, so the worker completes A's "
-      "IRP and waits again, and B's read never completes while A stays suspended. Resumed, A "
-      "releases the semaphore and B's IRP completes: one process's suspension denies service to "
-      "another.",
-      Expectation::violation(ViolationKind::SuspendedOwnerDoS, "SuspendedSignaller"),
-      &ReadQueueForWorker<false>);
-}
-
-Scenario queueInCriticalRegion() {
-  return workerScenario(
-      "csq/queue-in-critical-region",
-      "The fix of csq/suspended-queuer: the dispatch routine queues the IRP and releases the "
-      "semaphore inside one critical region, so a suspension takes effect before both or after "
-      "both, and the worker has a unit for every IRP queued.",
-      Expectation::pass(), &ReadQueueForWorker<true>);
-}
-
 }  // namespace
 
 std::vector<Scenario> csqScenarios() {
-  return {markAfterInsert(),          insertMarksPending(), insertExFailurePending(),
-          insertExFailureCompleted(), suspendedQueuer(),    queueInCriticalRegion()};
+  return {markAfterInsert(), insertMarksPending(), insertExFailurePending(), insertExFailureCompleted()};
 }
 
 }  // namespace interlock::scenarios
