@@ -41,5 +41,5 @@ TEST_CASE("every irp/, cancel/, csq/ and remove-lock/ scenario gets the same ver
       CHECK(reduced.stats.executions <= naive.stats.executions);
     }
   }
-  CHECK(families == 20);
+  CHECK(families == 24);
 }
