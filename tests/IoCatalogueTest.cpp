@@ -42,5 +42,5 @@ TEST_CASE("every irp/, cancel/, csq/, remove-lock/ and timer/ scenario gets the 
       CHECK(reduced.stats.executions <= naive.stats.executions);
     }
   }
-  CHECK(families == 30);
+  CHECK(families == 34);
 }

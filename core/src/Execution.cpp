@@ -264,6 +264,7 @@ void Execution::wait(const char* api) {
     if (thread.waitSatisfied() || run_.tearingDown) break;  // WaitAny: one block; WaitAll: all
     if (thread.spec().kind == ThreadKind::ThreadedDpc && thread.irql < kDispatchLevel) [[unlikely]]
       reportThreadedDpcWait(thread, api);
+    if (thread.waitObserver != nullptr) [[unlikely]] thread.waitObserver->stopsRunning(thread);
     endStep(thread);
   }
   markReady(thread);
@@ -284,6 +285,9 @@ void Execution::satisfy(WaitBlock& block) {
   if (block.thread != nullptr)
     for (WaitBlock& other : block.thread->blockSatisfied(block))
       if (other.object != nullptr) other.object->waiters().remove(other);
+  if (block.thread != nullptr && block.thread->waitObserver != nullptr) [[unlikely]]
+    if (const WaitSet* set = block.thread->waitSetOf(block); set != nullptr && set->satisfied())
+      block.thread->waitObserver->runsAgain(*block.thread, block.object);
 }
 
 std::size_t Execution::branch(std::size_t count) {
@@ -383,6 +387,7 @@ void Execution::deliverSuspendApc(Thread& thread) {
   thread.suspendApcRunning = true;
   forgetRunnable(thread);
   thread.kernelApcInProgress = true;  // its normal routine waits on the suspend semaphore
+  if (thread.waitObserver != nullptr) [[unlikely]] thread.waitObserver->stopsRunning(thread);
   record(Event{.kind = EventKind::ApcDelivered, .thread = thread.id(), .api = "suspend APC",
                .result = "waits on its suspend semaphore"});
 }
@@ -403,18 +408,8 @@ Footprint Execution::footprintOf(const Choice& choice) const {
     footprint.makeGlobal();
     return footprint;
   }
-  // Adversary and I/O-completion events change only their target's state.
-  footprint.add(threadObject(choice.thread), Access::Write);
-  if (choice.kind != ChoiceKind::Run) return footprint;
-  const Thread& thread = *threads_[choice.thread];
-  // §7: steps of one processor's contexts can exclude each other from it.
-  if (run_.processors) footprint.add(processorObject(thread.processor), Access::Write);
-  // An APC routine about to run may do anything its target may do: dependent with all.
-  if (thread.deliverableApc() != Thread::kNoApc) {
-    footprint.makeGlobal();
-    return footprint;
-  }
-  // A release or signal may satisfy a waiter: that waiter and its other objects (WaitAny).
+  // A release or signal may satisfy a waiter: that waiter and its other objects (WaitAny), and
+  // the queue that counts it as running.
   auto touch = [&](ObjectId id, Access access) {
     if (id == kEveryProcessorObject) {
       footprint.makeGlobal();
@@ -425,11 +420,26 @@ Footprint Execution::footprintOf(const Choice& choice) const {
     objects_[id].waiters().forEach([&](const WaitBlock& block) {
       if (block.thread == nullptr) return;
       footprint.add(threadObject(block.thread->id()), Access::Write);
+      if (const WaitObserver* observer = block.thread->waitObserver) [[unlikely]]
+        footprint.add(observer->observedObject(), Access::Write);
       for (const WaitSet& set : block.thread->waitSets())
         for (const WaitBlock& other : set.used())
           if (other.object != nullptr) footprint.add(other.object->id(), Access::Write);
     });
   };
+  // Adversary and I/O-completion events change only their target's state, and the queue that
+  // counts it as running (a suspension stops it, which may release a waiter of the queue).
+  footprint.add(threadObject(choice.thread), Access::Write);
+  const Thread& thread = *threads_[choice.thread];
+  if (thread.waitObserver != nullptr) [[unlikely]] touch(thread.waitObserver->observedObject(), Access::Write);
+  if (choice.kind != ChoiceKind::Run) return footprint;
+  // §7: steps of one processor's contexts can exclude each other from it.
+  if (run_.processors) footprint.add(processorObject(thread.processor), Access::Write);
+  // An APC routine about to run may do anything its target may do: dependent with all.
+  if (thread.deliverableApc() != Thread::kNoApc) {
+    footprint.makeGlobal();
+    return footprint;
+  }
   forEachStepObject(thread, touch);
   return footprint;
 }

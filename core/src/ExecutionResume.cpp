@@ -16,6 +16,8 @@ void Execution::resumeThread(Thread& thread) {
   if (thread.suspendApcRunning) {
     thread.suspendApcRunning = false;
     thread.kernelApcInProgress = false;
+    if (thread.state == ThreadState::Ready && thread.waitObserver != nullptr)
+      thread.waitObserver->runsAgain(thread, nullptr);
     if (thread.state == ThreadState::Ready) markReady(thread);
     else if (thread.state == ThreadState::Waiting) markWaiting(thread);
   }

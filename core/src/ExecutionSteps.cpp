@@ -262,6 +262,7 @@ void Execution::threadEntry(void* argument) {
   Execution& execution = current();
   try {
     thread.spec().body();
+    if (thread.rundown != nullptr) [[unlikely]] thread.rundown(thread);
   } catch (const std::exception& error) {
     // A scenario bug, not a kernel behaviour: end the execution and tell the author.
     execution.fiberError_ = "thread '" + thread.name() + "' threw: " + error.what();

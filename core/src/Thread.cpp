@@ -63,6 +63,8 @@ void Thread::reuse(ThreadId id, std::string_view name, std::string_view requeste
   pending = Op{};
   apcDepth = 0;
   exceptionHandlers = 0;
+  waitObserver = nullptr;
+  rundown = nullptr;
   // A wait reads only its first block until beginWait() initializes the others; levels no
   // APC reached last run are as reuse() left them.
   for (WaitSet& set : std::span(waits_.data(), std::size_t{deepestApc_} + 1)) {

@@ -45,6 +45,7 @@ void Execution::exitChecks(Thread& thread) {
   if (ownsALock || thread.irql != kPassiveLevel || thread.combinedApcDisable() != 0)
     reportExitViolations(thread);
   markTerminated(thread);
+  if (thread.waitObserver != nullptr) [[unlikely]] thread.waitObserver->ends(thread);
   if (recordsEvents()) recordExit(thread);
   // Back in user mode a queued suspend APC is delivered: the thread stops there.
   if (thread.spec().kind == ThreadKind::SystemCall && thread.suspendApcQueued) deliverSuspendApc(thread);

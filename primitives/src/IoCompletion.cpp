@@ -187,11 +187,14 @@ void completionWalk(IRP& irp) {
   irp.state = IRP::State::Completed;
   switch (irp.origin) {
     case IRP::Origin::Allocated:
+    case IRP::Origin::AsynchronousFsdRequest:
       contractViolation("IoAllocateComplete", 0,
-                        "the completion walk of " + irp.name() +
-                            " reached the top of an IoAllocateIrp IRP: there is no thread to "
-                            "queue IopCompleteRequest to (Windows crashes); its allocator's "
-                            "completion routine must return STATUS_MORE_PROCESSING_REQUIRED",
+                        "the completion walk of " + irp.name() + " reached the top of an " +
+                            (irp.origin == IRP::Origin::Allocated ? "IoAllocateIrp"
+                                                                  : "IoBuildAsynchronousFsdRequest") +
+                            " IRP: there is no thread to queue IopCompleteRequest to (Windows "
+                            "crashes); its builder's completion routine must free it and return "
+                            "STATUS_MORE_PROCESSING_REQUIRED",
                         &irp);
       return;
     case IRP::Origin::ZwCall:

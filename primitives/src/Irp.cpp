@@ -26,7 +26,7 @@ IRP& newIrp(IRP::Origin origin) {
   auto irp = std::make_unique<IRP>();
   IRP& ref = *irp;
   ref.origin = origin;
-  if (origin != IRP::Origin::Allocated) ref.thread = execution.currentThread().id();
+  if (origin != IRP::Origin::Allocated && origin != IRP::Origin::AsynchronousFsdRequest) ref.thread = execution.currentThread().id();
   execution.addObject(std::move(irp), "IRP" + std::to_string(number));
   return ref;
 }
@@ -41,6 +41,7 @@ void iopCompleteRequest(IRP& irp) {
   if (irp.origin != IRP::Origin::ZwCall && NT_ERROR(irp.IoStatus.Status) && !irp.PendingReturned) {
     recordCall("IopCompleteRequest", &irp, nullptr,
                "an error completion that was never pending: no status block written, no event set");
+    if (WaitBlock* waiter = irp.waiters().front()) Execution::current().satisfy(*waiter);
     return;
   }
   if (irp.UserIosb != nullptr) *irp.UserIosb = irp.IoStatus;
@@ -49,6 +50,8 @@ void iopCompleteRequest(IRP& irp) {
     waitTest(*irp.UserEvent);
     recordCall("IopCompleteRequest", irp.UserEvent, nullptr,
                "fills the I/O status block, sets the event");
+    // Its thread may be ending, waiting for the IRP itself (cancelThreadIo).
+    if (WaitBlock* waiter = irp.waiters().front()) Execution::current().satisfy(*waiter);
     return;
   }
   recordCall("IopCompleteRequest", &irp, nullptr, "fills the I/O status block, wakes the caller");
@@ -69,6 +72,32 @@ void completeThroughApc(IRP& irp, bool inlineCompletion) {
                                                         [&irp] { iopCompleteRequest(irp); });
   // Completed inline: the APC is queued now and delivered when the thread can take it (§2.2).
   if (inlineCompletion) execution.queueEnvironmentApcNow(apc);
+}
+
+void cancelThreadIo(Thread& thread) {
+  constexpr const char* api = "IoCancelThreadIo";
+  Execution& execution = Execution::current();
+  const auto pending = [&](KernelObject* object) -> IRP* {
+    auto* irp = dynamic_cast<IRP*>(object);
+    if (irp == nullptr || irp->thread != thread.id()) return nullptr;
+    const bool sent = irp->state == IRP::State::InFlight || irp->state == IRP::State::Stopped ||
+                      irp->state == IRP::State::Completed;
+    return sent ? irp : nullptr;
+  };
+  // The I/O manager cancels every request still queued to the ending thread, then waits for
+  // each to complete (§19: Windows gives up after about five minutes; the model waits).
+  for (KernelObject* object : execution.objects())
+    if (IRP* irp = pending(object)) {
+      recordCall(api, irp, nullptr, "the thread ends with the IRP pending: the I/O manager cancels it");
+      (void)cancelIrp(*irp, true);
+    }
+  for (KernelObject* object : execution.objects())
+    if (IRP* irp = pending(object)) {
+      (void)visibleCall(api, irp, Access::Read);
+      if (irp->state == IRP::State::Finished) continue;
+      waitFor(thread, *irp, 0, api, nullptr, "the thread ends: waits for its pending IRP");
+      recordWoken(api, *irp, nullptr, "completed");
+    }
 }
 
 void finishSynchronously(IRP& irp) {
@@ -97,6 +126,7 @@ PIRP build(IRP::Origin origin, const char* api, UCHAR majorFunction, PDEVICE_OBJ
                                   ": the routine page requires PASSIVE_LEVEL",
                               device);
   IRP& irp = detail::newIrp(origin);
+  thread.rundown = &detail::cancelThreadIo;  // the IRP is on the thread's list until it finishes
   irp.UserEvent = event;
   irp.UserIosb = status;
   // Sized for the target's stack; the first location the target's driver will use is set up.
@@ -197,6 +227,34 @@ NTSTATUS IoCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
   return detail::callDriver(execution.currentThread(), *DeviceObject, *Irp, api, true);
 }
 
+PIRP IoBuildAsynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject, PVOID, ULONG,
+                                   PLARGE_INTEGER, PIO_STATUS_BLOCK IoStatusBlock) {
+  constexpr const char* api = "IoBuildAsynchronousFsdRequest";
+  switch (MajorFunction) {
+    case IRP_MJ_READ: case IRP_MJ_WRITE: case IRP_MJ_FLUSH_BUFFERS: case IRP_MJ_SHUTDOWN:
+    case IRP_MJ_PNP: case IRP_MJ_POWER: break;
+    default:
+      throw ScenarioError(std::string(api) + " with MajorFunction " + std::to_string(MajorFunction) +
+                          ": expected IRP_MJ_READ, IRP_MJ_WRITE, IRP_MJ_FLUSH_BUFFERS, "
+                          "IRP_MJ_SHUTDOWN, IRP_MJ_PNP or IRP_MJ_POWER");
+  }
+  if (DeviceObject == nullptr) throw ScenarioError(std::string(api) + " with no DeviceObject");
+  Thread& thread = detail::localCall();
+  if (thread.irql > DISPATCH_LEVEL)
+    detail::contractViolation("IrqlIoBuildAsynchronousFsdRequest", 0,
+                              std::string(api) + " at " + detail::irqlName(thread.irql) +
+                                  ", above DISPATCH_LEVEL",
+                              DeviceObject);
+  IRP& irp = detail::newIrp(IRP::Origin::AsynchronousFsdRequest);
+  irp.UserIosb = IoStatusBlock;
+  irp.StackCount = detail::stackSizeFor(*DeviceObject, api);
+  irp.CurrentLocation = static_cast<CCHAR>(irp.StackCount + 1);
+  detail::stackLocation(irp, irp.StackCount, api).MajorFunction = static_cast<UCHAR>(MajorFunction);
+  detail::recordCall(api, DeviceObject, detail::majorName(static_cast<UCHAR>(MajorFunction)),
+                     "an IRP with no thread: its completion routine frees it");
+  return &irp;
+}
+
 PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN) {
   constexpr const char* api = "IoAllocateIrp";
   if (StackSize < 1 || static_cast<std::size_t>(StackSize) > IRP::kMaxStack)
@@ -224,7 +282,7 @@ void IoFreeIrp(PIRP Irp) {
                               std::string(api) + ": " + Irp->name() + " was already freed", Irp);
     return;
   }
-  if (Irp->origin != IRP::Origin::Allocated)
+  if (Irp->origin != IRP::Origin::Allocated && Irp->origin != IRP::Origin::AsynchronousFsdRequest)
     detail::contractViolation("IoBuildSynchronousFsdRequestNoFree", detail::ioVerifierCode(0x02),
                               std::string(api) + " on " + Irp->name() +
                                   ", a threaded IRP: the I/O manager frees it after completion",

@@ -42,6 +42,9 @@ void markPending(IRP& irp);
 NTSTATUS callDriver(Thread& thread, DEVICE_OBJECT& device, IRP& irp, const char* api, bool byDriver);
 // §8.2 the completion walk from the current location, in the calling thread's context.
 void completionWalk(IRP& irp);
+// IoCancelThreadIo: a thread ends with threaded IRPs it sent still pending; cancel each, then
+// wait until it completes (§19). Thread::rundown of a thread that built an IRP.
+void cancelThreadIo(Thread& thread);
 // The I/O manager finishing a request whose caller saw a status other than STATUS_PENDING.
 void finishSynchronously(IRP& irp);
 

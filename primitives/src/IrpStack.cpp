@@ -36,6 +36,7 @@ const char* majorName(UCHAR major) noexcept {
     case IRP_MJ_INTERNAL_DEVICE_CONTROL: return "IRP_MJ_INTERNAL_DEVICE_CONTROL";
     case IRP_MJ_SHUTDOWN: return "IRP_MJ_SHUTDOWN";
     case IRP_MJ_CLEANUP: return "IRP_MJ_CLEANUP";
+    case IRP_MJ_POWER: return "IRP_MJ_POWER";
     case IRP_MJ_PNP: return "IRP_MJ_PNP";
     default: return "IRP_MJ_*";
   }
@@ -117,6 +118,29 @@ void IoSetCompletionRoutine(PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine, 
   if (InvokeOnSuccess) next.Control |= SL_INVOKE_ON_SUCCESS;
   if (InvokeOnError) next.Control |= SL_INVOKE_ON_ERROR;
   if (InvokeOnCancel) next.Control |= SL_INVOKE_ON_CANCEL;
+}
+
+NTSTATUS IoSetCompletionRoutineEx(PDEVICE_OBJECT DeviceObject, PIRP Irp,
+                                  PIO_COMPLETION_ROUTINE CompletionRoutine, PVOID Context,
+                                  BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError,
+                                  BOOLEAN InvokeOnCancel) {
+  constexpr const char* api = "IoSetCompletionRoutineEx";
+  if (DeviceObject == nullptr || Irp == nullptr)
+    throw ScenarioError(std::string(api) + " with no DeviceObject or no Irp");
+  // The context comes from nonpaged pool: its allocation may fail, which the caller must handle.
+  const Thread& thread = detail::localCall();
+  if (thread.irql > DISPATCH_LEVEL)
+    detail::contractViolation("IrqlIoSetCompletionRoutineEx", 0,
+                              std::string(api) + " at " + detail::irqlName(thread.irql) +
+                                  ", above DISPATCH_LEVEL",
+                              Irp);
+  if (Execution::current().branch(2) == 1) {
+    detail::recordCall(api, Irp, nullptr, "STATUS_INSUFFICIENT_RESOURCES (no routine set)");
+    return STATUS_INSUFFICIENT_RESOURCES;
+  }
+  IoSetCompletionRoutine(Irp, CompletionRoutine, Context, InvokeOnSuccess, InvokeOnError, InvokeOnCancel);
+  detail::recordCall(api, Irp, nullptr, "STATUS_SUCCESS");
+  return STATUS_SUCCESS;
 }
 
 void IoMarkIrpPending(PIRP Irp) {

@@ -98,6 +98,23 @@ struct WaitSet {
   [[nodiscard]] bool satisfiedMany() const noexcept;
 };
 
+// Told when its thread stops running (blocks in a wait, is suspended, ends) and when it runs
+// again (its wait is satisfied, it is resumed): a KQUEUE counts the running threads associated
+// with it. Most threads have none, and pay one pointer test per wait.
+class WaitObserver {
+ public:
+  // Idempotent: a thread already counted as stopped stays so.
+  virtual void stopsRunning(Thread& thread) noexcept = 0;
+  // `satisfier`: the object whose wait ended (nullptr for a resume).
+  virtual void runsAgain(Thread& thread, const KernelObject* satisfier) noexcept = 0;
+  virtual void ends(Thread& thread) noexcept = 0;
+  // The object these calls change: every step of an observed thread may touch it (footprints).
+  [[nodiscard]] virtual ObjectId observedObject() const noexcept = 0;
+
+ protected:
+  ~WaitObserver() = default;
+};
+
 enum class ThreadState : std::uint8_t {
   Ready,       // stopped before its pending visible operation
   Waiting,     // in a wait; runnable once its wait is satisfied (WaitSet::satisfied)
@@ -198,6 +215,10 @@ class Thread {
     ++apcDepth;
     if (apcDepth > deepestApc_) deepestApc_ = apcDepth;
   }
+  WaitObserver* waitObserver = nullptr;  // the KQUEUE it is associated with, if any
+  // Runs on the thread when its body returns, before the exit checks: the I/O manager's
+  // rundown of the requests still queued to it (IoCancelThreadIo). Set by the I/O layer.
+  void (*rundown)(Thread& thread) = nullptr;
   std::unique_ptr<Fiber> fiber;
 
  private:

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstddef>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +22,21 @@ class DEVICE_OBJECT;
 using PDEVICE_OBJECT = DEVICE_OBJECT*;
 
 using PDRIVER_DISPATCH = NTSTATUS (*)(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+using PDRIVER_STARTIO = void (*)(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+
+// KDEVICE_QUEUE: the IRPs IoStartPacket queued behind the one DriverStartIo works on. Busy
+// while DriverStartIo has an IRP; the entries are the IRPs' Tail.Overlay.DeviceQueueEntry.
+struct KDEVICE_QUEUE_ENTRY {
+  BOOLEAN Inserted = FALSE;
+  ULONG SortKey = 0;
+  PIRP irp = nullptr;  // model state: CONTAINING_RECORD's answer
+};
+using PKDEVICE_QUEUE_ENTRY = KDEVICE_QUEUE_ENTRY*;
+struct KDEVICE_QUEUE {
+  BOOLEAN Busy = FALSE;
+  std::deque<PKDEVICE_QUEUE_ENTRY> entries;  // model state: the list, FIFO within a sort key
+};
+using PKDEVICE_QUEUE = KDEVICE_QUEUE*;
 
 inline constexpr UCHAR IRP_MJ_MAXIMUM_FUNCTION = 0x1B;
 
@@ -46,6 +62,7 @@ class DRIVER_OBJECT final : public interlock::KernelObject {
   [[nodiscard]] const char* typeName() const noexcept override { return "DRIVER_OBJECT"; }
   [[nodiscard]] bool isLock() const noexcept override { return false; }
   DispatchTable MajorFunction;
+  PDRIVER_STARTIO DriverStartIo = nullptr;
 };
 using PDRIVER_OBJECT = DRIVER_OBJECT*;
 
@@ -56,6 +73,8 @@ class DEVICE_OBJECT final : public interlock::KernelObject {
   PDRIVER_OBJECT DriverObject = nullptr;  // nullptr: a lower driver the model does not run
   PVOID DeviceExtension = nullptr;
   CCHAR StackSize = 1;                    // stack locations an IRP sent here needs
+  PIRP CurrentIrp = nullptr;              // the IRP DriverStartIo works on (IoStartPacket)
+  KDEVICE_QUEUE DeviceQueue;
   // Model state: IoDeleteDevice ran (§18 DeviceDeleted), and the extension's storage.
   bool deleted = false;
   std::shared_ptr<void> extension;

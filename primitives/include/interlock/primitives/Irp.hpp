@@ -9,8 +9,9 @@
 // manager, whose IopCompleteRequest is a special kernel APC to the IRP's thread. A thread that
 // cannot take special kernel APCs (above PASSIVE_LEVEL, in a guarded region) never sees a
 // pended request complete.
-// Not modelled: IoBuildAsynchronousFsdRequest, IoReuseIrp, IoSetCompletionRoutineEx, buffers
-// and MDLs (parameters are carried, never read), priority boosts.
+// IoBuildAsynchronousFsdRequest's IRP has no thread either: its completion routine frees it.
+// Not modelled: IoReuseIrp, buffers and MDLs (parameters are carried, never read), priority
+// boosts.
 #include "interlock/core/Ids.hpp"
 #include "interlock/core/KernelObject.hpp"
 #include "interlock/primitives/DeviceObject.hpp"
@@ -44,6 +45,7 @@ inline constexpr UCHAR IRP_MJ_DEVICE_CONTROL = 0x0E;
 inline constexpr UCHAR IRP_MJ_INTERNAL_DEVICE_CONTROL = 0x0F;
 inline constexpr UCHAR IRP_MJ_SHUTDOWN = 0x10;
 inline constexpr UCHAR IRP_MJ_CLEANUP = 0x12;
+inline constexpr UCHAR IRP_MJ_POWER = 0x16;
 inline constexpr UCHAR IRP_MJ_PNP = 0x1B;
 inline constexpr UCHAR IRP_MN_REMOVE_DEVICE = 0x02;
 
@@ -105,6 +107,7 @@ class IRP final : public interlock::KernelObject {
     DeviceIoControlRequest, // IoBuildDeviceIoControlRequest
     SynchronousFsdRequest,  // IoBuildSynchronousFsdRequest
     Allocated,              // IoAllocateIrp: no thread; its allocator frees it
+    AsynchronousFsdRequest, // IoBuildAsynchronousFsdRequest: no thread; its completion routine frees it
   };
   // Who may touch it (§8.2: completed or passed down, it is no longer yours).
   enum class State : std::uint8_t {
@@ -131,6 +134,7 @@ class IRP final : public interlock::KernelObject {
   struct {
     struct {
       PVOID DriverContext[4] = {};
+      KDEVICE_QUEUE_ENTRY DeviceQueueEntry;  // a union with DriverContext in the WDK
     } Overlay;
   } Tail;
   PKEVENT UserEvent = nullptr;             // set by IopCompleteRequest (built IRPs)
@@ -163,6 +167,13 @@ class IRP final : public interlock::KernelObject {
                                                 PVOID Buffer, ULONG Length,
                                                 PLARGE_INTEGER StartingOffset, PKEVENT Event,
                                                 PIO_STATUS_BLOCK IoStatusBlock);
+// <= DISPATCH_LEVEL. MajorFunction: IRP_MJ_READ, _WRITE, _FLUSH_BUFFERS, _SHUTDOWN, _PNP,
+// _POWER. An IRP with no thread (§8.1): its completion routine frees it with IoFreeIrp and
+// returns STATUS_MORE_PROCESSING_REQUIRED. IoStatusBlock may be NULL.
+[[nodiscard]] PIRP IoBuildAsynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject,
+                                                 PVOID Buffer, ULONG Length,
+                                                 PLARGE_INTEGER StartingOffset,
+                                                 PIO_STATUS_BLOCK IoStatusBlock);
 // §8.1: one stack location down, then the device's dispatch routine in the caller's context;
 // returns its status. To a device with no driver: STATUS_SUCCESS when the lower driver
 // completed the request inline, STATUS_PENDING when it pended it (a branch).
@@ -179,6 +190,19 @@ void IoCopyCurrentIrpStackLocationToNext(PIRP Irp);
 void IoSkipCurrentIrpStackLocation(PIRP Irp);
 void IoSetCompletionRoutine(PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine, PVOID Context,
                             BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError, BOOLEAN InvokeOnCancel);
+// <= DISPATCH_LEVEL. IoSetCompletionRoutine with a context the I/O manager allocates (it holds
+// a reference on DeviceObject until the routine has run): STATUS_SUCCESS, or
+// STATUS_INSUFFICIENT_RESOURCES with no routine set (a branch: the caller must not send the IRP
+// expecting its routine).
+[[nodiscard]] NTSTATUS IoSetCompletionRoutineEx(PDEVICE_OBJECT DeviceObject, PIRP Irp,
+                                                PIO_COMPLETION_ROUTINE CompletionRoutine,
+                                                PVOID Context, BOOLEAN InvokeOnSuccess,
+                                                BOOLEAN InvokeOnError, BOOLEAN InvokeOnCancel);
+// PASSIVE_LEVEL. Copies the current location to the next, sends the IRP to DeviceObject with a
+// completion routine that sets an event and returns STATUS_MORE_PROCESSING_REQUIRED, and waits
+// for the event if the call returned STATUS_PENDING: the IRP is the caller's again, with the
+// lower driver's IoStatus. FALSE (nothing sent) when the IRP has no next location.
+BOOLEAN IoForwardIrpSynchronously(PDEVICE_OBJECT DeviceObject, PIRP Irp);
 // Sets SL_PENDING_RETURNED in the current location: a write to the IRP (visible).
 void IoMarkIrpPending(PIRP Irp);
 // §8.2: the completion walk, in the caller's context and IRQL.
