@@ -1,6 +1,7 @@
-// The irp/, cancel/, csq/ and remove-lock/ catalogue families: each bug meets its verdict under
-// every exhaustive strategy, so the IRP, cancel, CSQ and remove-lock operations declare
-// footprints that make the reductions keep every outcome that matters.
+// The irp/, cancel/, csq/, remove-lock/, dpc/ and isr/ catalogue families: each bug meets its
+// verdict under every exhaustive strategy, so the IRP, cancel, CSQ, remove-lock, DPC and
+// interrupt operations (and the processor exclusion) declare footprints that make the
+// reductions keep every outcome that matters.
 #include "interlock/checker/Explorer.hpp"
 #include "interlock/cli/Cli.hpp"
 
@@ -13,14 +14,14 @@ using namespace interlock;
 namespace {
 
 bool inIoFamily(std::string_view name) {
-  for (std::string_view family : {"irp/", "cancel/", "csq/", "remove-lock/"})
+  for (std::string_view family : {"irp/", "cancel/", "csq/", "remove-lock/", "dpc/", "isr/"})
     if (name.starts_with(family)) return true;
   return false;
 }
 
 }  // namespace
 
-TEST_CASE("every irp/, cancel/, csq/ and remove-lock/ scenario gets the same verdict under odpor, dpor and naive") {
+TEST_CASE("every irp/, cancel/, csq/, remove-lock/, dpc/ and isr/ scenario gets the same verdict under odpor, dpor and naive") {
   const Catalogue catalogue = cli::builtinCatalogue();
   std::size_t families = 0;
   for (const Scenario& scenario : catalogue.all()) {
@@ -41,5 +42,5 @@ TEST_CASE("every irp/, cancel/, csq/ and remove-lock/ scenario gets the same ver
       CHECK(reduced.stats.executions <= naive.stats.executions);
     }
   }
-  CHECK(families == 20);
+  CHECK(families == 34);
 }
