@@ -306,7 +306,7 @@ TEST_CASE("with two processors a DPC lands on one of the two, never on a third (
   CHECK(where == std::set<std::uint8_t>{0, 1});
 }
 
-TEST_CASE("driverUnloadReturns with a DPC still queued is bug check 0xCE; after KeFlushQueuedDpcs it passes (§11)") {
+TEST_CASE("driverUnloadReturns with a DPC still queued is DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS (0xCE); after KeFlushQueuedDpcs it passes (§11)") {
   for (bool flush : {false, true}) {
     CAPTURE(flush);
     const auto e = exploreInline([flush](Setup& s) {
@@ -342,4 +342,33 @@ TEST_CASE("KeGetCurrentThread in a DPC is the thread it interrupted (§19)") {
   CHECK(e.verdict.result == Result::Pass);
   REQUIRE(inThread != nullptr);
   CHECK(inDpc == inThread);
+}
+
+TEST_CASE("KeSetImportanceDpc is recorded and LowImportance runs like Medium: at once on its own processor (§19)") {
+  std::set<bool> ranBeforeReturn;
+  static bool ran = false;
+  const auto e = exploreInline([&](Setup& s) {
+    ran = false;
+    auto& dpc = s.make<KDPC>("D");
+    KeInitializeDpc(&dpc, [](KDPC*, PVOID, PVOID, PVOID) { ran = true; }, nullptr);
+    KeSetImportanceDpc(&dpc, LowImportance);
+    s.systemThread("t", [&] {
+      CHECK(dpc.importance == LowImportance);
+      (void)KeInsertQueueDpc(&dpc, nullptr, nullptr);
+      ranBeforeReturn.insert(ran);
+    });
+  }, onProcessors(1));
+  CHECK(e.verdict.result == Result::Pass);
+  CHECK(ranBeforeReturn == std::set<bool>{true});
+}
+
+TEST_CASE("KeFlushQueuedDpcs above PASSIVE_LEVEL is IrqlKeFlushQueuedDpcs (§11)") {
+  const auto e = exploreInline([](Setup& s) {
+    s.systemThread("t", [] {
+      const KIRQL old = KeRaiseIrqlToDpcLevel();
+      KeFlushQueuedDpcs();
+      KeLowerIrql(old);
+    });
+  });
+  checkRule(e, ViolationKind::ContractViolation, "IrqlKeFlushQueuedDpcs");
 }

@@ -133,3 +133,32 @@ TEST_CASE("a thread holding the interrupt spin lock keeps the ISR off its proces
   CHECK(e.verdict.result == Result::Pass);
   CHECK(inIsr == std::set<LONG>{0, 2});
 }
+
+TEST_CASE("KeSynchronizeExecution above the SynchronizeIrql is IrqlKeSynchronizeExecution (§13)") {
+  const auto e = exploreInline([](Setup& s) {
+    PKINTERRUPT interrupt = connectInterrupt(s, "I", [](PKINTERRUPT, PVOID) -> BOOLEAN { return TRUE; },
+                                             nullptr, kDirql, kDirql);
+    s.systemThread("t", [interrupt] {
+      KIRQL old = PASSIVE_LEVEL;
+      KeRaiseIrql(HIGH_LEVEL, &old);
+      (void)KeSynchronizeExecution(interrupt, [](PVOID) -> BOOLEAN { return TRUE; }, nullptr);
+      KeLowerIrql(old);
+    });
+  });
+  checkRule(e, ViolationKind::ContractViolation, "IrqlKeSynchronizeExecution");
+}
+
+TEST_CASE("KeReleaseInterruptSpinLock by a thread that does not hold it is InterruptSpinLockRelease (§13)") {
+  Bounds bounds;
+  bounds.maxInterrupts = 0;
+  const auto e = exploreInline([](Setup& s) {
+    PKINTERRUPT interrupt = connectInterrupt(s, "I", [](PKINTERRUPT, PVOID) -> BOOLEAN { return TRUE; },
+                                             nullptr, kDirql, kDirql);
+    s.systemThread("t", [interrupt] {
+      KIRQL old = PASSIVE_LEVEL;
+      KeRaiseIrql(kDirql, &old);
+      KeReleaseInterruptSpinLock(interrupt, old);
+    });
+  }, bounds);
+  checkRule(e, ViolationKind::ContractViolation, "InterruptSpinLockRelease");
+}
