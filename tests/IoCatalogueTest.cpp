@@ -1,7 +1,7 @@
-// The irp/, cancel/, csq/, remove-lock/ and timer/ catalogue families: each bug meets its
-// verdict under every exhaustive strategy, so the IRP, cancel, CSQ, remove-lock and timer
-// operations (a timer's expiry included) declare footprints that make the reductions keep
-// every outcome that matters.
+// The irp/, cancel/, csq/, remove-lock/, dpc/, isr/ and timer/ catalogue families: each bug
+// meets its verdict under every exhaustive strategy, so the IRP, cancel, CSQ, remove-lock, DPC,
+// interrupt and timer operations (the processor exclusion and a timer's expiry included)
+// declare footprints that make the reductions keep every outcome that matters.
 #include "interlock/checker/Explorer.hpp"
 #include "interlock/cli/Cli.hpp"
 
@@ -14,14 +14,14 @@ using namespace interlock;
 namespace {
 
 bool inIoFamily(std::string_view name) {
-  for (std::string_view family : {"irp/", "cancel/", "csq/", "remove-lock/", "timer/"})
+  for (std::string_view family : {"irp/", "cancel/", "csq/", "remove-lock/", "dpc/", "isr/", "timer/"})
     if (name.starts_with(family)) return true;
   return false;
 }
 
 }  // namespace
 
-TEST_CASE("every irp/, cancel/, csq/, remove-lock/ and timer/ scenario gets the same verdict under odpor, dpor and naive") {
+TEST_CASE("every irp/, cancel/, csq/, remove-lock/, dpc/, isr/ and timer/ scenario gets the same verdict under odpor, dpor and naive") {
   const Catalogue catalogue = cli::builtinCatalogue();
   std::size_t families = 0;
   for (const Scenario& scenario : catalogue.all()) {
@@ -42,5 +42,5 @@ TEST_CASE("every irp/, cancel/, csq/, remove-lock/ and timer/ scenario gets the 
       CHECK(reduced.stats.executions <= naive.stats.executions);
     }
   }
-  CHECK(families == 30);
+  CHECK(families == 44);
 }

@@ -86,6 +86,18 @@ std::string undeliverableApcText(const Execution& execution, Thread& thread) {
          " queued to it can never be delivered: " + specialApcBlocker(thread);
 }
 
+// ": isr1 holds its processor" when `owner` cannot run because another context of its processor
+// runs above it (kernel-rules.md §7); else nothing.
+std::string preemptedText(const Execution& execution, ThreadId owner) {
+  if ((execution.preemptedContexts() >> owner & 1) == 0) return {};
+  const Thread& held = execution.thread(owner);
+  for (const auto& thread : execution.threads())
+    if (thread->id() != owner && !thread->terminated() && thread->processor == held.processor &&
+        (execution.preemptedContexts() >> thread->id() & 1) == 0)
+      return ": " + thread->name() + " holds its processor";
+  return {};
+}
+
 // The hang at quiescence, as "no thread can move", told of its first thread; `hung` gets every
 // thread held up (an idle service thread, or one behind its own requester's suspended owner,
 // is not), and `waited` the first object each waits for.
@@ -125,7 +137,8 @@ std::optional<Violation> findHang(Execution& execution, std::uint64_t& hung,
       message += waitedText + ", and " +
                  (owners.empty() ? std::string("no thread will release or signal it")
                                  : "its owner " + execution.thread(owners.begin()->thread).name() +
-                                       " cannot release it");
+                                       " cannot release it" +
+                                       preemptedText(execution, owners.begin()->thread));
     message += undeliverableApcText(execution, *thread);
     first = fromChain(ViolationKind::Deadlock, "NoThreadCanMove", std::move(message), chain);
   }

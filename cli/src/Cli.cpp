@@ -87,8 +87,8 @@ void addSearchOptions(CLI::App& command, SearchOptions& search, const char* time
                    "Driver Verifier enabled: a breach it catches is bug check 0xC4 at that step");
   command.add_option("--processors", search.processors,
                      "Processors the threads share, thread i on processor i mod N (default: one per thread)")
-      ->transform(decimal("from 1 to 64"))
-      ->check(CLI::Range(1u, 64u));
+      ->transform(decimal("from 1 to 32"))
+      ->check(CLI::Range(1u, 32u));
 }
 
 // What CLI11 would misread or report without naming: a first word that is no subcommand, and
@@ -204,8 +204,8 @@ int main(int argc, const char* const* argv, const Catalogue& catalogue) {
   std::optional<std::uint32_t> replayProcessors;
   replayCmd->add_option("--processors", replayProcessors,
                         "Replay on N processors (a trace written with --processors has its own)")
-      ->transform(decimal("from 1 to 64"))
-      ->check(CLI::Range(1u, 64u));
+      ->transform(decimal("from 1 to 32"))
+      ->check(CLI::Range(1u, 32u));
 
   std::string showPath;
   std::string showFormat = "text";

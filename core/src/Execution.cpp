@@ -158,7 +158,10 @@ ThreadId Execution::spawnThread(ThreadSpec spec) {
 ThreadId Execution::spawnContext(ThreadSpec spec, std::uint8_t processor, Irql irql) {
   run_.processors = true;
   const ThreadId id = spawnThread(std::move(spec));
-  threads_[id]->processor = processor == kOwnProcessor ? static_cast<std::uint8_t>(id) : processor;
+  // A processor of its own: its id with one processor per thread, else N (beyond the N shared).
+  const std::uint32_t shared = processorCount();
+  threads_[id]->processor =
+      processor != kOwnProcessor ? processor : static_cast<std::uint8_t>(shared == 0 ? id : shared);
   threads_[id]->irql = irql;
   return id;
 }
@@ -172,7 +175,8 @@ std::uint64_t Execution::preemptedContexts() const noexcept {
   std::array<ThreadId, 64> top{};
   std::uint64_t seen = 0;
   const auto rank = [](const Thread& thread) -> std::uint16_t {
-    const bool threaded = thread.spec().kind == ThreadKind::ThreadedDpc;
+    // A threaded DPC blocked in a wait is a thread the scheduler switches away from.
+    const bool threaded = thread.spec().kind == ThreadKind::ThreadedDpc && thread.state != ThreadState::Waiting;
     const bool holds = thread.irql >= kDispatchLevel || threaded;
     return static_cast<std::uint16_t>((holds ? 0x100 : 0) + 2 * thread.irql + (threaded ? 1 : 0));
   };

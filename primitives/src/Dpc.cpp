@@ -251,6 +251,14 @@ void detail::switchFromDpc(const Thread& thread, const char* api, const KernelOb
                    object);
 }
 
+const Thread& detail::interruptedThread(const Execution& execution, const Thread& context) {
+  if (!isPseudoThread(context.spec().kind)) return context;
+  for (const auto& thread : execution.threads())
+    if (!isPseudoThread(thread->spec().kind) && !thread->terminated() && thread->processor == context.processor)
+      return *thread;
+  return context;
+}
+
 void driverUnloadReturns() {
   constexpr const char* api = "DriverUnload returns";
   Execution& execution = Execution::current();

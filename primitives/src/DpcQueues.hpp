@@ -31,4 +31,8 @@ class DpcQueues final : public interlock::KernelObject {
   std::size_t count_ = 0;
 };
 
+// The thread a DPC or ISR context interrupted (§19: its "current thread"): a live thread of its
+// processor, the lowest id first; on an idle processor, or for a thread, the context itself.
+[[nodiscard]] const Thread& interruptedThread(const Execution& execution, const Thread& context);
+
 }  // namespace interlock::wdm::detail

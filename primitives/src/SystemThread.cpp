@@ -1,6 +1,8 @@
 // System threads and their thread objects (kernel-rules §17, §19).
 #include "interlock/primitives/SystemThread.hpp"
 
+#include "DpcQueues.hpp"
+
 #include "interlock/primitives/Call.hpp"
 #include "interlock/primitives/Irql.hpp"
 
@@ -99,8 +101,9 @@ NTSTATUS PsTerminateSystemThread(NTSTATUS exitStatus) {
 }
 
 PETHREAD PsGetCurrentThread() {
-  Thread& thread = detail::localCall();
   Execution& execution = Execution::current();
+  // §19: in a DPC or ISR the current thread is the one it interrupted.
+  const Thread& thread = detail::interruptedThread(execution, detail::localCall());
   if (ETHREAD* object = threadObjectOf(execution, thread.id())) return object;
   return &newThreadObject(execution, thread.id(), thread.name() + ".object");
 }

@@ -228,8 +228,8 @@ TraceFile traceFromJson(nlohmann::json document, const std::string& path) {
   trace.settings.bounds.maxApcs = positiveCount(settings, "max_apcs", path, true);
   if (settings.contains("processors")) {
     trace.settings.bounds.processors = positiveCount(settings, "processors", path, false);
-    if (trace.settings.bounds.processors > 64)
-      fail(path, "field 'settings.processors': expected a whole number from 1 to 64, found " +
+    if (trace.settings.bounds.processors > 32)
+      fail(path, "field 'settings.processors': expected a whole number from 1 to 32, found " +
                      std::to_string(trace.settings.bounds.processors));
   }
   if (settings.contains("max_interrupts"))

@@ -168,28 +168,21 @@ Scenario unloadWithDpc(bool fixed) {
 struct CompletionQueue {
   KSPIN_LOCK* Lock = nullptr;
   std::deque<LONG> Done;  // touched only under Lock
-  Shared<LONG>* Reported = nullptr;
+  LONG Reported = 0;      // the requests reported: read once every DPC has run
 };
 
 void ReportOneDpc(KDPC*, PVOID context, PVOID argument1, PVOID) {
   auto* queue = static_cast<CompletionQueue*>(context);
-  (void)argument1;  // the request this insert carried
-  queue->Reported->store(queue->Reported->load() + 1);
+  if (argument1 != nullptr) ++queue->Reported;  // the request this insert carried
 }
 
 void DrainDpc(KDPC*, PVOID context, PVOID, PVOID) {
   auto* queue = static_cast<CompletionQueue*>(context);
-  for (;;) {
-    KeAcquireSpinLockAtDpcLevel(queue->Lock);
-    if (queue->Done.empty()) {
-      KeReleaseSpinLockFromDpcLevel(queue->Lock);
-      return;
-    }
-    queue->Done.pop_front();
-    // Under the lock: a second run of the DPC may drain beside this one on another processor.
-    queue->Reported->store(queue->Reported->load() + 1);
-    KeReleaseSpinLockFromDpcLevel(queue->Lock);
-  }
+  // Under the lock: a second run of the DPC may drain beside this one on another processor.
+  KeAcquireSpinLockAtDpcLevel(queue->Lock);
+  queue->Reported += static_cast<LONG>(queue->Done.size());
+  queue->Done.clear();
+  KeReleaseSpinLockFromDpcLevel(queue->Lock);
 }
 
 Scenario coalesced(bool fixed) {
@@ -197,45 +190,101 @@ Scenario coalesced(bool fixed) {
       fixed ? "dpc/drains-completion-list" : "dpc/coalesced-insert",
       fixed ? "The fix of dpc/coalesced-insert: each completion is put on a list under a spin lock "
               "before the insert, and the DPC drains the list, so a coalesced insert loses nothing. "
-              "The DPC counts what it reports under the same lock: queued again while it runs, it "
-              "may run a second time on another processor beside the first."
-            : "Two requests complete on two threads; each queues the device's DPC with the request "
-              "as SystemArgument1 and the DPC reports the request it was given. When the second "
-              "insert comes while the DPC is still queued, KeInsertQueueDpc returns FALSE and drops "
-              "its argument: one run reports one request, and the other is lost. A third thread "
-              "waits for both requests, flushes the DPCs and asserts both were reported.",
+              "The DPC drains and counts under the same lock: queued again while it runs, it may "
+              "run a second time on another processor beside the first."
+            : "A completion path finishes two requests back to back; for each it queues the "
+              "device's DPC with the request as SystemArgument1, and the DPC reports the request "
+              "it was given. When the second insert comes while the DPC is still queued, "
+              "KeInsertQueueDpc returns FALSE and drops its argument: one run reports one "
+              "request, and the other is lost. The path then flushes the DPCs and asserts both "
+              "were reported.",
       fixed ? Expectation::pass() : Expectation::violation(ViolationKind::Assertion, "Assertion"),
       Bounds{},
       [fixed](Setup& s) {
         auto& lock = s.make<KSPIN_LOCK>("CompletionLock");
-        auto& reported = s.make<Shared<LONG>>("Reported");
         auto& holder = s.make<Extension<CompletionQueue>>("Completions");
         CompletionQueue* queue = &holder;
         queue->Lock = &lock;
         queue->Done.clear();
-        queue->Reported = &reported;
+        queue->Reported = 0;
         auto& dpc = s.make<KDPC>("CompletionDpc");
-        auto done = s.makeArray<KEVENT>("RequestDone", 2);
         KeInitializeSpinLock(&lock);
         KeInitializeDpc(&dpc, fixed ? &DrainDpc : &ReportOneDpc, queue);
-        for (int i = 0; i < 2; ++i) {
-          KeInitializeEvent(&done[static_cast<std::size_t>(i)], NotificationEvent, FALSE);
-          s.systemThread(i == 0 ? "complete-a" : "complete-b", [&lock, &dpc, queue, done, i, fixed] {
+        s.systemThread("complete", [&lock, &dpc, queue, fixed] {
+          for (ULONG_PTR request = 1; request <= 2; ++request) {
             if (fixed) {
               KIRQL old = PASSIVE_LEVEL;
               KeAcquireSpinLock(&lock, &old);
-              queue->Done.push_back(i);
+              queue->Done.push_back(static_cast<LONG>(request));
               KeReleaseSpinLock(&lock, old);
             }
-            (void)KeInsertQueueDpc(&dpc, reinterpret_cast<PVOID>(static_cast<ULONG_PTR>(i + 1)), nullptr);
-            (void)KeSetEvent(&done[static_cast<std::size_t>(i)], IO_NO_INCREMENT, FALSE);
-          });
-        }
-        s.systemThread("verify", [&reported, done] {
-          for (std::size_t i = 0; i < 2; ++i) (void)KeWaitForSingleObject(&done[i], Executive, KernelMode, FALSE, nullptr);
+            (void)KeInsertQueueDpc(&dpc, reinterpret_cast<PVOID>(request), nullptr);
+          }
           KeFlushQueuedDpcs();
-          check(reported.load() == 2, "both completed requests are reported");
+          check(queue->Reported == 2, "both completed requests are reported");
         });
+      }};
+}
+
+// A threaded DPC hands work on to an ordinary DPC while it holds the device's lock.
+struct ThreadedFields {
+  KSPIN_LOCK* Lock = nullptr;
+  Shared<LONG>* Count = nullptr;
+  KDPC* Followup = nullptr;
+};
+
+void ThreadedAtDpcLevel(KDPC*, PVOID context, PVOID, PVOID) {
+  auto* fields = static_cast<ThreadedFields*>(context);
+  KeAcquireSpinLockAtDpcLevel(fields->Lock);  // bug: a threaded DPC runs at PASSIVE_LEVEL
+  fields->Count->store(fields->Count->load() + 1);
+  (void)KeInsertQueueDpc(fields->Followup, nullptr, nullptr);
+  KeReleaseSpinLockFromDpcLevel(fields->Lock);
+}
+
+void ThreadedForDpc(KDPC*, PVOID context, PVOID, PVOID) {
+  auto* fields = static_cast<ThreadedFields*>(context);
+  const KIRQL old = KeAcquireSpinLockForDpc(fields->Lock);  // raises inside a threaded DPC
+  fields->Count->store(fields->Count->load() + 1);
+  (void)KeInsertQueueDpc(fields->Followup, nullptr, nullptr);
+  KeReleaseSpinLockForDpc(fields->Lock, old);
+}
+
+void FollowupDpc(KDPC*, PVOID context, PVOID, PVOID) {
+  auto* fields = static_cast<ThreadedFields*>(context);
+  KeAcquireSpinLockAtDpcLevel(fields->Lock);
+  fields->Count->store(fields->Count->load() + 1);
+  KeReleaseSpinLockFromDpcLevel(fields->Lock);
+}
+
+Scenario threadedDpc(bool fixed) {
+  return Scenario{
+      fixed ? "dpc/threaded-dpc-for-dpc" : "dpc/threaded-dpc-at-dpc-level",
+      fixed ? "The fix of dpc/threaded-dpc-at-dpc-level: the threaded DPC takes the lock with "
+              "KeAcquireSpinLockForDpc, which raises to DISPATCH_LEVEL inside a threaded DPC, so "
+              "the ordinary DPC queued on its processor runs only after the release."
+            : "A threaded DPC takes the device's spin lock with KeAcquireSpinLockAtDpcLevel, as "
+              "an ordinary DPC would, and queues a follow-up DPC that takes the same lock. A "
+              "threaded DPC runs at PASSIVE_LEVEL, so the lock is held without raising: the "
+              "follow-up DPC preempts it on its processor and spins on the lock its preempted "
+              "holder can never release.",
+      fixed ? Expectation::pass()
+            : Expectation::violation(ViolationKind::Deadlock, "NoThreadCanMove")
+                  .withVerifier(Expectation::violation(ViolationKind::BugCheck, "IrqlDispatch")),
+      Bounds{},
+      [fixed](Setup& s) {
+        auto& lock = s.make<KSPIN_LOCK>("DeviceLock");
+        auto& count = s.make<Shared<LONG>>("Count");
+        auto& followup = s.make<KDPC>("FollowupDpc");
+        auto& threaded = s.make<KDPC>("ThreadedDpc");
+        auto& holder = s.make<Extension<ThreadedFields>>("Extension");
+        ThreadedFields* fields = &holder;
+        fields->Lock = &lock;
+        fields->Count = &count;
+        fields->Followup = &followup;
+        KeInitializeSpinLock(&lock);
+        KeInitializeDpc(&followup, &FollowupDpc, fields);
+        KeInitializeThreadedDpc(&threaded, fixed ? &ThreadedForDpc : &ThreadedAtDpcLevel, fields);
+        s.systemThread("request", [&threaded] { (void)KeInsertQueueDpc(&threaded, nullptr, nullptr); });
       }};
 }
 
@@ -248,6 +297,7 @@ std::vector<Scenario> dpcScenarios() {
     all.push_back(waitInDpc(fixed));
     all.push_back(unloadWithDpc(fixed));
     all.push_back(coalesced(fixed));
+    all.push_back(threadedDpc(fixed));
   }
   return all;
 }
