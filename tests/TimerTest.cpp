@@ -458,9 +458,10 @@ TEST_CASE("ExDeleteTimer with Wait returns only after a running callback has ret
     });
   });
   CHECK(e.verdict.result == Result::Pass);
-  // Expired first: the delete waits for the callback's tick, or comes after it (2); deleted
-  // first: the idle step before or after the read (2).
-  CHECK(e.stats.executions == 4);
+  // Expired first: the delete comes before the callback's tick, between the tick and the
+  // callback's return (both wait), or after the return (3); deleted first: the idle step
+  // before or after the read (2).
+  CHECK(e.stats.executions == 5);
   // Cancelled before it expired: 0; expired: the callback finished before the delete returned.
   CHECK(ticksAfterDelete == std::set<LONG>{0, 1});
 }

@@ -42,9 +42,11 @@ void EX_TIMER::expired() {
   if (callback == nullptr) return;
   ++callbacksRunning;
   callback(this, context);
-  --callbacksRunning;
-  if (callbacksRunning != 0 || rundown == nullptr) return;
+  // The return is a step of its own, naming what ExDeleteTimer's wait names: it goes on there.
   Execution& execution = Execution::current();
+  execution.visible(Op{"ExTimerCallback returns", rundown->id(), Access::Release});
+  --callbacksRunning;
+  if (callbacksRunning != 0) return;
   rundown->waiters().forEach([&](WaitBlock& block) { execution.satisfy(block); });
 }
 
@@ -95,7 +97,10 @@ BOOLEAN ExCancelTimer(PEX_TIMER timer, PEXT_CANCEL_PARAMETERS parameters) {
 BOOLEAN ExDeleteTimer(PEX_TIMER timer, BOOLEAN cancel, BOOLEAN wait, PEXT_DELETE_PARAMETERS parameters) {
   constexpr const char* api = "ExDeleteTimer";
   (void)parameters;
-  Thread& thread = detail::visibleCall(api, timer, Access::Write);
+  // It reads whether a callback runs, which the callback's return changes: both name the rundown.
+  const ObjectId rundown[1] = {timer->rundown->id()};
+  Execution::current().visible(Op{api, timer->id(), Access::Write, rundown});
+  Thread& thread = Execution::current().currentThread();
   const char* argument = !cancel ? "Cancel FALSE" : wait ? "Cancel TRUE, Wait TRUE" : "Cancel TRUE, Wait FALSE";
   checkIrql(thread, api, *timer, wait ? APC_LEVEL : DISPATCH_LEVEL);
   if (wait && !cancel) {
