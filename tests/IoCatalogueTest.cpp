@@ -42,5 +42,5 @@ TEST_CASE("every irp/, cancel/, csq/, remove-lock/, timer/, dpc/ and isr/ scenar
       CHECK(reduced.stats.executions <= naive.stats.executions);
     }
   }
-  CHECK(families == 34);
+  CHECK(families == 48);
 }

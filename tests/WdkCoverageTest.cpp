@@ -93,7 +93,7 @@ TEST_CASE("docs/primitives.md lists every routine of docs/wdk-routines.txt once:
   }
 }
 
-TEST_CASE("every routine docs/primitives.md calls modelled is declared under its WDK name, and they are at least 194 of the 262") {
+TEST_CASE("every routine docs/primitives.md calls modelled is declared under its WDK name, and they are at least 90% of the list") {
   const Docs docs = readDocs();
   std::size_t modelled = 0;
   const auto all = routines();
@@ -103,5 +103,5 @@ TEST_CASE("every routine docs/primitives.md calls modelled is declared under its
   CHECK(modelled == static_cast<std::size_t>(interlock::test::wdk_declarations::kModelledRoutines));
   MESSAGE("WDK routines modelled: " << modelled << " of " << all.size() << " ("
                                     << (100.0 * static_cast<double>(modelled) / static_cast<double>(all.size())) << "%)");
-  CHECK(modelled >= 194);
+  CHECK(modelled * 10 >= all.size() * 9);
 }

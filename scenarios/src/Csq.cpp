@@ -115,7 +115,8 @@ Scenario insertExFailurePending() {
       "The device is stopping, so the driver's CsqInsertIrpEx refuses the read. The dispatch "
       "routine ignores IoCsqInsertIrpEx's status and returns STATUS_PENDING: the IRP was neither "
       "queued nor marked pending, nothing will complete it, and the application waits forever.",
-      Expectation::violation(ViolationKind::Deadlock, "NoThreadCanMove"), &ReadInsertExIgnoringFailure, true);
+      Expectation::violation(ViolationKind::Deadlock, "NoThreadCanMove")
+          .withVerifier(Expectation::violation(ViolationKind::BugCheck, "MarkIrpPending2")), &ReadInsertExIgnoringFailure, true);
 }
 
 Scenario insertExFailureCompleted() {

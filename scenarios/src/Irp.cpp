@@ -52,7 +52,8 @@ Scenario pendingNotMarked() {
       "returns STATUS_PENDING without calling IoMarkIrpPending. The IRP completes without "
       "PendingReturned, so the I/O manager leaves finishing it to the dispatch routine's caller, "
       "which saw STATUS_PENDING and waits for the IRP forever.",
-      Expectation::violation(ViolationKind::Deadlock, "NoThreadCanMove"), &ReadPendingNotMarked);
+      Expectation::violation(ViolationKind::Deadlock, "NoThreadCanMove")
+          .withVerifier(Expectation::violation(ViolationKind::BugCheck, "MarkIrpPending2")), &ReadPendingNotMarked);
 }
 
 Scenario pendingMarked() {
@@ -153,7 +154,8 @@ Scenario completionDropsPending() {
       "without `if (Irp->PendingReturned) IoMarkIrpPending(Irp)`: the filter's location is "
       "never marked, the top of the stack sees no PendingReturned, and the application, told "
       "STATUS_PENDING, waits forever.",
-      Expectation::violation(ViolationKind::Deadlock, "NoThreadCanMove"),
+      Expectation::violation(ViolationKind::Deadlock, "NoThreadCanMove")
+          .withVerifier(Expectation::violation(ViolationKind::BugCheck, "PendingReturnedNotPropagated")),
       &FilterRead<&CountCompletionDropsPending>);
 }
 
