@@ -16,8 +16,9 @@ typedef struct _IO_STATUS_BLOCK {
 struct _DRIVER_OBJECT;
 struct _DEVICE_OBJECT;
 
-/* The IRP and its stack location: declared so drivers compile; the I/O routines over them
- * are not modelled in this header yet. */
+/* The IRP and its stack locations, in the WDK's x64 layout: the locations follow the IRP in
+ * memory, and Tail.Overlay.CurrentStackLocation points at the current one. Interlock keeps the
+ * I/O model's state of each IRP beside it (docs/checking-driver-source.md, "IRPs"). */
 typedef struct _IO_STACK_LOCATION {
   UCHAR MajorFunction;
   UCHAR MinorFunction;
@@ -90,30 +91,50 @@ FORCEINLINE PIO_STACK_LOCATION IoGetCurrentIrpStackLocation(PIRP Irp) {
   return Irp->Tail.Overlay.CurrentStackLocation;
 }
 
-/* ---- Declared so that drivers compile and link; not modelled for driver source yet: a call
- * stops the scenario with an error naming the routine (IRPs, cancellation, cancel-safe queues,
- * remove locks, DPCs and timers). ---- */
+#define IRP_MN_START_DEVICE 0x00
+#define IRP_MN_QUERY_REMOVE_DEVICE 0x01
+#define IRP_MN_REMOVE_DEVICE 0x02
+#define IRP_MN_SURPRISE_REMOVAL 0x17
+#define IO_TYPE_CSQ_IRP_CONTEXT 1
+#define IO_TYPE_CSQ 2
+#define IO_TYPE_CSQ_EX 3
+#define STATUS_MORE_PROCESSING_REQUIRED ((NTSTATUS)0xC0000016L)
+
+/* ---- Completion, stack locations and cancellation: Interlock's I/O model (the WDK's inline
+ * stack routines are functions here, so that the model sees every move of the stack) ---- */
 #define SL_PENDING_RETURNED 0x01
-#define IO_TYPE_CSQ 1
+#define SL_INVOKE_ON_CANCEL 0x20
+#define SL_INVOKE_ON_SUCCESS 0x40
+#define SL_INVOKE_ON_ERROR 0x80
 typedef void DRIVER_CANCEL(struct _DEVICE_OBJECT* DeviceObject, struct _IRP* Irp);
 typedef DRIVER_CANCEL* PDRIVER_CANCEL;
+typedef NTSTATUS IO_COMPLETION_ROUTINE(struct _DEVICE_OBJECT* DeviceObject, struct _IRP* Irp, PVOID Context);
+typedef IO_COMPLETION_ROUTINE* PIO_COMPLETION_ROUTINE;
 NTKERNELAPI void IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost);
 #define IoCompleteRequest(Irp, PriorityBoost) IofCompleteRequest((Irp), (PriorityBoost))
 NTKERNELAPI NTSTATUS IofCallDriver(struct _DEVICE_OBJECT* DeviceObject, PIRP Irp);
 #define IoCallDriver(DeviceObject, Irp) IofCallDriver((DeviceObject), (Irp))
-FORCEINLINE void IoMarkIrpPending(PIRP Irp) { IoGetCurrentIrpStackLocation(Irp)->Control |= SL_PENDING_RETURNED; }
+NTKERNELAPI void IoMarkIrpPending(PIRP Irp);
+NTKERNELAPI PIO_STACK_LOCATION IoGetNextIrpStackLocation(PIRP Irp);
+NTKERNELAPI void IoCopyCurrentIrpStackLocationToNext(PIRP Irp);
+NTKERNELAPI void IoSkipCurrentIrpStackLocation(PIRP Irp);
+NTKERNELAPI void IoSetCompletionRoutine(PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine, PVOID Context,
+                                        BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError, BOOLEAN InvokeOnCancel);
 NTKERNELAPI PDRIVER_CANCEL IoSetCancelRoutine(PIRP Irp, PDRIVER_CANCEL CancelRoutine);
+NTKERNELAPI BOOLEAN IoCancelIrp(PIRP Irp);
 NTKERNELAPI void IoAcquireCancelSpinLock(PKIRQL Irql);
 NTKERNELAPI void IoReleaseCancelSpinLock(KIRQL Irql);
 
 struct _IO_CSQ;
 typedef void IO_CSQ_INSERT_IRP(struct _IO_CSQ* Csq, PIRP Irp);
+typedef NTSTATUS IO_CSQ_INSERT_IRP_EX(struct _IO_CSQ* Csq, PIRP Irp, PVOID InsertContext);
 typedef void IO_CSQ_REMOVE_IRP(struct _IO_CSQ* Csq, PIRP Irp);
 typedef PIRP IO_CSQ_PEEK_NEXT_IRP(struct _IO_CSQ* Csq, PIRP Irp, PVOID PeekContext);
 typedef void IO_CSQ_ACQUIRE_LOCK(struct _IO_CSQ* Csq, PKIRQL Irql);
 typedef void IO_CSQ_RELEASE_LOCK(struct _IO_CSQ* Csq, KIRQL Irql);
 typedef void IO_CSQ_COMPLETE_CANCELED_IRP(struct _IO_CSQ* Csq, PIRP Irp);
 typedef IO_CSQ_INSERT_IRP* PIO_CSQ_INSERT_IRP;
+typedef IO_CSQ_INSERT_IRP_EX* PIO_CSQ_INSERT_IRP_EX;
 typedef IO_CSQ_REMOVE_IRP* PIO_CSQ_REMOVE_IRP;
 typedef IO_CSQ_PEEK_NEXT_IRP* PIO_CSQ_PEEK_NEXT_IRP;
 typedef IO_CSQ_ACQUIRE_LOCK* PIO_CSQ_ACQUIRE_LOCK;
@@ -134,7 +155,12 @@ NTKERNELAPI NTSTATUS IoCsqInitialize(PIO_CSQ Csq, PIO_CSQ_INSERT_IRP CsqInsertIr
                                      PIO_CSQ_PEEK_NEXT_IRP CsqPeekNextIrp, PIO_CSQ_ACQUIRE_LOCK CsqAcquireLock,
                                      PIO_CSQ_RELEASE_LOCK CsqReleaseLock,
                                      PIO_CSQ_COMPLETE_CANCELED_IRP CsqCompleteCanceledIrp);
+NTKERNELAPI NTSTATUS IoCsqInitializeEx(PIO_CSQ Csq, PIO_CSQ_INSERT_IRP_EX CsqInsertIrp, PIO_CSQ_REMOVE_IRP CsqRemoveIrp,
+                                       PIO_CSQ_PEEK_NEXT_IRP CsqPeekNextIrp, PIO_CSQ_ACQUIRE_LOCK CsqAcquireLock,
+                                       PIO_CSQ_RELEASE_LOCK CsqReleaseLock,
+                                       PIO_CSQ_COMPLETE_CANCELED_IRP CsqCompleteCanceledIrp);
 NTKERNELAPI void IoCsqInsertIrp(PIO_CSQ Csq, PIRP Irp, PIO_CSQ_IRP_CONTEXT Context);
+NTKERNELAPI NTSTATUS IoCsqInsertIrpEx(PIO_CSQ Csq, PIRP Irp, PIO_CSQ_IRP_CONTEXT Context, PVOID InsertContext);
 NTKERNELAPI PIRP IoCsqRemoveNextIrp(PIO_CSQ Csq, PVOID PeekContext);
 NTKERNELAPI PIRP IoCsqRemoveIrp(PIO_CSQ Csq, PIO_CSQ_IRP_CONTEXT Context);
 

@@ -27,4 +27,39 @@ NTKERNELAPI PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes);
 NTKERNELAPI void ExFreePoolWithTag(PVOID P, ULONG Tag);
 NTKERNELAPI void ExFreePool(PVOID P);
 
+/* ---- Lookaside lists: every allocation is a pool block of the list's size and tag (so a
+ * leak, double free or free of a foreign block is found as for pool); freeing to the list frees
+ * the block. The WDK's x64 sizes. ---- */
+typedef PVOID ALLOCATE_FUNCTION(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
+typedef ALLOCATE_FUNCTION* PALLOCATE_FUNCTION;
+typedef void FREE_FUNCTION(PVOID Buffer);
+typedef FREE_FUNCTION* PFREE_FUNCTION;
+typedef struct DECLSPEC_CACHEALIGN _NPAGED_LOOKASIDE_LIST { UCHAR Reserved[0x80]; } NPAGED_LOOKASIDE_LIST, *PNPAGED_LOOKASIDE_LIST;
+typedef struct DECLSPEC_CACHEALIGN _PAGED_LOOKASIDE_LIST { UCHAR Reserved[0x80]; } PAGED_LOOKASIDE_LIST, *PPAGED_LOOKASIDE_LIST;
+NTKERNELAPI void ExInitializeNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
+                                                 PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size, ULONG Tag, USHORT Depth);
+NTKERNELAPI void ExDeleteNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside);
+NTKERNELAPI PVOID ExAllocateFromNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside);
+NTKERNELAPI void ExFreeToNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry);
+NTKERNELAPI void ExInitializePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
+                                                PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size, ULONG Tag, USHORT Depth);
+NTKERNELAPI void ExDeletePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside);
+NTKERNELAPI PVOID ExAllocateFromPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside);
+NTKERNELAPI void ExFreeToPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry);
+
+struct _LOOKASIDE_LIST_EX;
+typedef PVOID ALLOCATE_FUNCTION_EX(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag, struct _LOOKASIDE_LIST_EX* Lookaside);
+typedef ALLOCATE_FUNCTION_EX* PALLOCATE_FUNCTION_EX;
+typedef void FREE_FUNCTION_EX(PVOID Buffer, struct _LOOKASIDE_LIST_EX* Lookaside);
+typedef FREE_FUNCTION_EX* PFREE_FUNCTION_EX;
+typedef struct _LOOKASIDE_LIST_EX { UCHAR Reserved[0x60]; } LOOKASIDE_LIST_EX, *PLOOKASIDE_LIST_EX;
+#define EX_LOOKASIDE_LIST_EX_FLAGS_RAISE_ON_FAIL 0x00000001UL
+#define EX_LOOKASIDE_LIST_EX_FLAGS_FAIL_NO_RAISE 0x00000002UL
+NTKERNELAPI NTSTATUS ExInitializeLookasideListEx(PLOOKASIDE_LIST_EX Lookaside, PALLOCATE_FUNCTION_EX Allocate,
+                                                 PFREE_FUNCTION_EX Free, POOL_TYPE PoolType, ULONG Flags,
+                                                 SIZE_T Size, ULONG Tag, USHORT Depth);
+NTKERNELAPI void ExDeleteLookasideListEx(PLOOKASIDE_LIST_EX Lookaside);
+NTKERNELAPI PVOID ExAllocateFromLookasideListEx(PLOOKASIDE_LIST_EX Lookaside);
+NTKERNELAPI void ExFreeToLookasideListEx(PLOOKASIDE_LIST_EX Lookaside, PVOID Entry);
+
 #endif /* INTERLOCK_WDK_POOL_H */
