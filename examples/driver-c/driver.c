@@ -1,13 +1,18 @@
-/* example.sys: a small WDM driver written the way such drivers are. Requests (its IOCTL
- * handlers) queue work items on a spin-lock-guarded list in the device extension and change a
- * setting guarded by an ERESOURCE; a polling system thread waits on an event, applies the
- * queued work to the setting and counts it under a global fast mutex. Unload waits for the
- * requests in flight (rundown protection), stops the thread and frees everything.
+/* example.sys: a small WDM driver written the way such drivers are. Its IOCTLs queue work on a
+ * spin-lock-guarded list in the device extension, change a setting guarded by an ERESOURCE and
+ * read statistics; its reads wait in a cancel-safe queue. A polling system thread waits on an
+ * event, applies the queued work to the setting (counting it under a global fast mutex) and
+ * completes the waiting reads. Every dispatch routine holds the device's remove lock while it
+ * works on the device; IRP_MN_REMOVE_DEVICE fails the queued reads, then releases the lock and
+ * waits until no I/O holds it. Unload waits for the handlers in flight (rundown protection),
+ * stops the thread and frees everything.
  *
  * Seeded bugs, one per compile definition (examples/driver-c/README.md):
  *   EXAMPLE_BUG_NO_CRITICAL_REGION  ExampleSetConfig takes the ERESOURCE outside a critical region
  *   EXAMPLE_BUG_LOCK_ORDER          ExampleQueryStats takes the locks in the poll thread's reverse order
- *   EXAMPLE_BUG_LEAK                the poll thread stops before draining the queue */
+ *   EXAMPLE_BUG_LEAK                the poll thread stops before draining the queue
+ *   EXAMPLE_BUG_CANCEL_RACE         the read dispatch routine completes a cancelled read that the
+ *                                   cancel-safe queue completes too */
 #include <ntddk.h>
 
 #define EXAMPLE_TAG 'lpxE'
@@ -17,9 +22,16 @@ typedef struct _WORK_ENTRY {
   ULONG Value;
 } WORK_ENTRY, *PWORK_ENTRY;
 
+#define IOCTL_EXAMPLE_QUEUE_WORK CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_EXAMPLE_SET_CONFIG CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_EXAMPLE_QUERY_STATS CTL_CODE(FILE_DEVICE_UNKNOWN, 0x802, METHOD_BUFFERED, FILE_ANY_ACCESS)
+
 typedef struct _DEVICE_EXTENSION {
-  KSPIN_LOCK QueueLock;     /* guards Queue */
+  KSPIN_LOCK QueueLock;     /* guards Queue and ReadIrps */
   LIST_ENTRY Queue;
+  IO_CSQ ReadQueue;         /* the pending reads, in ReadIrps */
+  LIST_ENTRY ReadIrps;
+  IO_REMOVE_LOCK RemoveLock;
   ERESOURCE ConfigLock;     /* guards ConfigValue */
   ULONG ConfigValue;
   KEVENT WorkEvent;         /* set when work is queued or the thread must stop */
@@ -30,6 +42,16 @@ typedef struct _DEVICE_EXTENSION {
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD ExampleUnload;
 static KSTART_ROUTINE ExamplePollThread;
+static DRIVER_DISPATCH ExampleRead;
+static DRIVER_DISPATCH ExampleDeviceControl;
+static DRIVER_DISPATCH ExampleCreateClose;
+static DRIVER_DISPATCH ExamplePnp;
+static IO_CSQ_INSERT_IRP ExampleCsqInsert;
+static IO_CSQ_REMOVE_IRP ExampleCsqRemove;
+static IO_CSQ_PEEK_NEXT_IRP ExampleCsqPeekNext;
+static IO_CSQ_ACQUIRE_LOCK ExampleCsqAcquireLock;
+static IO_CSQ_RELEASE_LOCK ExampleCsqReleaseLock;
+static IO_CSQ_COMPLETE_CANCELED_IRP ExampleCsqCompleteCanceled;
 
 static EX_RUNDOWN_REF g_Rundown;  /* requests in flight; unload waits for them */
 static FAST_MUTEX g_StatsLock;     /* guards g_Processed */
@@ -41,6 +63,43 @@ static BOOLEAN g_Loaded;
 #pragma alloc_text(INIT, DriverEntry)
 #pragma alloc_text(PAGE, ExampleUnload)
 #endif
+
+/* The cancel-safe queue's callbacks: the library calls the first three holding QueueLock. */
+static VOID ExampleCsqInsert(_In_ PIO_CSQ Csq, _In_ PIRP Irp) {
+  PDEVICE_EXTENSION ext = CONTAINING_RECORD(Csq, DEVICE_EXTENSION, ReadQueue);
+  InsertTailList(&ext->ReadIrps, &Irp->Tail.Overlay.ListEntry);
+}
+
+static VOID ExampleCsqRemove(_In_ PIO_CSQ Csq, _In_ PIRP Irp) {
+  UNREFERENCED_PARAMETER(Csq);
+  RemoveEntryList(&Irp->Tail.Overlay.ListEntry);
+}
+
+static PIRP ExampleCsqPeekNext(_In_ PIO_CSQ Csq, _In_opt_ PIRP Irp, _In_opt_ PVOID PeekContext) {
+  PDEVICE_EXTENSION ext = CONTAINING_RECORD(Csq, DEVICE_EXTENSION, ReadQueue);
+  PLIST_ENTRY next = Irp != NULL ? Irp->Tail.Overlay.ListEntry.Flink : ext->ReadIrps.Flink;
+  UNREFERENCED_PARAMETER(PeekContext);
+  return next == &ext->ReadIrps ? NULL : CONTAINING_RECORD(next, IRP, Tail.Overlay.ListEntry);
+}
+
+static VOID ExampleCsqAcquireLock(_In_ PIO_CSQ Csq, _Out_ PKIRQL Irql) {
+  KeAcquireSpinLock(&CONTAINING_RECORD(Csq, DEVICE_EXTENSION, ReadQueue)->QueueLock, Irql);
+}
+
+static VOID ExampleCsqReleaseLock(_In_ PIO_CSQ Csq, _In_ KIRQL Irql) {
+  KeReleaseSpinLock(&CONTAINING_RECORD(Csq, DEVICE_EXTENSION, ReadQueue)->QueueLock, Irql);
+}
+
+static VOID ExampleCompleteRead(_In_ PDEVICE_EXTENSION ext, _In_ PIRP Irp, _In_ NTSTATUS Status) {
+  Irp->IoStatus.Status = Status;
+  Irp->IoStatus.Information = 0;
+  IoCompleteRequest(Irp, IO_NO_INCREMENT);
+  IoReleaseRemoveLock(&ext->RemoveLock, Irp);  /* the read's hold, taken by ExampleRead */
+}
+
+static VOID ExampleCsqCompleteCanceled(_In_ PIO_CSQ Csq, _In_ PIRP Irp) {
+  ExampleCompleteRead(CONTAINING_RECORD(Csq, DEVICE_EXTENSION, ReadQueue), Irp, STATUS_CANCELLED);
+}
 
 static VOID ExamplePollThread(_In_ PVOID Context) {
   PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)Context;
@@ -67,6 +126,11 @@ static VOID ExamplePollThread(_In_ PVOID Context) {
       ExReleaseResourceLite(&ext->ConfigLock);
       KeLeaveCriticalRegion();
       ExFreePoolWithTag(entry, EXAMPLE_TAG);
+    }
+    for (;;) {  /* data for every waiting read */
+      PIRP irp = IoCsqRemoveNextIrp(&ext->ReadQueue, NULL);
+      if (irp == NULL) break;
+      ExampleCompleteRead(ext, irp, STATUS_SUCCESS);
     }
     if (ext->Stopping) break;
   }
@@ -153,6 +217,84 @@ NTSTATUS ExampleQueryStats(_In_ PDEVICE_OBJECT DeviceObject, _Out_ PULONG Proces
   return STATUS_SUCCESS;
 }
 
+/* IRP_MJ_READ: the read waits in the cancel-safe queue until the poll thread has data. */
+static NTSTATUS ExampleRead(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp) {
+  PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)DeviceObject->DeviceExtension;
+  NTSTATUS status = IoAcquireRemoveLock(&ext->RemoveLock, Irp);
+  if (!NT_SUCCESS(status)) {
+    Irp->IoStatus.Status = status;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return status;
+  }
+  IoCsqInsertIrp(&ext->ReadQueue, Irp, NULL);  /* marks it pending; it may be complete already */
+#ifdef EXAMPLE_BUG_CANCEL_RACE
+  if (Irp->Cancel) {
+    /* bug: the queue completes a cancelled IRP itself (CsqCompleteCanceledIrp) */
+    ExampleCompleteRead(ext, Irp, STATUS_CANCELLED);
+    return STATUS_PENDING;
+  }
+#endif
+  KeSetEvent(&ext->WorkEvent, IO_NO_INCREMENT, FALSE);
+  return STATUS_PENDING;
+}
+
+static NTSTATUS ExampleDeviceControl(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp) {
+  PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)DeviceObject->DeviceExtension;
+  PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
+  ULONG processed = 0;
+  NTSTATUS status = IoAcquireRemoveLock(&ext->RemoveLock, Irp);
+  if (NT_SUCCESS(status)) {
+    switch (stack->Parameters.DeviceIoControl.IoControlCode) {
+      case IOCTL_EXAMPLE_QUEUE_WORK: status = ExampleQueueWork(DeviceObject, 2); break;
+      case IOCTL_EXAMPLE_SET_CONFIG: status = ExampleSetConfig(DeviceObject, 5); break;
+      case IOCTL_EXAMPLE_QUERY_STATS: status = ExampleQueryStats(DeviceObject, &processed); break;
+      default: status = STATUS_INVALID_DEVICE_REQUEST; break;
+    }
+    IoReleaseRemoveLock(&ext->RemoveLock, Irp);
+  }
+  Irp->IoStatus.Status = status;
+  Irp->IoStatus.Information = 0;
+  IoCompleteRequest(Irp, IO_NO_INCREMENT);
+  return status;
+}
+
+/* IRP_MJ_CREATE, IRP_MJ_CLOSE and IRP_MJ_CLEANUP: nothing to keep per handle. */
+static NTSTATUS ExampleCreateClose(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp) {
+  PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)DeviceObject->DeviceExtension;
+  NTSTATUS status = IoAcquireRemoveLock(&ext->RemoveLock, Irp);
+  if (NT_SUCCESS(status)) IoReleaseRemoveLock(&ext->RemoveLock, Irp);
+  Irp->IoStatus.Status = status;
+  Irp->IoStatus.Information = 0;
+  IoCompleteRequest(Irp, IO_NO_INCREMENT);
+  return status;
+}
+
+/* IRP_MJ_PNP: on IRP_MN_REMOVE_DEVICE the queued reads fail, then the remove lock waits until
+ * no dispatch routine or pending read holds the device. */
+static NTSTATUS ExamplePnp(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp) {
+  PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)DeviceObject->DeviceExtension;
+  PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
+  NTSTATUS status = IoAcquireRemoveLock(&ext->RemoveLock, Irp);
+  if (!NT_SUCCESS(status)) {
+    Irp->IoStatus.Status = status;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return status;
+  }
+  if (stack->MinorFunction == IRP_MN_REMOVE_DEVICE) {
+    for (;;) {
+      PIRP read = IoCsqRemoveNextIrp(&ext->ReadQueue, NULL);
+      if (read == NULL) break;
+      ExampleCompleteRead(ext, read, STATUS_DELETE_PENDING);
+    }
+    IoReleaseRemoveLockAndWait(&ext->RemoveLock, Irp);
+  } else {
+    IoReleaseRemoveLock(&ext->RemoveLock, Irp);
+  }
+  Irp->IoStatus.Status = STATUS_SUCCESS;
+  IoCompleteRequest(Irp, IO_NO_INCREMENT);
+  return STATUS_SUCCESS;
+}
+
 static VOID ExampleUnload(_In_ PDRIVER_OBJECT DriverObject) {
   PDEVICE_OBJECT device = DriverObject->DeviceObject;
   PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)device->DeviceExtension;
@@ -187,6 +329,10 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
   InitializeListHead(&ext->Queue);
   ExInitializeResourceLite(&ext->ConfigLock);
   KeInitializeEvent(&ext->WorkEvent, SynchronizationEvent, FALSE);
+  InitializeListHead(&ext->ReadIrps);
+  IoCsqInitialize(&ext->ReadQueue, ExampleCsqInsert, ExampleCsqRemove, ExampleCsqPeekNext, ExampleCsqAcquireLock,
+                  ExampleCsqReleaseLock, ExampleCsqCompleteCanceled);
+  IoInitializeRemoveLock(&ext->RemoveLock, EXAMPLE_TAG, 0, 0);
 
   status = PsCreateSystemThread(&thread, THREAD_ALL_ACCESS, NULL, NULL, NULL, ExamplePollThread, ext);
   if (!NT_SUCCESS(status)) {
@@ -197,6 +343,12 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
   ObReferenceObjectByHandle(thread, THREAD_ALL_ACCESS, *PsThreadType, KernelMode, (PVOID*)&ext->PollThread, NULL);
   ZwClose(thread);
 
+  DriverObject->MajorFunction[IRP_MJ_CREATE] = ExampleCreateClose;
+  DriverObject->MajorFunction[IRP_MJ_CLOSE] = ExampleCreateClose;
+  DriverObject->MajorFunction[IRP_MJ_CLEANUP] = ExampleCreateClose;
+  DriverObject->MajorFunction[IRP_MJ_READ] = ExampleRead;
+  DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = ExampleDeviceControl;
+  DriverObject->MajorFunction[IRP_MJ_PNP] = ExamplePnp;
   DriverObject->DriverUnload = ExampleUnload;
   device->Flags &= ~DO_DEVICE_INITIALIZING;
   return STATUS_SUCCESS;

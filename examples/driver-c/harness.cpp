@@ -1,18 +1,16 @@
-// The harness for example.sys (driver.c): the situation its scenario checks. The I/O manager's
-// thread loads the driver and unloads it; an unprivileged application, which the adversary may
-// suspend, sends the three requests meanwhile (its IOCTL handlers, called directly until IRPs
-// are bridged). The expected verdict depends on the bug driver.c was built with.
+// The harness for example.sys (driver.c): the situations its scenarios check. In one the I/O
+// manager's thread loads and unloads the driver while an unprivileged application, which the
+// adversary may suspend, sends the three IOCTLs; in the other an application reads, and may
+// cancel its read, while the PnP manager removes the device. The expected verdicts depend on
+// the bug driver.c was built with.
 #include <interlock/driver/Driver.hpp>
 #include <interlock/driver/Scenarios.hpp>
 
 #include <cstdint>
 
-// The driver's entry and handlers, seen from C++ (wdm.h is C): PDEVICE_OBJECT is a void*.
+// The driver's entry, seen from C++ (wdm.h is C): PDRIVER_OBJECT is a void*.
 extern "C" {
 std::int32_t DriverEntry(void* driverObject, void* registryPath);
-std::int32_t ExampleQueueWork(void* deviceObject, std::uint32_t value);
-std::int32_t ExampleSetConfig(void* deviceObject, std::uint32_t value);
-std::int32_t ExampleQueryStats(void* deviceObject, std::uint32_t* processed);
 }
 
 namespace {
@@ -20,7 +18,14 @@ namespace {
 using interlock::Expectation;
 using interlock::ViolationKind;
 
-Expectation expected() {
+// CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800 + n, METHOD_BUFFERED, FILE_ANY_ACCESS), as driver.c has them.
+constexpr std::uint32_t ioctl(std::uint32_t function) { return (0x22u << 16) | (function << 2); }
+constexpr std::uint32_t kIoctlQueueWork = ioctl(0x800);
+constexpr std::uint32_t kIoctlSetConfig = ioctl(0x801);
+constexpr std::uint32_t kIoctlQueryStats = ioctl(0x802);
+
+// The verdict of the requests scenario: the bugs in the IOCTL handlers and the poll thread.
+Expectation requestsExpected() {
 #if defined(EXAMPLE_BUG_NO_CRITICAL_REGION)
   // The application is suspended holding ConfigLock (or the rundown reference): the poll thread
   // (or the unload) waits for it forever.
@@ -34,18 +39,29 @@ Expectation expected() {
 #endif
 }
 
+// The verdict of the read scenario: the bug in the read path.
+Expectation readExpected() {
+#if defined(EXAMPLE_BUG_CANCEL_RACE)
+  // The reader cancels while its read is being queued: the queue's cancel path and the read
+  // dispatch routine both complete it.
+  return Expectation::violation(ViolationKind::BugCheck, "MULTIPLE_IRP_COMPLETE_REQUESTS");
+#else
+  return Expectation::pass();
+#endif
+}
+
 }  // namespace
 
 std::vector<interlock::Scenario> interlock::driver::scenarios() {
-  Scenario scenario;
-  scenario.name = "example/requests-during-unload";
-  scenario.description =
+  Scenario requests;
+  requests.name = "example/requests-during-unload";
+  requests.description =
       "example.sys is loaded and unloaded by the I/O manager's thread while an unprivileged "
-      "application queues work, changes the setting and reads the statistics; the driver's "
-      "polling thread applies the work.";
-  scenario.expected = expected();
-  scenario.bounds.maxSteps = 400;
-  scenario.setup = [](Setup& s) {
+      "application sends its three IOCTLs: queue work, change the setting, read the statistics; "
+      "the driver's polling thread applies the work.";
+  requests.expected = requestsExpected();
+  requests.bounds.maxSteps = 600;
+  requests.setup = [](Setup& s) {
     interlock::driver::beginExecution(s, DriverEntry);
     s.systemThread("IoManager", [] {
       if (interlock::driver::load() < 0) return;
@@ -53,11 +69,31 @@ std::vector<interlock::Scenario> interlock::driver::scenarios() {
     });
     s.userThread("App", [] {
       interlock::driver::waitUntilLoaded();
-      std::uint32_t processed = 0;
-      (void)ExampleQueueWork(interlock::driver::device(), 2);
-      (void)ExampleSetConfig(interlock::driver::device(), 5);
-      (void)ExampleQueryStats(interlock::driver::device(), &processed);
+      (void)interlock::driver::deviceControl(kIoctlQueueWork);
+      (void)interlock::driver::deviceControl(kIoctlSetConfig);
+      (void)interlock::driver::deviceControl(kIoctlQueryStats);
     });
   };
-  return {std::move(scenario)};
+
+  Scenario read;
+  read.name = "example/read-cancel";
+  read.description =
+      "an application reads from example.sys and may cancel its read at any point; the read "
+      "waits in the cancel-safe queue until the polling thread completes it or the cancel "
+      "completes it. The driver unloads after the read returned.";
+  read.expected = readExpected();
+  read.bounds.maxSteps = 600;
+  read.setup = [](Setup& s) {
+    interlock::driver::beginExecution(s, DriverEntry);
+    s.systemThread("IoManager", [] {
+      if (interlock::driver::load() < 0) return;
+      interlock::driver::waitForRequests(1);  // the application's handle is closed first
+      interlock::driver::unload();
+    });
+    s.systemThread("Reader", [] {
+      interlock::driver::waitUntilLoaded();
+      (void)interlock::driver::read(16, /*requesterCancels=*/true);
+    });
+  };
+  return {std::move(requests), std::move(read)};
 }

@@ -117,6 +117,10 @@ NTSTATUS synchronousIo(const char* api, UCHAR major, HANDLE handle, PIO_STATUS_B
 
 }  // namespace
 
+NTSTATUS detail::sendFileRequest(const char* api, UCHAR major, HANDLE handle, PIO_STATUS_BLOCK status) {
+  return synchronousIo(api, major, handle, status);
+}
+
 NTSTATUS ZwCreateFile(PHANDLE FileHandle, ACCESS_MASK, POBJECT_ATTRIBUTES ObjectAttributes,
                       PIO_STATUS_BLOCK IoStatusBlock, PLARGE_INTEGER, ULONG, ULONG, ULONG, ULONG,
                       PVOID, ULONG) {

@@ -1,5 +1,6 @@
 #include "Kernel.hpp"
 
+#include "IoBridge.hpp"
 #include "SourceSite.hpp"
 
 #include "interlock/primitives/Call.hpp"
@@ -65,6 +66,11 @@ void Kernel::begin(Setup& setup, DriverEntryRoutine driverEntry) {
   auto& loaded = setup.make<wdm::KEVENT>("DriverLoaded");
   wdm::KeInitializeEvent(&loaded, wdm::NotificationEvent, wdm::FALSE);
   loaded_ = &loaded;
+  // Made in setup, so that every execution numbers them alike (the search compares objects
+  // across executions by their order of creation).
+  auto& returned = setup.make<wdm::KEVENT>("RequestReturned");
+  wdm::KeInitializeEvent(&returned, wdm::SynchronizationEvent, wdm::FALSE);
+  io().returnedEvent = &returned;
 }
 
 void Kernel::endOfRun(void* context) noexcept {
@@ -76,7 +82,13 @@ void Kernel::endOfRun(void* context) noexcept {
   kernel.labels_.clear();
   kernel.locals_ = kernel.threads_ = 0;
   kernel.loaded_ = nullptr;
+  kernel.io_.reset();
   kernel.execution_.store(nullptr);
+}
+
+IoBridge& Kernel::io() {
+  if (!io_) io_ = std::make_unique<IoBridge>();
+  return *io_;
 }
 
 KernelObject* Kernel::anyAt(const void* address) const noexcept {
@@ -173,6 +185,15 @@ void Kernel::free(void* address, std::uint32_t tag, bool checkTag, const char* a
     model = models_.erase(model);
   }
   block.freed = true;
+}
+
+void Kernel::freeKeepingModels(void* address, const char* api) {
+  const auto it = pool_.find(reinterpret_cast<std::uintptr_t>(address));
+  if (it == pool_.end() || it->second.freed) {
+    free(address, 0, false, api);  // the same reports as any bad free
+    return;
+  }
+  it->second.freed = true;
 }
 
 void Kernel::reportLeaks() {

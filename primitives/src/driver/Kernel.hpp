@@ -26,6 +26,8 @@ class KEVENT;
 
 namespace interlock::driver::detail {
 
+class IoBridge;
+
 // A pool allocation, kept (freed or not) until the execution ends: a second free of the same
 // address is found, and no later allocation takes its address.
 struct PoolBlock {
@@ -76,6 +78,9 @@ class Kernel {
   [[nodiscard]] void* allocate(std::size_t size, std::uint32_t tag, std::string_view label = "pool");
   // Frees `address`; reports double and unknown frees. Models in the block are dropped.
   void free(void* address, std::uint32_t tag, bool checkTag, const char* api);
+  // Frees `address` but keeps the models in it: a device extension, whose objects a request
+  // already sent may still reach (the I/O manager keeps the device object while it is used).
+  void freeKeepingModels(void* address, const char* api);
   void reportLeaks();
 
   // The driver and its devices.
@@ -85,6 +90,8 @@ class Kernel {
   [[nodiscard]] wdm::KEVENT* loadedEvent() const noexcept { return loaded_; }
   [[nodiscard]] const DriverImage& image() const noexcept { return image_; }
   std::uint32_t nextThreadNumber() noexcept { return ++threads_; }
+  // The IRPs, devices and CSQ contexts the driver and the I/O model share this execution.
+  [[nodiscard]] IoBridge& io();
 
  private:
   static void endOfRun(void* context) noexcept;
@@ -107,6 +114,7 @@ class Kernel {
   DriverExtension driverExtension_{};
   std::vector<DeviceObject*> devices_;
   wdm::KEVENT* loaded_ = nullptr;
+  std::unique_ptr<IoBridge> io_;
 };
 
 // The C object's address as text for no one: names never carry raw addresses (determinism).

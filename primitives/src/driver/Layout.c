@@ -21,6 +21,26 @@ _Static_assert(sizeof(KLOCK_QUEUE_HANDLE) == INTERLOCK_KLOCK_QUEUE_HANDLE_SIZE, 
 _Static_assert(offsetof(KLOCK_QUEUE_HANDLE, LockQueue.Lock) == INTERLOCK_KLOCK_QUEUE_HANDLE_LOCK, "LockQueue.Lock");
 _Static_assert(offsetof(KLOCK_QUEUE_HANDLE, OldIrql) == INTERLOCK_KLOCK_QUEUE_HANDLE_OLD_IRQL, "OldIrql");
 _Static_assert(sizeof(UNICODE_STRING) == INTERLOCK_UNICODE_STRING_SIZE, "UNICODE_STRING size");
+_Static_assert(offsetof(DEVICE_OBJECT, StackSize) == INTERLOCK_DEVICE_OBJECT_STACK_SIZE, "StackSize");
+_Static_assert(sizeof(IRP) == INTERLOCK_IRP_SIZE, "IRP size");
+_Static_assert(offsetof(IRP, IoStatus) == INTERLOCK_IRP_IO_STATUS, "IoStatus");
+_Static_assert(offsetof(IRP, PendingReturned) == INTERLOCK_IRP_PENDING_RETURNED, "PendingReturned");
+_Static_assert(offsetof(IRP, StackCount) == INTERLOCK_IRP_STACK_COUNT, "StackCount");
+_Static_assert(offsetof(IRP, CurrentLocation) == INTERLOCK_IRP_CURRENT_LOCATION, "CurrentLocation");
+_Static_assert(offsetof(IRP, Cancel) == INTERLOCK_IRP_CANCEL, "Cancel");
+_Static_assert(offsetof(IRP, CancelIrql) == INTERLOCK_IRP_CANCEL_IRQL, "CancelIrql");
+_Static_assert(offsetof(IRP, CancelRoutine) == INTERLOCK_IRP_CANCEL_ROUTINE, "CancelRoutine");
+_Static_assert(offsetof(IRP, Tail.Overlay.DriverContext) == INTERLOCK_IRP_DRIVER_CONTEXT, "DriverContext");
+_Static_assert(offsetof(IRP, Tail.Overlay.ListEntry) == INTERLOCK_IRP_LIST_ENTRY, "ListEntry");
+_Static_assert(offsetof(IRP, Tail.Overlay.CurrentStackLocation) == INTERLOCK_IRP_CURRENT_STACK_LOCATION, "CurrentStackLocation");
+_Static_assert(sizeof(IO_STACK_LOCATION) == INTERLOCK_IO_STACK_LOCATION_SIZE, "IO_STACK_LOCATION size");
+_Static_assert(offsetof(IO_STACK_LOCATION, Parameters) == INTERLOCK_IO_STACK_LOCATION_PARAMETERS, "Parameters");
+_Static_assert(offsetof(IO_STACK_LOCATION, DeviceObject) == INTERLOCK_IO_STACK_LOCATION_DEVICE_OBJECT, "DeviceObject");
+_Static_assert(offsetof(IO_STACK_LOCATION, CompletionRoutine) == INTERLOCK_IO_STACK_LOCATION_COMPLETION_ROUTINE, "CompletionRoutine");
+_Static_assert(offsetof(IO_STACK_LOCATION, Context) == INTERLOCK_IO_STACK_LOCATION_CONTEXT, "Context");
+_Static_assert(sizeof(IO_CSQ) == INTERLOCK_IO_CSQ_SIZE, "IO_CSQ size");
+_Static_assert(sizeof(IO_CSQ_IRP_CONTEXT) == INTERLOCK_IO_CSQ_IRP_CONTEXT_SIZE, "IO_CSQ_IRP_CONTEXT size");
+_Static_assert(sizeof(IO_REMOVE_LOCK) == INTERLOCK_IO_REMOVE_LOCK_SIZE, "IO_REMOVE_LOCK size");
 
 /* The WDK's x64 sizes of the objects the models sit beside. */
 _Static_assert(sizeof(ULONG) == 4 && sizeof(LONG) == 4, "LLP64: LONG and ULONG are 32 bits");

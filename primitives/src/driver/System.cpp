@@ -1,9 +1,11 @@
 // System threads, device objects, object references and debug output as wdm.h declares them
-// (§17 for system threads and thread objects; the I/O routines over IRPs are not bridged yet).
+// (§17 for system threads and thread objects; IRPs are in Irps.cpp).
+#include "IoBridge.hpp"
 #include "Kernel.hpp"
 #include "ThreadObject.hpp"
 
 #include "interlock/primitives/Call.hpp"
+#include "interlock/primitives/DeviceObject.hpp"
 
 #include <cstdint>
 #include <cstring>
@@ -135,6 +137,7 @@ std::int32_t IoCreateDevice(void* DriverObject, std::uint32_t DeviceExtensionSiz
   device->NextDevice = static_cast<DeviceObject*>(driver->DeviceObject);
   driver->DeviceObject = device;
   kernel.devices().push_back(device);
+  kernel.io().deviceCreated(device);
   wd::recordCall("IoCreateDevice", nullptr, nullptr, "a new DEVICE_OBJECT");
   *Device = device;
   return kStatusSuccess;
@@ -152,8 +155,10 @@ void IoDeleteDevice(void* Device) {
       *link = device->NextDevice;
       break;
     }
-  if (device->DeviceExtension != nullptr) kernel.free(device->DeviceExtension, 0, false, "IoDeleteDevice");
-  kernel.free(device, 0, false, "IoDeleteDevice");
+  // The I/O model's device, if an IRP ever reached it: later sends find it deleted (§18).
+  if (auto* model = kernel.find<interlock::wdm::DEVICE_OBJECT>(device)) interlock::wdm::IoDeleteDevice(model);
+  if (device->DeviceExtension != nullptr) kernel.freeKeepingModels(device->DeviceExtension, "IoDeleteDevice");
+  kernel.freeKeepingModels(device, "IoDeleteDevice");
   wd::recordCall("IoDeleteDevice", nullptr, nullptr, "the DEVICE_OBJECT and its extension are freed");
 }
 

@@ -1,4 +1,4 @@
-// I/O work items as wdm.h declares them (§3.11): the routine runs at PASSIVE_LEVEL on a system
+// I/O and executive work items as wdm.h declares them (§3.11): the routine runs at PASSIVE_LEVEL on a system
 // worker thread of its own, dequeued before it runs. The PIO_WORKITEM is a pool block (a
 // leak if never freed) whose model is the C++ IO_WORKITEM kept at its address.
 #include "Kernel.hpp"
@@ -71,6 +71,50 @@ void IoQueueWorkItem(void* IoWorkItem, WorkItemRoutine WorkerRoutine, int QueueT
         model.queued = false;  // dequeued before the routine runs: it may queue the item again
         WorkerRoutine(device, Context);
       }});
+}
+
+using WorkItemRoutineEx = void (*)(void* ioObject, void* context, void* workItem);
+
+void IoQueueWorkItemEx(void* IoWorkItem, WorkItemRoutineEx WorkerRoutine, int QueueType, void* Context) {
+  constexpr const char* api = "IoQueueWorkItemEx";
+  (void)QueueType;
+  w::IO_WORKITEM& model = workItem(IoWorkItem, api);
+  interlock::Thread& thread = wd::visibleCall(api, &model, Access::Write);
+  if (thread.irql > w::DISPATCH_LEVEL)
+    wd::contractViolation("IrqlExDispatchLte", 0, std::string(api) + " above DISPATCH_LEVEL", &model);
+  if (model.queued) {
+    wd::bugCheck("WORKER_INVALID", 0xE4, std::string(api) + ": " + model.name() + " is already queued", &model);
+    return;
+  }
+  model.queued = true;
+  wd::recordCall(api, &model, nullptr, "queued to a system worker thread");
+  Execution& execution = Execution::current();
+  void* device = static_cast<WorkItemBlock*>(IoWorkItem)->device;
+  (void)execution.spawnThread(interlock::ThreadSpec{
+      workerName(execution), "system", interlock::ThreadKind::Worker, false,
+      [&model, WorkerRoutine, device, Context, IoWorkItem] {
+        model.queued = false;  // the routine may free the item (the Ex form's purpose) or queue it again
+        WorkerRoutine(device, Context, IoWorkItem);
+      }});
+}
+
+// ExQueueWorkItem on the driver's WORK_QUEUE_ITEM (ExInitializeWorkItem filled it): the C++
+// model's, kept at the item's address, with the driver's routine and parameter.
+void ExQueueWorkItem(void* WorkItem, int QueueType) {
+  struct CWorkQueueItem {
+    void* List[2];
+    w::PWORKER_THREAD_ROUTINE WorkerRoutine;
+    void* Parameter;
+  };
+  if (WorkItem == nullptr) throw interlock::ScenarioError("ExQueueWorkItem with no WorkItem");
+  auto* item = static_cast<CWorkQueueItem*>(WorkItem);
+  if (item->WorkerRoutine == nullptr)
+    throw interlock::ScenarioError("ExQueueWorkItem on a WORK_QUEUE_ITEM ExInitializeWorkItem did not fill");
+  Kernel& kernel = Kernel::current();
+  w::WORK_QUEUE_ITEM* model = kernel.find<w::WORK_QUEUE_ITEM>(WorkItem);
+  if (model == nullptr) model = &kernel.make<w::WORK_QUEUE_ITEM>(WorkItem, "WORK_QUEUE_ITEM");
+  if (!model->queued) w::ExInitializeWorkItem(model, item->WorkerRoutine, item->Parameter);
+  w::ExQueueWorkItem(model, QueueType == 0 ? w::CriticalWorkQueue : w::DelayedWorkQueue);
 }
 
 void IoFreeWorkItem(void* IoWorkItem) {

@@ -27,8 +27,40 @@ std::int32_t load();
 // whose DriverEntry has not returned.
 void waitUntilLoaded();
 // On a thread: the driver's DriverUnload, then any pool allocation still live is a leak
-// (Driver Verifier 0xC4/0x62, a ContractViolation).
+// (Driver Verifier 0xC4/0x62, a ContractViolation). A request sent after it began returns
+// STATUS_NO_SUCH_DEVICE; one already sent may still reach a dispatch routine, which must refuse
+// it (the remove lock, §10), as in the C++ I/O model.
 void unload();
+
+// Requests through the I/O manager, on a thread (the requester): an IRP of the I/O model is
+// sent to the driver's device (IoCallDriver to DriverObject->MajorFunction[major], the current
+// stack location filled as below), and the call returns when the request completes: at once
+// if the dispatch routine completed it, else when IopCompleteRequest ran (§8.2). Returns the
+// request's final status (the dispatch routine's, or IoStatus.Status of a pended request).
+struct Request {
+  std::uint8_t majorFunction = 0x03;  // IRP_MJ_READ
+  std::uint8_t minorFunction = 0;
+  std::uint32_t length = 0;           // Parameters.Read/Write.Length, DeviceIoControl.OutputBufferLength
+  std::uint32_t ioControlCode = 0;    // Parameters.DeviceIoControl.IoControlCode
+  // The requester may cancel it (CancelIoEx, or its thread ending) at any point after it is
+  // sent: a canceller thread calls IoCancelIrp when the exploration chooses (§9.1).
+  bool requesterCancels = false;
+};
+std::int32_t send(const Request& request, std::size_t device = 0);
+// ReadFile, DeviceIoControl, the cleanup of CloseHandle, and the PnP manager's
+// IRP_MN_REMOVE_DEVICE, as send() sends them.
+std::int32_t read(std::uint32_t length, bool requesterCancels = false, std::size_t device = 0);
+std::int32_t deviceControl(std::uint32_t ioControlCode, bool requesterCancels = false, std::size_t device = 0);
+std::int32_t cleanup(std::size_t device = 0);
+std::int32_t removeDevice(std::size_t device = 0);
+// On a thread: waits until `count` requests sent with send() (and the forms above) have
+// returned since the execution began; before unload(), so that it follows the requests a
+// scenario sends (unload() does not wait for requests).
+void waitForRequests(std::size_t count);
+// A PDEVICE_OBJECT standing for a lower driver the model does not run: an IRP the driver
+// sends to it with IoCallDriver is completed inline or pended and completed later from
+// another thread at DISPATCH_LEVEL (both explored). Its StackSize is 1.
+[[nodiscard]] void* lowerDevice();
 
 // The execution's DRIVER_OBJECT (a PDRIVER_OBJECT).
 [[nodiscard]] void* driverObject();
