@@ -133,10 +133,48 @@ void TestWorkItemRuns(PDEVICE_OBJECT DeviceObject) {
 }
 
 /* A dispatch routine that completes its IRP: compiles and links; the call is not modelled yet. */
-/* A routine wdm.h declares but the bridge does not model yet. */
-void TestInitializeTimer(void) {
-  static KTIMER timer;
-  KeInitializeTimer(&timer);
+/* A DPC, and a timer whose expiry queues it: the routine runs at DISPATCH_LEVEL with the
+ * context and arguments it was given, and signals the waiting thread. */
+static KDPC g_Dpc;
+static KTIMER g_Timer;
+static KEVENT g_DpcRan;
+static LONG g_DpcRuns;
+
+static VOID CountDpc(_In_ PKDPC Dpc, _In_opt_ PVOID Context, _In_opt_ PVOID Argument1, _In_opt_ PVOID Argument2) {
+  UNREFERENCED_PARAMETER(Argument2);
+  ASSERT(Dpc == &g_Dpc && Context == &g_DpcRuns);
+  ASSERT(KeGetCurrentIrql() == DISPATCH_LEVEL);
+  ASSERT(Argument1 == NULL || Argument1 == &g_Timer);
+  InterlockedIncrement((LONG*)Context);
+  KeSetEvent(&g_DpcRan, 0, FALSE);
+}
+
+void TestDpcRuns(void) {
+  KeInitializeEvent(&g_DpcRan, NotificationEvent, FALSE);
+  KeInitializeDpc(&g_Dpc, CountDpc, &g_DpcRuns);
+  ASSERT(KeInsertQueueDpc(&g_Dpc, &g_Timer, NULL));
+  KeWaitForSingleObject(&g_DpcRan, Executive, KernelMode, FALSE, NULL);
+  KeFlushQueuedDpcs();
+  ASSERT(g_DpcRuns == 1);
+}
+
+void TestTimerQueuesDpc(void) {
+  LARGE_INTEGER due;
+  due.QuadPart = -10 * 1000 * 10; /* 10 ms, relative */
+  KeInitializeEvent(&g_DpcRan, NotificationEvent, FALSE);
+  KeInitializeDpc(&g_Dpc, CountDpc, &g_DpcRuns);
+  KeInitializeTimer(&g_Timer);
+  ASSERT(!KeSetTimer(&g_Timer, due, &g_Dpc));
+  KeWaitForSingleObject(&g_Timer, Executive, KernelMode, FALSE, NULL);
+  KeWaitForSingleObject(&g_DpcRan, Executive, KernelMode, FALSE, NULL);
+  ASSERT(!KeCancelTimer(&g_Timer));
+}
+
+/* Queues the DPC and returns: the unload that follows does not remove or flush it. */
+void TestDpcLeftQueued(void) {
+  KeInitializeEvent(&g_DpcRan, NotificationEvent, FALSE);
+  KeInitializeDpc(&g_Dpc, CountDpc, &g_DpcRuns);
+  KeInsertQueueDpc(&g_Dpc, NULL, NULL);
 }
 
 /* Waits for ever on an event nobody sets: the deadlock names the event by where it lies. */

@@ -20,7 +20,9 @@ void TestExtensionThenGlobal(void* deviceObject);
 void TestStructMember();
 void TestWorkItemQueuedTwice(void* deviceObject);
 void TestWorkItemRuns(void* deviceObject);
-void TestInitializeTimer();
+void TestDpcRuns();
+void TestTimerQueuesDpc();
+void TestDpcLeftQueued();
 void TestWaitOnPoolEvent();
 void TestWaitOnStackEvent();
 }
@@ -118,9 +120,21 @@ std::vector<Scenario> interlock::driver::scenarios() {
   all.push_back(single("wait-on-pool-event", Expectation::violation(ViolationKind::Deadlock), TestWaitOnPoolEvent));
   all.push_back(single("wait-on-stack-event", Expectation::violation(ViolationKind::Deadlock), TestWaitOnStackEvent));
 
-  // Not a bridge behaviour but its edge: a declared routine that is not modelled yet.
-  Scenario unsupported = single("unused", Expectation::pass(), TestInitializeTimer);
-  unsupported.name = "unsupported/initialize-timer";
-  all.push_back(std::move(unsupported));
+  all.push_back(single("dpc-runs", Expectation::pass(), TestDpcRuns));
+  all.push_back(single("timer-queues-dpc", Expectation::pass(), TestTimerQueuesDpc));
+  // §11: the driver unloads with its DPC still queued (or running on another processor).
+  Scenario leftQueued;
+  leftQueued.name = "bridge/unload-with-dpc-queued";
+  leftQueued.description = "a DPC queued from a system thread on its own processor, then the driver unloads";
+  leftQueued.expected = Expectation::violation(ViolationKind::BugCheck);
+  leftQueued.setup = [](Setup& s) {
+    driver::beginExecution(s, DriverEntry);
+    s.systemThread("Caller", [] {
+      if (driver::load() < 0) return;
+      TestDpcLeftQueued();
+      driver::unload();
+    });
+  };
+  all.push_back(std::move(leftQueued));
   return all;
 }

@@ -2,6 +2,7 @@
 
 #include "IoBridge.hpp"
 #include "Kernel.hpp"
+#include "interlock/primitives/Dpc.hpp"
 
 #include "../IrpModel.hpp"
 #include "interlock/primitives/FileIo.hpp"
@@ -63,6 +64,7 @@ void unload() {
   kernel.io().unloading = true;
   wdm::detail::recordCall("DriverUnload", nullptr, nullptr, "called by the I/O manager");
   kernel.driverObject().DriverUnload(&kernel.driverObject());
+  wdm::driverUnloadReturns();  // a DPC still queued or a timer still armed is 0xCE (§11)
   kernel.reportLeaks();
 }
 

@@ -109,14 +109,6 @@ std::int32_t ZwClose(void* Handle) {
   return kStatusSuccess;
 }
 
-std::int32_t KeDelayExecutionThread(char WaitMode, std::uint8_t Alertable, std::int64_t* Interval) {
-  (void)WaitMode, (void)Alertable, (void)Interval;
-  // Others run meanwhile: a scheduling point that touches nothing.
-  (void)wd::visibleCall("KeDelayExecutionThread", nullptr, Access::None);
-  wd::recordCall("KeDelayExecutionThread", nullptr, nullptr, "returns");
-  return kStatusSuccess;
-}
-
 std::int32_t IoCreateDevice(void* DriverObject, std::uint32_t DeviceExtensionSize, void* DeviceName,
                             std::uint32_t DeviceType, std::uint32_t DeviceCharacteristics,
                             std::uint8_t Exclusive, void** Device) {
