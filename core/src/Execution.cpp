@@ -151,6 +151,7 @@ ThreadId Execution::spawnThread(ThreadSpec spec) {
   Thread& thread = *threads_.back();
   result_.spawns.push_back(Spawn{thread.id(), result_.steps});
   thread.pending = Op{"start"};
+  if (sync_ != nullptr) [[unlikely]] sync_->spawned(run_.current, thread);
   startFiber(thread);
   return thread.id();
 }
@@ -182,6 +183,7 @@ void Execution::visible(const Op& op) {
     markReady(thread);
     endStep(thread);
   } while (thread.apcPending() && deliverApcs(thread));  // an APC ran: stop again before our op
+  if (sync_ != nullptr && !run_.tearingDown) [[unlikely]] sync_->operation(thread, op);
 }
 
 void Execution::wait(const char* api) {
@@ -201,6 +203,7 @@ void Execution::wait(const char* api) {
     endStep(thread);
   }
   markReady(thread);
+  if (sync_ != nullptr && !run_.tearingDown) [[unlikely]] sync_->waited(thread);
 }
 
 void Execution::satisfy(WaitBlock& block) {
@@ -418,6 +421,7 @@ void Execution::teardown() {
   objects_.release();
   apcs_.clear();
   apcQueued_.clear();
+  sync_ = nullptr;
   if (endHook_ != nullptr) std::exchange(endHook_, nullptr)(endHookContext_);
 }
 

@@ -29,6 +29,9 @@ Expectation expected() {
   return Expectation::violation(ViolationKind::Deadlock);
 #elif defined(EXAMPLE_BUG_LEAK)
   return Expectation::violation(ViolationKind::ContractViolation, "PoolLeakedAtUnload");
+#elif defined(EXAMPLE_BUG_DATA_RACE)
+  // The statistics read a flag the queueing path writes under QueueLock, without the lock.
+  return Expectation::violation(ViolationKind::DataRace);
 #else
   return Expectation::pass();
 #endif

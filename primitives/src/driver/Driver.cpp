@@ -55,6 +55,8 @@ void unload() {
   kernel.reportLeaks();
 }
 
+bool widenRacyLocations() { return detail::Kernel::instance().races().widen(); }
+
 void* driverObject() { return &detail::Kernel::current().driverObject(); }
 
 void* device(std::size_t index) {

@@ -59,6 +59,7 @@ void Kernel::begin(Setup& setup, DriverEntryRoutine driverEntry) {
   driverObject_.Size = static_cast<std::int16_t>(sizeof(DriverObject));
   driverObject_.Extension = &driverExtension_;
   driverExtension_.DriverObject = &driverObject_;
+  races_.begin(execution, image_);
   auto& loaded = setup.make<wdm::KEVENT>("DriverLoaded");
   wdm::KeInitializeEvent(&loaded, wdm::NotificationEvent, wdm::FALSE);
   loaded_ = &loaded;
@@ -73,6 +74,7 @@ void Kernel::endOfRun(void* context) noexcept {
   kernel.labels_.clear();
   kernel.locals_ = kernel.threads_ = 0;
   kernel.loaded_ = nullptr;
+  kernel.races_.end();
   kernel.execution_.store(nullptr);
 }
 
@@ -140,6 +142,7 @@ void* Kernel::allocate(std::size_t size, std::uint32_t tag, std::string_view lab
   if (counter == labels_.end()) counter = labels_.emplace(std::string(label), 0).first;
   block.label = std::string(label) + std::to_string(++counter->second);
   void* address = block.memory.get();
+  races_.track(reinterpret_cast<std::uintptr_t>(address), size, block.label);
   pool_.emplace(reinterpret_cast<std::uintptr_t>(address), std::move(block));
   return address;
 }

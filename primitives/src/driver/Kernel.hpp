@@ -5,6 +5,7 @@
 // that execution ends (Execution::atRunEnd).
 #include "DriverImage.hpp"
 #include "Layout.hpp"
+#include "RaceDetector.hpp"
 
 #include "interlock/core/Execution.hpp"
 #include "interlock/core/KernelObject.hpp"
@@ -85,6 +86,7 @@ class Kernel {
   [[nodiscard]] wdm::KEVENT* loadedEvent() const noexcept { return loaded_; }
   [[nodiscard]] const DriverImage& image() const noexcept { return image_; }
   std::uint32_t nextThreadNumber() noexcept { return ++threads_; }
+  [[nodiscard]] RaceDetector& races() noexcept { return races_; }
 
  private:
   static void endOfRun(void* context) noexcept;
@@ -107,6 +109,7 @@ class Kernel {
   DriverExtension driverExtension_{};
   std::vector<DeviceObject*> devices_;
   wdm::KEVENT* loaded_ = nullptr;
+  RaceDetector races_;
 };
 
 // The C object's address as text for no one: names never carry raw addresses (determinism).

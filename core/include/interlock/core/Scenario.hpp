@@ -59,6 +59,9 @@ struct Scenario {
   Bounds bounds;
   std::function<void(Setup&)> setup;
   Parameters parameters{};  // the knobs it accepts, with their default values; Setup::intParam reads them
+  // Called after a whole search: true when the scenario's scheduling points grew meanwhile
+  // (driver memory found racing becomes one), so the search runs again with them. Unset: never.
+  std::function<bool()> widened{};
 };
 
 // A scenario that cannot be built (bad names, duplicate threads ...): the author's error.

@@ -30,6 +30,12 @@ void waitUntilLoaded();
 // (Driver Verifier 0xC4/0x62, a ContractViolation).
 void unload();
 
+// Driver memory found racing (a DataRace) becomes a scheduling point of the searches that
+// follow: true when searches so far found locations racing that are not scheduling points yet,
+// which become them now. What Scenario::widened of a driver scenario calls (the checker's main
+// sets it), so that a search runs again until no new racing location turns up.
+[[nodiscard]] bool widenRacyLocations();
+
 // The execution's DRIVER_OBJECT (a PDRIVER_OBJECT).
 [[nodiscard]] void* driverObject();
 // The devices IoCreateDevice made this execution, in order (a PDEVICE_OBJECT, nullptr past the
