@@ -5,6 +5,7 @@
 
 #include "interlock/core/KernelObject.hpp"
 #include "interlock/core/Thread.hpp"
+#include "interlock/primitives/Call.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -78,6 +79,8 @@ void RaceDetector::begin(Execution& execution, const DriverImage& image) {
 void RaceDetector::end() noexcept {
   if (active_ == this) active_ = nullptr;
   pool_.clear();
+  poolLow_ = ~std::uintptr_t{0};
+  poolHigh_ = 0;
   last_ = nullptr;
   execution_ = nullptr;
 }
@@ -92,6 +95,8 @@ void RaceDetector::track(std::uintptr_t start, std::size_t size, const std::stri
     granule.racy = true;
   }
   last_ = nullptr;
+  poolLow_ = std::min(poolLow_, start);
+  poolHigh_ = std::max(poolHigh_, start + region.size);
   pool_.insert_or_assign(start, std::move(region));
 }
 
@@ -99,6 +104,8 @@ RaceDetector::Region* RaceDetector::regionOf(std::uintptr_t address) noexcept {
   if (last_ != nullptr && address - last_->start < last_->size) return last_;
   for (Region& region : images_)
     if (address - region.start < region.size) return last_ = &region;
+  // Outside every pool block's span (a stack, mostly): no map lookup.
+  if (address < poolLow_ || address >= poolHigh_) return nullptr;
   auto it = pool_.upper_bound(address);
   if (it == pool_.begin()) return nullptr;
   --it;
@@ -250,7 +257,9 @@ void RaceDetector::schedule(Region& region, Granule& granule, std::uintptr_t gra
     if (ref.id() >= memoryObject_.size()) memoryObject_.resize(std::size_t{ref.id()} + 1, false);
     memoryObject_[ref.id()] = true;
   }
-  execution_->visible(Op{write ? "write" : "read", granule.object, write ? Access::Write : Access::Read});
+  const char* api = write ? "write" : "read";
+  execution_->visible(Op{api, granule.object, write ? Access::Write : Access::Read});
+  wdm::detail::recordCall(api, &execution_->object(granule.object), nullptr, "a racy location of driver memory");
 }
 
 void RaceDetector::check(Region& region, Granule& granule, std::uintptr_t address, std::uint8_t mask, bool write,

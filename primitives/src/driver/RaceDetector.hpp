@@ -105,6 +105,8 @@ class RaceDetector final : public SyncObserver {
   std::uint32_t generation_ = 0;
   std::vector<Region> images_;               // the image's writable ranges: shadow kept across executions
   std::map<std::uintptr_t, Region> pool_;    // this execution's pool blocks, by start
+  std::uintptr_t poolLow_ = ~std::uintptr_t{0};  // the span of this execution's pool blocks
+  std::uintptr_t poolHigh_ = 0;
   Region* last_ = nullptr;                   // the region the last access hit
   std::array<Clock, kThreads> clocks_{};
   std::array<std::uint16_t, kThreads> locks_{};  // each thread's lockset, valid unless dirty
