@@ -11,7 +11,11 @@ int main(int argc, char** argv) {
   try {
     for (interlock::Scenario& scenario : interlock::driver::scenarios()) {
       // Searched again while it finds racing driver memory that is no scheduling point yet.
-      if (!scenario.widened) scenario.widened = interlock::driver::widenRacyLocations;
+      if (!scenario.widened) {
+        scenario.widened = interlock::driver::widenRacyLocations;
+        scenario.points = interlock::driver::racyLocations;
+        scenario.usePoints = interlock::driver::useRacyLocations;
+      }
       catalogue.add(std::move(scenario));
     }
   } catch (const interlock::ScenarioError& error) {

@@ -233,8 +233,11 @@ Exploration exploreOnce(const Scenario& scenario, const Settings& settings);
 
 // A scenario whose scheduling points grow as it is searched is searched again until they are
 // stable: each search is a complete one over a fixed set of points (DPOR's tree never changes
-// shape under it), and the last one saw every point the others found.
+// shape under it), and the last one saw every point the others found. A trace records them
+// (Settings::schedulingPoints) so that a replay starts from the same.
 Exploration explore(const Scenario& scenario, const Settings& settings) {
+  // Each scenario's search starts from none: what another scenario found is no point here.
+  if (scenario.usePoints) scenario.usePoints({});
   Exploration exploration = exploreOnce(scenario, settings);
   std::uint64_t executions = 0;
   while (scenario.widened && scenario.widened()) {

@@ -56,6 +56,8 @@ void unload() {
 }
 
 bool widenRacyLocations() { return detail::Kernel::instance().races().widen(); }
+std::vector<std::string> racyLocations() { return detail::Kernel::instance().races().locations(); }
+void useRacyLocations(const std::vector<std::string>& names) { detail::Kernel::instance().races().use(names); }
 
 void* driverObject() { return &detail::Kernel::current().driverObject(); }
 

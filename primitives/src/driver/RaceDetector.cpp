@@ -4,6 +4,7 @@
 #include "Symbolizer.hpp"
 
 #include "interlock/core/KernelObject.hpp"
+#include "interlock/core/Scenario.hpp"
 #include "interlock/core/Thread.hpp"
 #include "interlock/primitives/Call.hpp"
 
@@ -339,6 +340,26 @@ void RaceDetector::reportRace(const Region& region, std::uintptr_t address, cons
       for (ObjectId lock : locksets_[locks])
         if (std::ranges::find(violation.objects, lock) == violation.objects.end()) violation.objects.push_back(lock);
   execution_->report(std::move(violation));
+}
+
+std::vector<std::string> RaceDetector::locations() const {
+  std::vector<std::string> names;
+  for (const auto& [label, offset] : racy_) names.push_back(label + "+" + hex(offset));
+  return names;
+}
+
+void RaceDetector::use(const std::vector<std::string>& names) {
+  std::set<Key> set;
+  for (const std::string& name : names) {
+    const std::size_t plus = name.rfind("+0x");
+    const std::string digits = plus == std::string::npos ? std::string() : name.substr(plus + 3);
+    if (plus == 0 || digits.empty() || digits.size() > 12 ||
+        digits.find_first_not_of("0123456789abcdef") != std::string::npos)
+      throw ScenarioError("\"" + name + "\" is no location of driver memory (a region and a hex offset, such as \"image+0x40\")");
+    set.emplace(name.substr(0, plus), std::stoull(digits, nullptr, 16));
+  }
+  racy_ = std::move(set);
+  found_.clear();
 }
 
 bool RaceDetector::widen() {

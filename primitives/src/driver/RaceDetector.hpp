@@ -48,7 +48,9 @@ class RaceDetector final : public SyncObserver {
   // The locations found racing in the searches so far become scheduling points in the next:
   // true when that set grew since the last call (the search must run again).
   [[nodiscard]] bool widen();
-  [[nodiscard]] std::size_t racyLocations() const noexcept { return racy_.size(); }
+  // The set by name ("image+0x40"), in order; use() replaces it (a replay of a trace).
+  [[nodiscard]] std::vector<std::string> locations() const;
+  void use(const std::vector<std::string>& names);
   // Off: accesses are neither checked nor scheduling points (INTERLOCK_DRIVER_RACES=0 at run time).
   void enabled(bool on) noexcept { enabled_ = on; }
 
