@@ -12,8 +12,12 @@
 # - the .cpp files (the harness: interlock::driver::scenarios()) and Interlock's main are
 #   linked with Interlock::driver and Interlock::cli into <target>, which also provides the
 #   kernel routines the driver library calls.
+# - with INTERLOCK_DRIVER_RACES (ON by default) the .c files are compiled with the compiler's
+#   ThreadSanitizer instrumentation but linked without its runtime: Interlock::driver provides
+#   every __tsan_* entry point, and its race detector checks the driver's memory accesses.
 # Works in Interlock's own build and from the installed package (find_package(Interlock)).
 enable_language(C)  # the driver's sources; file scope, as enable_language requires
+option(INTERLOCK_DRIVER_RACES "Compile driver sources with ThreadSanitizer instrumentation for Interlock's race detector" ON)
 get_filename_component(_interlock_driver_main "${CMAKE_CURRENT_LIST_DIR}/InterlockDriverMain.cpp" ABSOLUTE)
 
 function(interlock_add_driver target)
@@ -45,6 +49,18 @@ function(interlock_add_driver target)
   # Line tables, with the project's source root written as ".": a finding names the driver's
   # line as "driver.c:120" on every machine (the symbolizer reads them; code is unchanged).
   target_compile_options(${target}_driver PRIVATE -g "-fdebug-prefix-map=${CMAKE_SOURCE_DIR}=.")
+  if(INTERLOCK_DRIVER_RACES)
+    # Instrumented, not linked with libtsan: the program's bridge defines the entry points. A
+    # sanitizer build's -fsanitize=address cannot be combined with it: the driver goes without.
+    get_target_property(options ${target}_driver COMPILE_OPTIONS)
+    if(options)
+      list(FILTER options EXCLUDE REGEX "^-fsanitize|^-fno-sanitize")
+      set_target_properties(${target}_driver PROPERTIES COMPILE_OPTIONS "${options}")
+    endif()
+    target_compile_options(${target}_driver PRIVATE -fsanitize=thread
+      $<$<C_COMPILER_ID:GNU>:--param=tsan-distinguish-volatile=1 -Wno-tsan>
+      $<$<C_COMPILER_ID:Clang>:SHELL:-mllvm -tsan-distinguish-volatile=1>)
+  endif()
   # Bound at load: nothing in the driver's writable data changes between the image's snapshot
   # and the first call of a routine.
   target_link_options(${target}_driver PRIVATE -Wl,-z,now)

@@ -227,7 +227,30 @@ const PartResult::Finding* earliest(const std::vector<PartResult>& parts, Findin
 
 }  // namespace
 
+namespace {
+Exploration exploreOnce(const Scenario& scenario, const Settings& settings);
+}  // namespace
+
+// A scenario whose scheduling points grow as it is searched is searched again until they are
+// stable: each search is a complete one over a fixed set of points (DPOR's tree never changes
+// shape under it), and the last one saw every point the others found. A trace records them
+// (Settings::schedulingPoints) so that a replay starts from the same.
 Exploration explore(const Scenario& scenario, const Settings& settings) {
+  // Each scenario's search starts from none: what another scenario found is no point here.
+  if (scenario.usePoints) scenario.usePoints({});
+  Exploration exploration = exploreOnce(scenario, settings);
+  std::uint64_t executions = 0;
+  while (scenario.widened && scenario.widened()) {
+    executions += exploration.stats.executions;
+    exploration = exploreOnce(scenario, settings);
+  }
+  exploration.stats.executions += executions;
+  return exploration;
+}
+
+namespace {
+
+Exploration exploreOnce(const Scenario& scenario, const Settings& settings) {
   if (settings.jobs == 0) throw std::invalid_argument("jobs must be at least 1");
   if (settings.shard.count == 0 || settings.shard.index >= settings.shard.count)
     throw std::invalid_argument("shard index must be below the shard count");
@@ -329,8 +352,6 @@ Exploration explore(const Scenario& scenario, const Settings& settings) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - shared.start).count();
   return exploration;
 }
-
-namespace {
 
 Replay replayWith(const Scenario& scenario, const Settings& settings, ReplayStrategy& strategy) {
   StackPool stacks;

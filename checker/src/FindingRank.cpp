@@ -6,7 +6,9 @@ namespace interlock {
 
 FindingRank rankOf(ViolationKind kind) noexcept {
   if (isConsequence(kind)) return FindingRank::Consequence;
-  return kind == ViolationKind::LockOrder ? FindingRank::LockOrder : FindingRank::Breach;
+  // A data race is a failure waiting for its schedule as a lock-order cycle is: one rank.
+  return kind == ViolationKind::LockOrder || kind == ViolationKind::DataRace ? FindingRank::LockOrder
+                                                                             : FindingRank::Breach;
 }
 
 FindingRank rankOf(const ExecutionResult& execution) noexcept {

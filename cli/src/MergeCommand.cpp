@@ -82,7 +82,7 @@ ViolationKind kindOf(const json& object, const std::string& path, const std::str
   ViolationKind kind{};
   if (!parseViolationKind(name, kind))
     fail(path, "field '" + where + "kind': \"" + name + "\" is no violation kind (Deadlock, SuspendedOwnerDoS, "
-                   "BugCheck, Assertion, LockOrder, ContractViolation)");
+                   "BugCheck, Assertion, LockOrder, DataRace, ContractViolation)");
   return kind;
 }
 

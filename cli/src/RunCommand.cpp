@@ -54,6 +54,7 @@ int runCommand(const Catalogue& catalogue, const RunOptions& options) {
   const Snapshot names =
       exploration.counterexample ? exploration.counterexample->snapshot : namesOf(scenario);
   std::optional<json> document;
+  if (scenario.points) settings.schedulingPoints = scenario.points();  // what a replay must start from
   if (exploration.counterexample) document = traceJson(scenario, settings, *exploration.counterexample);
   std::string replayCommand;
   if (document && trace) {

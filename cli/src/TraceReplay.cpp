@@ -46,6 +46,17 @@ ReplayedTrace replayTrace(const Catalogue& catalogue, const TraceFile& file) {
   // The strategy only found the schedule; any known one replays the same way.
   if (findStrategy(file.settings.strategy) == nullptr)
     throw InputError(file.path + ": field 'settings.strategy': unknown strategy \"" + file.settings.strategy + "\"");
+  // The scheduling points the search had grown when it found the schedule (racy driver memory).
+  if (!file.settings.schedulingPoints.empty() && !configured.usePoints)
+    throw InputError(file.path + ": field 'settings.scheduling_points': scenario '" + configured.name +
+                     "' grows no scheduling points");
+  if (configured.usePoints) {
+    try {
+      configured.usePoints(file.settings.schedulingPoints);
+    } catch (const ScenarioError& error) {
+      throw InputError(file.path + ": field 'settings.scheduling_points': " + error.what());
+    }
+  }
   // Labels are checked for form here and matched against the live execution on replay, where
   // the threads and APCs the model creates while running (work items, I/O completions) exist too.
   const Snapshot names = namesOf(configured);

@@ -151,6 +151,7 @@ ThreadId Execution::spawnThread(ThreadSpec spec) {
   Thread& thread = *threads_.back();
   result_.spawns.push_back(Spawn{thread.id(), result_.steps});
   thread.pending = Op{"start"};
+  if (sync_ != nullptr) [[unlikely]] sync_->spawned(run_.current, thread);
   startFiber(thread);
   return thread.id();
 }
@@ -250,6 +251,7 @@ void Execution::visible(const Op& op) {
     markReady(thread);
     endStep(thread);
   } while (thread.apcPending() && deliverApcs(thread));  // an APC ran: stop again before our op
+  if (sync_ != nullptr && !run_.tearingDown) [[unlikely]] sync_->operation(thread, op);
 }
 
 void Execution::wait(const char* api) {
@@ -272,6 +274,7 @@ void Execution::wait(const char* api) {
     endStep(thread);
   }
   markReady(thread);
+  if (sync_ != nullptr && !run_.tearingDown) [[unlikely]] sync_->waited(thread);
 }
 
 void Execution::reportThreadedDpcWait(const Thread& thread, const char* api) {
@@ -519,6 +522,7 @@ void Execution::teardown() {
   apcs_.clear();
   apcQueued_.clear();
   siteHook_ = nullptr;
+  sync_ = nullptr;
   if (endHook_ != nullptr) std::exchange(endHook_, nullptr)(endHookContext_);
 }
 

@@ -10,13 +10,14 @@
 namespace interlock {
 
 namespace {
-constexpr std::array<std::pair<ViolationKind, std::string_view>, 6> kKinds{{
+constexpr std::array<std::pair<ViolationKind, std::string_view>, 7> kKinds{{
     {ViolationKind::ContractViolation, "ContractViolation"},
     {ViolationKind::BugCheck, "BugCheck"},
     {ViolationKind::Deadlock, "Deadlock"},
     {ViolationKind::SuspendedOwnerDoS, "SuspendedOwnerDoS"},
     {ViolationKind::Assertion, "Assertion"},
     {ViolationKind::LockOrder, "LockOrder"},
+    {ViolationKind::DataRace, "DataRace"},
 }};
 }  // namespace
 
@@ -53,7 +54,8 @@ bool parseViolationKind(std::string_view text, ViolationKind& kind) noexcept {
 }
 
 bool isConsequence(ViolationKind kind) noexcept {
-  return kind != ViolationKind::ContractViolation && kind != ViolationKind::LockOrder;
+  return kind != ViolationKind::ContractViolation && kind != ViolationKind::LockOrder &&
+         kind != ViolationKind::DataRace;
 }
 
 std::string Expectation::describe() const {

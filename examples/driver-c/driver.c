@@ -12,7 +12,9 @@
  *   EXAMPLE_BUG_LOCK_ORDER          ExampleQueryStats takes the locks in the poll thread's reverse order
  *   EXAMPLE_BUG_LEAK                the poll thread stops before draining the queue
  *   EXAMPLE_BUG_CANCEL_RACE         the read dispatch routine completes a cancelled read that the
- *                                   cancel-safe queue completes too */
+ *                                   cancel-safe queue completes too
+ *   EXAMPLE_BUG_DATA_RACE           ExampleQueryStats reads a flag the poll thread clears under
+ *                                   QueueLock without taking the lock */
 #include <ntddk.h>
 
 #define EXAMPLE_TAG 'lpxE'
@@ -35,8 +37,11 @@ typedef struct _DEVICE_EXTENSION {
   ERESOURCE ConfigLock;     /* guards ConfigValue */
   ULONG ConfigValue;
   KEVENT WorkEvent;         /* set when work is queued or the thread must stop */
-  BOOLEAN Stopping;
+  volatile BOOLEAN Stopping;  /* read without a lock: volatile, release and acquire on x64 */
   PKTHREAD PollThread;
+#ifdef EXAMPLE_BUG_DATA_RACE
+  BOOLEAN WorkPending;        /* guarded by QueueLock: Queue is not empty */
+#endif
 } DEVICE_EXTENSION, *PDEVICE_EXTENSION;
 
 DRIVER_INITIALIZE DriverEntry;
@@ -114,6 +119,9 @@ static VOID ExamplePollThread(_In_ PVOID Context) {
       PWORK_ENTRY entry;
       KeAcquireSpinLock(&ext->QueueLock, &oldIrql);
       if (!IsListEmpty(&ext->Queue)) link = RemoveHeadList(&ext->Queue);
+#ifdef EXAMPLE_BUG_DATA_RACE
+      if (IsListEmpty(&ext->Queue)) ext->WorkPending = FALSE;
+#endif
       KeReleaseSpinLock(&ext->QueueLock, oldIrql);
       if (link == NULL) break;
       entry = CONTAINING_RECORD(link, WORK_ENTRY, Link);
@@ -155,6 +163,9 @@ NTSTATUS ExampleQueueWork(_In_ PDEVICE_OBJECT DeviceObject, _In_ ULONG Value) {
     entry->Value = Value;
     KeAcquireSpinLock(&ext->QueueLock, &oldIrql);
     InsertTailList(&ext->Queue, &entry->Link);
+#ifdef EXAMPLE_BUG_DATA_RACE
+    ext->WorkPending = TRUE;
+#endif
     KeReleaseSpinLock(&ext->QueueLock, oldIrql);
     KeSetEvent(&ext->WorkEvent, IO_NO_INCREMENT, FALSE);
     InterlockedIncrement(&g_RequestCount);
@@ -207,6 +218,12 @@ NTSTATUS ExampleQueryStats(_In_ PDEVICE_OBJECT DeviceObject, _Out_ PULONG Proces
     ExAcquireResourceSharedLite(&ext->ConfigLock, TRUE);
     *Processed += ext->ConfigValue;
     ExReleaseResourceLite(&ext->ConfigLock);
+  }
+#elif defined(EXAMPLE_BUG_DATA_RACE)
+  {
+    /* bug: WorkPending is guarded by QueueLock, which this read does not take */
+    PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)DeviceObject->DeviceExtension;
+    if (ext->WorkPending) *Processed = 0;  /* work in flight: the count is not final */
   }
 #else
   UNREFERENCED_PARAMETER(DeviceObject);

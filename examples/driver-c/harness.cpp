@@ -34,6 +34,9 @@ Expectation requestsExpected() {
   return Expectation::violation(ViolationKind::Deadlock);
 #elif defined(EXAMPLE_BUG_LEAK)
   return Expectation::violation(ViolationKind::ContractViolation, "PoolLeakedAtUnload");
+#elif defined(EXAMPLE_BUG_DATA_RACE)
+  // The statistics read a flag the queueing path writes under QueueLock, without the lock.
+  return Expectation::violation(ViolationKind::DataRace);
 #else
   return Expectation::pass();
 #endif

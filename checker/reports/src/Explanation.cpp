@@ -206,6 +206,7 @@ std::vector<Paragraph> consequence(const TraceView& trace, const TraceViolation&
                    (code.empty() ? "" : ", " + keepTogether(code)) + ").",
                ""}};
     case ViolationKind::LockOrder:
+    case ViolationKind::DataRace:
       return {{"", Tone::Bold,
                withoutPeriod(sentence(v.message)) + " (" + v.rule +
                    (code.empty() ? "" : ", " + keepTogether(code)) + ").",

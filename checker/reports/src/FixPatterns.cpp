@@ -59,6 +59,9 @@ constexpr std::array kPatterns{
     FixPattern{"LockOrderCycle",
                "acquire the locks in one global order on every path, so no schedule can close the "
                "cycle"},
+    FixPattern{"DataRace",
+               "guard the location with the lock the other path holds, or publish it with an "
+               "Interlocked operation (or a volatile access) on both sides"},
     FixPattern{"NoThreadCanMove",
                "make sure some thread will release or signal every object a thread waits for, on "
                "error paths too"},

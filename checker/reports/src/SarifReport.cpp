@@ -59,6 +59,8 @@ std::string ruleDescription(const Violation& v) {
     case ViolationKind::Assertion: return "A scenario assertion failed (" + v.rule + ")";
     case ViolationKind::LockOrder:
       return "Locks taken in both orders: a deadlock waiting for its schedule (" + v.rule + ")";
+    case ViolationKind::DataRace:
+      return "Two threads access driver memory unordered, one writing (" + v.rule + ")";
   }
   return v.rule;
 }

@@ -106,6 +106,7 @@ json settingsJson(const Settings& settings) {
   // Absent: the defaults (one processor per thread, one interrupt), as in traces from before them.
   if (settings.bounds.processors != 0) out["processors"] = settings.bounds.processors;
   if (settings.bounds.maxInterrupts != Bounds{}.maxInterrupts) out["max_interrupts"] = settings.bounds.maxInterrupts;
+  if (!settings.schedulingPoints.empty()) out["scheduling_points"] = settings.schedulingPoints;  // absent: none
   return out;
 }
 
@@ -239,6 +240,15 @@ TraceFile traceFromJson(nlohmann::json document, const std::string& path) {
     if (!verifier->is_boolean())
       fail(path, "field 'settings.verifier': expected true or false, found " + verifier->dump());
     trace.settings.verifier = verifier->get<bool>();
+  }
+  if (const auto points = settings.find("scheduling_points"); points != settings.end()) {
+    if (!points->is_array()) fail(path, "field 'settings.scheduling_points': expected an array of location names, found " + excerpt(*points));
+    for (std::size_t i = 0; i < points->size(); ++i) {
+      if (!(*points)[i].is_string())
+        fail(path, "field 'settings.scheduling_points[" + std::to_string(i) +
+                       "]': expected a location name such as \"image+0x40\", found " + excerpt((*points)[i]));
+      trace.settings.schedulingPoints.push_back((*points)[i].get<std::string>());
+    }
   }
   const json& schedule = field(doc, "schedule", path, "");
   if (!schedule.is_array()) fail(path, "field 'schedule': expected an array of choices");

@@ -128,6 +128,9 @@ std::int32_t removeDevice(std::size_t index) {
 }
 
 void* lowerDevice() { return detail::Kernel::current().io().lowerDevice(); }
+bool widenRacyLocations() { return detail::Kernel::instance().races().widen(); }
+std::vector<std::string> racyLocations() { return detail::Kernel::instance().races().locations(); }
+void useRacyLocations(const std::vector<std::string>& names) { detail::Kernel::instance().races().use(names); }
 
 void* driverObject() { return &detail::Kernel::current().driverObject(); }
 

@@ -146,6 +146,12 @@ const std::string* DriverImage::symbolAt(std::uintptr_t address, std::uintptr_t&
   return &it->second.name;
 }
 
+std::vector<std::pair<std::uintptr_t, std::size_t>> DriverImage::writableRanges() const {
+  std::vector<std::pair<std::uintptr_t, std::size_t>> out;
+  for (const Range& range : ranges_) out.emplace_back(range.start, range.size);
+  return out;
+}
+
 bool DriverImage::holds(const void* code) const noexcept {
   Dl_info info{};
   return dladdr(code, &info) != 0 && info.dli_fname != nullptr && path_ == info.dli_fname;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace interlock::driver::detail {
@@ -25,6 +26,9 @@ class DriverImage {
   // The data symbol (static or not) from the library's symbol table that holds `address`,
   // and the offset into it; nullptr when none does (a stripped library).
   [[nodiscard]] const std::string* symbolAt(std::uintptr_t address, std::uintptr_t& offset) const;
+  // The writable ranges (start, size) and the library's load address.
+  [[nodiscard]] std::vector<std::pair<std::uintptr_t, std::size_t>> writableRanges() const;
+  [[nodiscard]] std::uintptr_t base() const noexcept { return base_; }
 
  private:
   struct Range {

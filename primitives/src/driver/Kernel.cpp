@@ -63,6 +63,7 @@ void Kernel::begin(Setup& setup, DriverEntryRoutine driverEntry) {
   driverObject_.Size = static_cast<std::int16_t>(sizeof(DriverObject));
   driverObject_.Extension = &driverExtension_;
   driverExtension_.DriverObject = &driverObject_;
+  races_.begin(execution, image_);
   auto& loaded = setup.make<wdm::KEVENT>("DriverLoaded");
   wdm::KeInitializeEvent(&loaded, wdm::NotificationEvent, wdm::FALSE);
   loaded_ = &loaded;
@@ -83,6 +84,7 @@ void Kernel::endOfRun(void* context) noexcept {
   kernel.locals_ = kernel.threads_ = 0;
   kernel.loaded_ = nullptr;
   kernel.io_.reset();
+  kernel.races_.end();
   kernel.execution_.store(nullptr);
 }
 
@@ -155,6 +157,7 @@ void* Kernel::allocate(std::size_t size, std::uint32_t tag, std::string_view lab
   if (counter == labels_.end()) counter = labels_.emplace(std::string(label), 0).first;
   block.label = std::string(label) + std::to_string(++counter->second);
   void* address = block.memory.get();
+  races_.track(reinterpret_cast<std::uintptr_t>(address), size, block.label);
   pool_.emplace(reinterpret_cast<std::uintptr_t>(address), std::move(block));
   return address;
 }

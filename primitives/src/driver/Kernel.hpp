@@ -5,6 +5,7 @@
 // that execution ends (Execution::atRunEnd).
 #include "DriverImage.hpp"
 #include "Layout.hpp"
+#include "RaceDetector.hpp"
 
 #include "interlock/core/Execution.hpp"
 #include "interlock/core/KernelObject.hpp"
@@ -92,6 +93,7 @@ class Kernel {
   std::uint32_t nextThreadNumber() noexcept { return ++threads_; }
   // The IRPs, devices and CSQ contexts the driver and the I/O model share this execution.
   [[nodiscard]] IoBridge& io();
+  [[nodiscard]] RaceDetector& races() noexcept { return races_; }
 
  private:
   static void endOfRun(void* context) noexcept;
@@ -115,6 +117,7 @@ class Kernel {
   std::vector<DeviceObject*> devices_;
   wdm::KEVENT* loaded_ = nullptr;
   std::unique_ptr<IoBridge> io_;
+  RaceDetector races_;
 };
 
 // The C object's address as text for no one: names never carry raw addresses (determinism).

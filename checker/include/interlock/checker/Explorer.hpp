@@ -53,6 +53,8 @@ struct Settings {
   std::function<void(const Progress&)> progress;  // called from the exploring thread
   double progressInterval = 1.0;    // seconds between progress calls
   bool verifier = false;            // Driver Verifier enabled: a breach it catches is bug check 0xC4
+  // Scheduling points the scenario grew while searched (Scenario::points): a trace records them.
+  std::vector<std::string> schedulingPoints{};
 };
 
 struct Stats {

@@ -73,6 +73,19 @@ class Monitor {
   virtual void atQuiescence(Execution& execution) { (void)execution; }
 };
 
+// Sees the synchronization a happens-before analysis orders memory accesses by (the driver
+// bridge's race detector): called on the thread concerned, after it was chosen to go on.
+class SyncObserver {
+ public:
+  virtual ~SyncObserver() = default;
+  // `thread` goes on with the visible operation `op` (its object(s) not yet acted on).
+  virtual void operation(const Thread& thread, const Op& op) noexcept = 0;
+  // `thread` returns from a wait some of whose blocks were satisfied.
+  virtual void waited(const Thread& thread) noexcept = 0;
+  // `parent` (nullptr: none) created `child`, which has not run yet.
+  virtual void spawned(const Thread* parent, const Thread& child) noexcept = 0;
+};
+
 enum class Ending : std::uint8_t {
   Quiescent,   // no thread can move (all finished, or stuck)
   Violation,   // a consequence ended it
@@ -202,6 +215,8 @@ class Execution {
     siteHook_ = hook;
     siteHookContext_ = context;
   }
+  // The run's synchronization goes to `observer` too, until the run ends (nullptr: nobody).
+  void observeSync(SyncObserver* observer) noexcept { sync_ = observer; }
   // A cause is recorded and the execution goes on; a consequence ends it.
   void report(Violation violation);
 
@@ -466,6 +481,7 @@ class Execution {
   void* endHookContext_ = nullptr;
   SiteHook siteHook_ = nullptr;
   void* siteHookContext_ = nullptr;
+  SyncObserver* sync_ = nullptr;
 };
 
 }  // namespace interlock

@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace interlock {
 
@@ -62,6 +63,13 @@ struct Scenario {
   Bounds bounds;
   std::function<void(Setup&)> setup;
   Parameters parameters{};  // the knobs it accepts, with their default values; Setup::intParam reads them
+  // Called after a whole search: true when the scenario's scheduling points grew meanwhile
+  // (driver memory found racing becomes one), so the search runs again with them. Unset: never.
+  std::function<bool()> widened{};
+  // Those scheduling points by name, as a trace records them, and how a replay starts from a
+  // recorded list (throws ScenarioError for a name it does not know). Unset: it grows none.
+  std::function<std::vector<std::string>()> points{};
+  std::function<void(const std::vector<std::string>&)> usePoints{};
 };
 
 // A scenario that cannot be built (bad names, duplicate threads ...): the author's error.

@@ -16,12 +16,13 @@ enum class ViolationKind : std::uint8_t {
   SuspendedOwnerDoS,
   Assertion,
   LockOrder,          // two locks taken in both orders: a deadlock waiting for a schedule
+  DataRace,           // two accesses to driver memory, one a write, unordered by synchronization
 };
 
 [[nodiscard]] std::string_view to_string(ViolationKind kind) noexcept;
 [[nodiscard]] bool parseViolationKind(std::string_view text, ViolationKind& kind) noexcept;
 // Consequences end an execution. A ContractViolation is a cause unless nothing worse
-// follows; a LockOrder finding outranks it but does not end the execution either.
+// follows; a LockOrder or DataRace finding outranks it but does not end the execution either.
 [[nodiscard]] bool isConsequence(ViolationKind kind) noexcept;
 
 struct Violation {

@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace interlock::driver {
 
@@ -61,6 +63,16 @@ void waitForRequests(std::size_t count);
 // sends to it with IoCallDriver is completed inline or pended and completed later from
 // another thread at DISPATCH_LEVEL (both explored). Its StackSize is 1.
 [[nodiscard]] void* lowerDevice();
+// Driver memory found racing (a DataRace) becomes a scheduling point of the searches that
+// follow: true when searches so far found locations racing that are not scheduling points yet,
+// which become them now. What Scenario::widened of a driver scenario calls (the checker's main
+// sets it), so that a search runs again until no new racing location turns up.
+[[nodiscard]] bool widenRacyLocations();
+// Those locations by name ("image+0x40", "extension1+0xb0"), as a trace records them
+// (Scenario::points), and a replay's start from a recorded list (Scenario::usePoints): throws
+// ScenarioError naming an entry that is no location name.
+[[nodiscard]] std::vector<std::string> racyLocations();
+void useRacyLocations(const std::vector<std::string>& names);
 
 // The execution's DRIVER_OBJECT (a PDRIVER_OBJECT).
 [[nodiscard]] void* driverObject();
