@@ -1,5 +1,6 @@
 // KQUEUE (kernel-rules.md §17; ReactOS ke/queue.c KiInsertQueue, KiActivateWaiterQueue,
 // KeRemoveQueue, KeRundownQueue; the WRK's queueobj.c).
+#include "WaitScope.hpp"
 #include "interlock/primitives/Queue.hpp"
 
 #include "interlock/primitives/Call.hpp"
@@ -11,17 +12,7 @@ namespace interlock::wdm {
 
 namespace {
 
-// Ends the wait's shape whichever way the call leaves (a return, or the fiber's unwinding).
-class WaitScope {
- public:
-  explicit WaitScope(Thread& thread) noexcept : thread_(thread) {}
-  ~WaitScope() { thread_.endWait(); }
-  WaitScope(const WaitScope&) = delete;
-  WaitScope& operator=(const WaitScope&) = delete;
-
- private:
-  Thread& thread_;
-};
+using detail::WaitScope;
 
 // A queue must be initialized before use: its list head is garbage until then.
 void checkInitialized(const KQUEUE& queue, const char* api) {

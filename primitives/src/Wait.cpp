@@ -1,5 +1,6 @@
 // KeWaitForSingleObject, KeWaitForMultipleObjects and KeWaitForMutexObject
 // (kernel-rules.md §3.5, §3.6, §6).
+#include "WaitScope.hpp"
 #include "interlock/primitives/Wait.hpp"
 
 #include "interlock/primitives/Call.hpp"
@@ -28,18 +29,7 @@ struct Request {
   bool multiple;
 };
 
-// Ends the wait's multi-object shape whichever way the call leaves (a return, or the
-// fiber's unwinding when the execution is abandoned).
-class WaitScope {
- public:
-  explicit WaitScope(Thread& thread) noexcept : thread_(thread) {}
-  ~WaitScope() { thread_.endWait(); }
-  WaitScope(const WaitScope&) = delete;
-  WaitScope& operator=(const WaitScope&) = delete;
-
- private:
-  Thread& thread_;
-};
+using detail::WaitScope;
 
 DispatcherObject& asDispatcher(KernelObject& object) noexcept {
   return static_cast<DispatcherObject&>(object);  // only dispatcher waits queue here

@@ -36,6 +36,31 @@ std::string workerName(const Execution& execution) {
   return "worker" + std::to_string(workers);
 }
 
+// IoQueueWorkItem and its Ex form: the item queued to a system worker thread of its own, which
+// calls `run(device, item)`; queueing one already queued is bug check 0xE4.
+template <typename Run>
+void queueIoWorkItem(const char* api, void* IoWorkItem, int QueueType, Run run) {
+  (void)QueueType;
+  w::IO_WORKITEM& model = workItem(IoWorkItem, api);
+  interlock::Thread& thread = wd::visibleCall(api, &model, Access::Write);
+  if (thread.irql > w::DISPATCH_LEVEL)
+    wd::contractViolation("IrqlExDispatchLte", 0, std::string(api) + " above DISPATCH_LEVEL", &model);
+  if (model.queued) {
+    wd::bugCheck("WORKER_INVALID", 0xE4, std::string(api) + ": " + model.name() + " is already queued", &model);
+    return;
+  }
+  model.queued = true;
+  wd::recordCall(api, &model, nullptr, "queued to a system worker thread");
+  Execution& execution = Execution::current();
+  void* device = static_cast<WorkItemBlock*>(IoWorkItem)->device;
+  (void)execution.spawnThread(interlock::ThreadSpec{
+      workerName(execution), "system", interlock::ThreadKind::Worker, false,
+      [&model, run, device, IoWorkItem] {
+        model.queued = false;  // dequeued before the routine runs: it may queue the item again
+        run(device, IoWorkItem);
+      }});
+}
+
 }  // namespace
 
 extern "C" {
@@ -51,51 +76,17 @@ void* IoAllocateWorkItem(void* DeviceObject) {
 }
 
 void IoQueueWorkItem(void* IoWorkItem, WorkItemRoutine WorkerRoutine, int QueueType, void* Context) {
-  constexpr const char* api = "IoQueueWorkItem";
-  (void)QueueType;
-  w::IO_WORKITEM& model = workItem(IoWorkItem, api);
-  interlock::Thread& thread = wd::visibleCall(api, &model, Access::Write);
-  if (thread.irql > w::DISPATCH_LEVEL)
-    wd::contractViolation("IrqlExDispatchLte", 0, std::string(api) + " above DISPATCH_LEVEL", &model);
-  if (model.queued) {
-    wd::bugCheck("WORKER_INVALID", 0xE4, std::string(api) + ": " + model.name() + " is already queued", &model);
-    return;
-  }
-  model.queued = true;
-  wd::recordCall(api, &model, nullptr, "queued to a system worker thread");
-  Execution& execution = Execution::current();
-  void* device = static_cast<WorkItemBlock*>(IoWorkItem)->device;
-  (void)execution.spawnThread(interlock::ThreadSpec{
-      workerName(execution), "system", interlock::ThreadKind::Worker, false,
-      [&model, WorkerRoutine, device, Context] {
-        model.queued = false;  // dequeued before the routine runs: it may queue the item again
-        WorkerRoutine(device, Context);
-      }});
+  queueIoWorkItem("IoQueueWorkItem", IoWorkItem, QueueType, [WorkerRoutine, Context](void* device, void*) {
+    WorkerRoutine(device, Context);
+  });
 }
 
 using WorkItemRoutineEx = void (*)(void* ioObject, void* context, void* workItem);
 
 void IoQueueWorkItemEx(void* IoWorkItem, WorkItemRoutineEx WorkerRoutine, int QueueType, void* Context) {
-  constexpr const char* api = "IoQueueWorkItemEx";
-  (void)QueueType;
-  w::IO_WORKITEM& model = workItem(IoWorkItem, api);
-  interlock::Thread& thread = wd::visibleCall(api, &model, Access::Write);
-  if (thread.irql > w::DISPATCH_LEVEL)
-    wd::contractViolation("IrqlExDispatchLte", 0, std::string(api) + " above DISPATCH_LEVEL", &model);
-  if (model.queued) {
-    wd::bugCheck("WORKER_INVALID", 0xE4, std::string(api) + ": " + model.name() + " is already queued", &model);
-    return;
-  }
-  model.queued = true;
-  wd::recordCall(api, &model, nullptr, "queued to a system worker thread");
-  Execution& execution = Execution::current();
-  void* device = static_cast<WorkItemBlock*>(IoWorkItem)->device;
-  (void)execution.spawnThread(interlock::ThreadSpec{
-      workerName(execution), "system", interlock::ThreadKind::Worker, false,
-      [&model, WorkerRoutine, device, Context, IoWorkItem] {
-        model.queued = false;  // the routine may free the item (the Ex form's purpose) or queue it again
-        WorkerRoutine(device, Context, IoWorkItem);
-      }});
+  // The Ex routine may free the item: its purpose.
+  queueIoWorkItem("IoQueueWorkItemEx", IoWorkItem, QueueType,
+                  [WorkerRoutine, Context](void* device, void* item) { WorkerRoutine(device, Context, item); });
 }
 
 // ExQueueWorkItem on the driver's WORK_QUEUE_ITEM (ExInitializeWorkItem filled it): the C++
