@@ -36,7 +36,8 @@ void tryExcept(Body&& body, Handler&& handler) {
   std::optional<wdm::NTSTATUS> raised;
   {
     wdm::detail::enterTry();
-    // A guard, not catch (...): a fiber's unwind and a scenario's own error pass through untouched.
+    // A guard that ends the try scope on any exit: only RaisedStatus is caught, so a fiber's unwind
+    // and a scenario's own error pass through untouched.
     struct LeaveTry {
       ~LeaveTry() { wdm::detail::leaveTry(); }
     } leave;
