@@ -1,11 +1,12 @@
 /* example.sys: a small WDM driver written the way such drivers are. Its IOCTLs queue work on a
  * spin-lock-guarded list in the device extension, change a setting guarded by an ERESOURCE and
- * read statistics; its reads wait in a cancel-safe queue. A polling system thread waits on an
- * event, applies the queued work to the setting (counting it under a global fast mutex) and
- * completes the waiting reads. Every dispatch routine holds the device's remove lock while it
+ * read statistics. A polling system thread waits on an event and applies the queued work to the
+ * setting, counting it under a global fast mutex. Reads wait in a cancel-safe queue; the device
+ * has their data a short interval after a read arrives, so a read arms a one-shot timer whose
+ * DPC completes the waiting reads at DISPATCH_LEVEL. Every dispatch routine holds the device's remove lock while it
  * works on the device; IRP_MN_REMOVE_DEVICE fails the queued reads, then releases the lock and
  * waits until no I/O holds it. Unload waits for the handlers in flight (rundown protection),
- * stops the thread and frees everything.
+ * cancels the timer, flushes its DPC, stops the thread and frees everything.
  *
  * Seeded bugs, one per compile definition (examples/driver-c/README.md):
  *   EXAMPLE_BUG_NO_CRITICAL_REGION  ExampleSetConfig takes the ERESOURCE outside a critical region
@@ -14,10 +15,13 @@
  *   EXAMPLE_BUG_CANCEL_RACE         the read dispatch routine completes a cancelled read that the
  *                                   cancel-safe queue completes too
  *   EXAMPLE_BUG_DATA_RACE           ExampleQueryStats reads a flag the poll thread clears under
- *                                   QueueLock without taking the lock */
+ *                                   QueueLock without taking the lock
+ *   EXAMPLE_BUG_DPC_AFTER_UNLOAD    the unload cancels the read timer but does not flush its DPC,
+ *                                   which may still be queued when the image goes */
 #include <ntddk.h>
 
 #define EXAMPLE_TAG 'lpxE'
+#define EXAMPLE_READ_DELAY (-10 * 1000 * 2)  /* 2 ms, relative, in 100 ns units */
 
 typedef struct _WORK_ENTRY {
   LIST_ENTRY Link;
@@ -33,6 +37,8 @@ typedef struct _DEVICE_EXTENSION {
   LIST_ENTRY Queue;
   IO_CSQ ReadQueue;         /* the pending reads, in ReadIrps */
   LIST_ENTRY ReadIrps;
+  KTIMER ReadTimer;         /* armed by a read; its DPC completes the waiting reads */
+  KDPC ReadDpc;
   IO_REMOVE_LOCK RemoveLock;
   ERESOURCE ConfigLock;     /* guards ConfigValue */
   ULONG ConfigValue;
@@ -47,6 +53,7 @@ typedef struct _DEVICE_EXTENSION {
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD ExampleUnload;
 static KSTART_ROUTINE ExamplePollThread;
+static KDEFERRED_ROUTINE ExampleReadDpc;
 static DRIVER_DISPATCH ExampleRead;
 static DRIVER_DISPATCH ExampleDeviceControl;
 static DRIVER_DISPATCH ExampleCreateClose;
@@ -106,6 +113,20 @@ static VOID ExampleCsqCompleteCanceled(_In_ PIO_CSQ Csq, _In_ PIRP Irp) {
   ExampleCompleteRead(CONTAINING_RECORD(Csq, DEVICE_EXTENSION, ReadQueue), Irp, STATUS_CANCELLED);
 }
 
+/* The read timer's DPC, at DISPATCH_LEVEL: the device has data for every waiting read. The
+ * queue's lock is a spin lock and IoCompleteRequest is callable here. */
+static VOID ExampleReadDpc(_In_ PKDPC Dpc, _In_opt_ PVOID Context, _In_opt_ PVOID Argument1, _In_opt_ PVOID Argument2) {
+  PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)Context;
+  UNREFERENCED_PARAMETER(Dpc);
+  UNREFERENCED_PARAMETER(Argument1);
+  UNREFERENCED_PARAMETER(Argument2);
+  for (;;) {
+    PIRP irp = IoCsqRemoveNextIrp(&ext->ReadQueue, NULL);
+    if (irp == NULL) break;
+    ExampleCompleteRead(ext, irp, STATUS_SUCCESS);
+  }
+}
+
 static VOID ExamplePollThread(_In_ PVOID Context) {
   PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)Context;
   for (;;) {
@@ -134,11 +155,6 @@ static VOID ExamplePollThread(_In_ PVOID Context) {
       ExReleaseResourceLite(&ext->ConfigLock);
       KeLeaveCriticalRegion();
       ExFreePoolWithTag(entry, EXAMPLE_TAG);
-    }
-    for (;;) {  /* data for every waiting read */
-      PIRP irp = IoCsqRemoveNextIrp(&ext->ReadQueue, NULL);
-      if (irp == NULL) break;
-      ExampleCompleteRead(ext, irp, STATUS_SUCCESS);
     }
     if (ext->Stopping) break;
   }
@@ -234,7 +250,7 @@ NTSTATUS ExampleQueryStats(_In_ PDEVICE_OBJECT DeviceObject, _Out_ PULONG Proces
   return STATUS_SUCCESS;
 }
 
-/* IRP_MJ_READ: the read waits in the cancel-safe queue until the poll thread has data. */
+/* IRP_MJ_READ: the read waits in the cancel-safe queue until the read timer's DPC has its data. */
 static NTSTATUS ExampleRead(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp) {
   PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)DeviceObject->DeviceExtension;
   NTSTATUS status = IoAcquireRemoveLock(&ext->RemoveLock, Irp);
@@ -251,7 +267,11 @@ static NTSTATUS ExampleRead(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp) 
     return STATUS_PENDING;
   }
 #endif
-  KeSetEvent(&ext->WorkEvent, IO_NO_INCREMENT, FALSE);
+  {
+    LARGE_INTEGER due;
+    due.QuadPart = EXAMPLE_READ_DELAY;
+    (void)KeSetTimer(&ext->ReadTimer, due, &ext->ReadDpc);  /* re-arming an armed timer is fine */
+  }
   return STATUS_PENDING;
 }
 
@@ -317,6 +337,10 @@ static VOID ExampleUnload(_In_ PDRIVER_OBJECT DriverObject) {
   PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)device->DeviceExtension;
   PAGED_CODE();
   ExWaitForRundownProtectionRelease(&g_Rundown);
+  (void)KeCancelTimer(&ext->ReadTimer);  /* the I/O manager sends no more reads: none re-arms it */
+#ifndef EXAMPLE_BUG_DPC_AFTER_UNLOAD
+  KeFlushQueuedDpcs();  /* a DPC the timer queued before the cancel may still be queued or running */
+#endif
   ext->Stopping = TRUE;
   KeSetEvent(&ext->WorkEvent, IO_NO_INCREMENT, FALSE);
   KeWaitForSingleObject(ext->PollThread, Executive, KernelMode, FALSE, NULL);
@@ -346,6 +370,8 @@ NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING Regi
   InitializeListHead(&ext->Queue);
   ExInitializeResourceLite(&ext->ConfigLock);
   KeInitializeEvent(&ext->WorkEvent, SynchronizationEvent, FALSE);
+  KeInitializeTimer(&ext->ReadTimer);
+  KeInitializeDpc(&ext->ReadDpc, ExampleReadDpc, ext);
   InitializeListHead(&ext->ReadIrps);
   IoCsqInitialize(&ext->ReadQueue, ExampleCsqInsert, ExampleCsqRemove, ExampleCsqPeekNext, ExampleCsqAcquireLock,
                   ExampleCsqReleaseLock, ExampleCsqCompleteCanceled);

@@ -48,6 +48,10 @@ Expectation readExpected() {
   // The reader cancels while its read is being queued: the queue's cancel path and the read
   // dispatch routine both complete it.
   return Expectation::violation(ViolationKind::BugCheck, "MULTIPLE_IRP_COMPLETE_REQUESTS");
+#elif defined(EXAMPLE_BUG_DPC_AFTER_UNLOAD)
+  // The reader cancelled its read, so the read timer expired with nothing to complete after
+  // the read returned; its DPC is still queued when the unload returns.
+  return Expectation::violation(ViolationKind::BugCheck, "DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS");
 #else
   return Expectation::pass();
 #endif
@@ -82,7 +86,7 @@ std::vector<interlock::Scenario> interlock::driver::scenarios() {
   read.name = "example/read-cancel";
   read.description =
       "an application reads from example.sys and may cancel its read at any point; the read "
-      "waits in the cancel-safe queue until the polling thread completes it or the cancel "
+      "waits in the cancel-safe queue until the read timer's DPC completes it or the cancel "
       "completes it. The driver unloads after the read returned.";
   read.expected = readExpected();
   read.bounds.maxSteps = 600;
