@@ -7,7 +7,8 @@
 # executions, seconds, executions/s and peak memory of Interlock's strategies (naive, dfs,
 # dpor, odpor, split with --jobs 2 where it says) and of Relacy's exhaustive search
 # (rl::sched_full) on the same program; then dpor and odpor on programs only reduction
-# finishes; then the ratios against the aims (docs/performance.md).
+# finishes; then the ratios against the aims (docs/performance.md); then bench/driver.sh: the
+# example driver's C source against the same logic as C++ scenarios.
 #
 # Environment: BENCH_TIME_LIMIT (seconds per run, default 60), BENCH_BUILD_JOBS (default 2),
 # BENCH_JOBS_REPEATS (further --jobs 1/--jobs 2 pairs of the long searches, default 3),
@@ -434,3 +435,7 @@ for entry in "${benchmarks[@]}" "${large[@]}"; do
     echo "   - $label $strategy: ${EXEC[$key]} + ${BLOCKED[$key]:-0} blocked, ${SECS[$key]} s"
   done
 done
+
+# --- a driver's C source -------------------------------------------------------------------------
+echo
+bash "$here/driver.sh" "$build" | sed 's/^#/##/'

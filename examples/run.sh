@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The example as a user would build it: configure, build and install Interlock from this
 # repository into a temporary prefix, build examples/ against that prefix with
-# find_package(Interlock), then check the example's scenarios with the resulting binary.
+# find_package(Interlock), then check the example's scenarios with the resulting binary; then
+# the same for examples/driver-c copied into an empty directory (a driver's own C source).
 # KEEP=1 keeps the temporary directory; CMAKE_GENERATOR picks the generator (default:
 # Ninja when installed). Exits non-zero at the first step that does not do what it should.
 set -euo pipefail
@@ -59,5 +60,19 @@ expect_status 1 "$bin" run example/cache-ioctl-unprotected
 step "my-interlock run example/cache-ioctl-critical-region: the fix passes"
 expect_status 0 "$bin" run example/cache-ioctl-critical-region
 
+step "examples/driver-c as a project of its own: copied to an empty directory, built against the package"
+mkdir "$work/driver-c"
+cp "$here/driver-c/driver.c" "$here/driver-c/harness.cpp" "$here/driver-c/CMakeLists.txt" "$work/driver-c/"
+cmake -S "$work/driver-c" -B "$work/driver-c-build" -DCMAKE_PREFIX_PATH="$prefix"
+cmake --build "$work/driver-c-build" --target example-driver-interlock example-driver-no-critical-region-interlock 2>&1 |
+  tee "$work/driver-c-build.log"
+if grep -q 'warning:' "$work/driver-c-build.log"; then fail "the example driver builds with warnings"; fi
+
+step "example-driver-interlock check: the correct driver passes"
+expect_status 0 "$work/driver-c-build/example-driver-interlock" check
+
+step "example-driver-no-critical-region-interlock run: the seeded bug is found"
+expect_status 1 "$work/driver-c-build/example-driver-no-critical-region-interlock" run example/requests-during-unload
+
 echo
-echo "run.sh: the installed package builds a user project, and its scenarios check as expected"
+echo "run.sh: the installed package builds a user project and a driver's C source, and their scenarios check as expected"

@@ -76,6 +76,66 @@ TEST_CASE("IoCallDriver runs the driver's dispatch routine for the major functio
   CHECK(seen.result == STATUS_SUCCESS);
 }
 
+namespace {
+
+struct SeenParameters {
+  ULONG readLength = 0;
+  ULONG ioctlCode = 0;
+  ULONG inputLength = 0;
+  ULONG outputLength = 0;
+};
+SeenParameters seenParameters;
+
+NTSTATUS RecordParameters(PDEVICE_OBJECT, PIRP Irp) {
+  const PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
+  seenParameters.readLength = stack->Parameters.Read.Length;
+  seenParameters.ioctlCode = stack->Parameters.DeviceIoControl.IoControlCode;
+  seenParameters.inputLength = stack->Parameters.DeviceIoControl.InputBufferLength;
+  seenParameters.outputLength = stack->Parameters.DeviceIoControl.OutputBufferLength;
+  complete(Irp, STATUS_SUCCESS);
+  return STATUS_SUCCESS;
+}
+
+}  // namespace
+
+TEST_CASE("ZwDeviceIoControlFile gives the dispatch routine its IOCTL code and buffer lengths (§8.1)") {
+  seenParameters = {};
+  const auto e = exploreInline([](Setup& s) {
+    auto& driver = s.make<DRIVER_OBJECT>("Driver");
+    driver.MajorFunction[IRP_MJ_DEVICE_CONTROL] = &RecordParameters;
+    DEVICE_OBJECT& device = IoCreateDevice<int>(s, driver, "Device");
+    const HANDLE handle = openOn(s, device);
+    s.systemThread("app", [handle] {
+      IO_STATUS_BLOCK status;
+      char in[3];
+      char out[5];
+      (void)ZwDeviceIoControlFile(handle, nullptr, nullptr, nullptr, &status, 0x222004, in, sizeof in, out, sizeof out);
+    });
+  });
+  CHECK(e.verdict.result == Result::Pass);
+  CHECK(seenParameters.ioctlCode == 0x222004);
+  CHECK(seenParameters.inputLength == 3);
+  CHECK(seenParameters.outputLength == 5);
+}
+
+TEST_CASE("ZwReadFile gives the dispatch routine its length in Parameters.Read.Length (§8.1)") {
+  seenParameters = {};
+  const auto e = exploreInline([](Setup& s) {
+    auto& driver = s.make<DRIVER_OBJECT>("Driver");
+    driver.MajorFunction[IRP_MJ_READ] = &RecordParameters;
+    DEVICE_OBJECT& device = IoCreateDevice<int>(s, driver, "Device");
+    const HANDLE handle = openOn(s, device);
+    s.systemThread("app", [handle] {
+      IO_STATUS_BLOCK status;
+      char buffer[16];
+      (void)ZwReadFile(handle, nullptr, nullptr, nullptr, &status, buffer, sizeof buffer, nullptr, nullptr);
+    });
+  });
+  CHECK(e.verdict.result == Result::Pass);
+  CHECK(seenParameters.readLength == 16);
+  CHECK(seenParameters.ioctlCode == 0);
+}
+
 TEST_CASE("an IRP for a major function the driver has no routine for completes with STATUS_INVALID_DEVICE_REQUEST (§8.1)") {
   seen = {};
   const auto e = exploreInline([](Setup& s) {

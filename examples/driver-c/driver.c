@@ -17,7 +17,10 @@
  *   EXAMPLE_BUG_DATA_RACE           ExampleQueryStats reads a flag the poll thread clears under
  *                                   QueueLock without taking the lock
  *   EXAMPLE_BUG_DPC_AFTER_UNLOAD    the unload cancels the read timer but does not flush its DPC,
- *                                   which may still be queued when the image goes */
+ *                                   which may still be queued when the image goes
+ *   EXAMPLE_BUG_REMOVE_RACE         the read dispatch routine arms the timer after queueing the
+ *                                   read without a remove-lock hold of its own: the device may be
+ *                                   removed and the driver unloaded by then */
 #include <ntddk.h>
 
 #define EXAMPLE_TAG 'lpxE'
@@ -250,10 +253,19 @@ NTSTATUS ExampleQueryStats(_In_ PDEVICE_OBJECT DeviceObject, _Out_ PULONG Proces
   return STATUS_SUCCESS;
 }
 
-/* IRP_MJ_READ: the read waits in the cancel-safe queue until the read timer's DPC has its data. */
+/* IRP_MJ_READ: the read waits in the cancel-safe queue until the read timer's DPC has its data.
+ * Two remove-lock holds: the queued read's, released when it completes, and this routine's own
+ * while it works on the device. Once queued, the read may be completed and its hold released
+ * at any moment (by the DPC, a cancel or the remove), before this routine arms the timer. */
 static NTSTATUS ExampleRead(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp) {
   PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)DeviceObject->DeviceExtension;
   NTSTATUS status = IoAcquireRemoveLock(&ext->RemoveLock, Irp);
+#ifndef EXAMPLE_BUG_REMOVE_RACE
+  if (NT_SUCCESS(status)) {
+    status = IoAcquireRemoveLock(&ext->RemoveLock, Irp);  /* this routine's hold */
+    if (!NT_SUCCESS(status)) IoReleaseRemoveLock(&ext->RemoveLock, Irp);  /* a remove began in between */
+  }
+#endif
   if (!NT_SUCCESS(status)) {
     Irp->IoStatus.Status = status;
     IoCompleteRequest(Irp, IO_NO_INCREMENT);
@@ -264,7 +276,6 @@ static NTSTATUS ExampleRead(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp) 
   if (Irp->Cancel) {
     /* bug: the queue completes a cancelled IRP itself (CsqCompleteCanceledIrp) */
     ExampleCompleteRead(ext, Irp, STATUS_CANCELLED);
-    return STATUS_PENDING;
   }
 #endif
   {
@@ -272,6 +283,9 @@ static NTSTATUS ExampleRead(_In_ PDEVICE_OBJECT DeviceObject, _Inout_ PIRP Irp) 
     due.QuadPart = EXAMPLE_READ_DELAY;
     (void)KeSetTimer(&ext->ReadTimer, due, &ext->ReadDpc);  /* re-arming an armed timer is fine */
   }
+#ifndef EXAMPLE_BUG_REMOVE_RACE
+  IoReleaseRemoveLock(&ext->RemoveLock, Irp);  /* this routine's hold; Irp is only a tag here */
+#endif
   return STATUS_PENDING;
 }
 

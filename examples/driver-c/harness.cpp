@@ -1,8 +1,9 @@
 // The harness for example.sys (driver.c): the situations its scenarios check. In one the I/O
 // manager's thread loads and unloads the driver while an unprivileged application, which the
-// adversary may suspend, sends the three IOCTLs; in the other an application reads, and may
-// cancel its read, while the PnP manager removes the device. The expected verdicts depend on
-// the bug driver.c was built with.
+// adversary may suspend, sends the three IOCTLs; in another an application reads and may cancel
+// its read; in the third, which only EXAMPLE_BUG_REMOVE_RACE's checker has, the PnP manager
+// removes the device while a read may be queued. The expected verdicts depend on the bug
+// driver.c was built with.
 #include <interlock/driver/Driver.hpp>
 #include <interlock/driver/Scenarios.hpp>
 
@@ -102,5 +103,35 @@ std::vector<interlock::Scenario> interlock::driver::scenarios() {
       (void)interlock::driver::read(16, /*requesterCancels=*/true);
     });
   };
+#if defined(EXAMPLE_BUG_REMOVE_RACE)
+  // The remove path. Its exhaustive search over the correct driver is beyond a CI run (more
+  // than ten million executions: the remove, the read, its timer and DPC, and the unload all
+  // interleave), so only this variant's checker has it: the bug shows within thousands.
+  Scenario remove;
+  remove.name = "example/remove-during-read";
+  remove.description =
+      "the PnP manager removes example.sys's device while an application reads; the remove "
+      "fails the queued read, or the read timer's DPC completes it first, and waits until no "
+      "request holds the remove lock; the driver unloads once the remove returned. The read "
+      "dispatch routine, which holds no remove-lock reference of its own, arms the read timer "
+      "after queueing the read: by then the read may be complete, the device removed and the "
+      "driver unloaded.";
+  remove.expected = Expectation::violation(ViolationKind::BugCheck, "DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS");
+  remove.bounds.maxSteps = 600;
+  remove.setup = [](Setup& s) {
+    interlock::driver::beginExecution(s, DriverEntry);
+    s.systemThread("PnpManager", [] {  // the I/O manager's loading and unloading too
+      if (interlock::driver::load() < 0) return;
+      (void)interlock::driver::removeDevice();  // returns once no request holds the remove lock
+      interlock::driver::unload();
+    });
+    s.systemThread("Reader", [] {
+      interlock::driver::waitUntilLoaded();
+      (void)interlock::driver::read(16);
+    });
+  };
+  return {std::move(requests), std::move(read), std::move(remove)};
+#else
   return {std::move(requests), std::move(read)};
+#endif
 }

@@ -46,16 +46,28 @@ void offerCancellation(IRP& irp) {
 }
 
 // §8: the I/O manager builds the IRP for `major`, sends it to the device's driver and, when the
-// dispatch routine returns STATUS_PENDING, waits until IopCompleteRequest finishes it.
+// dispatch routine returns STATUS_PENDING, waits until IopCompleteRequest finishes it. The
+// driver's stack location carries the call's parameters (the buffer lengths, the IOCTL code).
 NTSTATUS sendToDevice(Thread& thread, const char* api, FILE_OBJECT& file, UCHAR major,
-                      PIO_STATUS_BLOCK status) {
+                      PIO_STATUS_BLOCK status, const detail::RequestParameters& parameters) {
   DEVICE_OBJECT& device = *file.DeviceObject;
   IRP& irp = detail::newIrp(IRP::Origin::ZwCall);
   // The status block is copied when the call returns: the caller's frame is gone after it.
   irp.StackCount = detail::stackSizeFor(device, api);
   irp.CurrentLocation = static_cast<CCHAR>(irp.StackCount + 1);
   irp.requesterCancels = file.requesterCancels;
-  if (irp.StackCount >= 1) detail::stackLocation(irp, irp.StackCount, api).MajorFunction = major;
+  if (irp.StackCount >= 1) {
+    IO_STACK_LOCATION& location = detail::stackLocation(irp, irp.StackCount, api);
+    location.MajorFunction = major;
+    location.MinorFunction = parameters.minorFunction;
+    location.Parameters.Read.Length = major == IRP_MJ_READ ? parameters.length : 0;
+    location.Parameters.Write.Length = major == IRP_MJ_WRITE ? parameters.length : 0;
+    if (major == IRP_MJ_DEVICE_CONTROL) {
+      location.Parameters.DeviceIoControl.IoControlCode = parameters.ioControlCode;
+      location.Parameters.DeviceIoControl.InputBufferLength = parameters.inputLength;
+      location.Parameters.DeviceIoControl.OutputBufferLength = parameters.length;
+    }
+  }
   detail::recordCall(api, &irp, detail::majorName(major), "the I/O manager sends an IRP");
   if (file.requesterCancels) offerCancellation(irp);
   const NTSTATUS result = detail::callDriver(thread, device, irp, api, false);
@@ -83,7 +95,7 @@ NTSTATUS sendToDevice(Thread& thread, const char* api, FILE_OBJECT& file, UCHAR 
 // A synchronous request on `handle`: completed inline, or pended and completed by a
 // special kernel APC that the issuing thread must be able to take (§3.12).
 NTSTATUS synchronousIo(const char* api, UCHAR major, HANDLE handle, PIO_STATUS_BLOCK status,
-                       bool opening = false) {
+                       const detail::RequestParameters& parameters = {}, bool opening = false) {
   FILE_OBJECT* file = fileOf(handle);
   Thread& thread = detail::visibleCall(api, file, Access::Write);
   if (file != nullptr && opening) file->open = true;
@@ -93,7 +105,7 @@ NTSTATUS synchronousIo(const char* api, UCHAR major, HANDLE handle, PIO_STATUS_B
   }
   checkZwPreconditions(thread, api, *file);
   if (file->DeviceObject != nullptr && file->DeviceObject->DriverObject != nullptr)
-    return sendToDevice(thread, api, *file, major, status);
+    return sendToDevice(thread, api, *file, major, status, parameters);
   // §6: the file system completes it inline; the I/O manager then finishes the request
   // itself at PASSIVE_LEVEL (IRP_DEFER_IO_COMPLETION): no APC is needed.
   if (Execution::current().branch(2) == 0) {
@@ -117,8 +129,9 @@ NTSTATUS synchronousIo(const char* api, UCHAR major, HANDLE handle, PIO_STATUS_B
 
 }  // namespace
 
-NTSTATUS detail::sendFileRequest(const char* api, UCHAR major, HANDLE handle, PIO_STATUS_BLOCK status) {
-  return synchronousIo(api, major, handle, status);
+NTSTATUS detail::sendFileRequest(const char* api, UCHAR major, HANDLE handle, PIO_STATUS_BLOCK status,
+                                 const RequestParameters& parameters) {
+  return synchronousIo(api, major, handle, status, parameters);
 }
 
 NTSTATUS ZwCreateFile(PHANDLE FileHandle, ACCESS_MASK, POBJECT_ATTRIBUTES ObjectAttributes,
@@ -126,22 +139,24 @@ NTSTATUS ZwCreateFile(PHANDLE FileHandle, ACCESS_MASK, POBJECT_ATTRIBUTES Object
                       PVOID, ULONG) {
   FILE_OBJECT* file = ObjectAttributes != nullptr ? ObjectAttributes->File : nullptr;
   if (FileHandle != nullptr) *FileHandle = file;
-  return synchronousIo("ZwCreateFile", IRP_MJ_CREATE, file, IoStatusBlock, true);  // opening may pend too
+  return synchronousIo("ZwCreateFile", IRP_MJ_CREATE, file, IoStatusBlock, {}, true);  // opening may pend too
 }
 
 NTSTATUS ZwReadFile(HANDLE FileHandle, HANDLE, PIO_APC_ROUTINE, PVOID, PIO_STATUS_BLOCK IoStatusBlock,
-                    PVOID, ULONG, PLARGE_INTEGER, PULONG) {
-  return synchronousIo("ZwReadFile", IRP_MJ_READ, FileHandle, IoStatusBlock);
+                    PVOID, ULONG Length, PLARGE_INTEGER, PULONG) {
+  return synchronousIo("ZwReadFile", IRP_MJ_READ, FileHandle, IoStatusBlock, {.length = Length});
 }
 
 NTSTATUS ZwWriteFile(HANDLE FileHandle, HANDLE, PIO_APC_ROUTINE, PVOID, PIO_STATUS_BLOCK IoStatusBlock,
-                     PVOID, ULONG, PLARGE_INTEGER, PULONG) {
-  return synchronousIo("ZwWriteFile", IRP_MJ_WRITE, FileHandle, IoStatusBlock);
+                     PVOID, ULONG Length, PLARGE_INTEGER, PULONG) {
+  return synchronousIo("ZwWriteFile", IRP_MJ_WRITE, FileHandle, IoStatusBlock, {.length = Length});
 }
 
 NTSTATUS ZwDeviceIoControlFile(HANDLE FileHandle, HANDLE, PIO_APC_ROUTINE, PVOID,
-                               PIO_STATUS_BLOCK IoStatusBlock, ULONG, PVOID, ULONG, PVOID, ULONG) {
-  return synchronousIo("ZwDeviceIoControlFile", IRP_MJ_DEVICE_CONTROL, FileHandle, IoStatusBlock);
+                               PIO_STATUS_BLOCK IoStatusBlock, ULONG IoControlCode, PVOID,
+                               ULONG InputBufferLength, PVOID, ULONG OutputBufferLength) {
+  return synchronousIo("ZwDeviceIoControlFile", IRP_MJ_DEVICE_CONTROL, FileHandle, IoStatusBlock,
+                       {.length = OutputBufferLength, .inputLength = InputBufferLength, .ioControlCode = IoControlCode});
 }
 
 NTSTATUS ZwClose(HANDLE Handle) {

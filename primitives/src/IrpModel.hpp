@@ -53,8 +53,17 @@ void finishSynchronously(IRP& irp);
 // §9.1 IoCancelIrp's body; `requester`: CancelIoEx from the I/O manager, which finds only
 // IRPs still on the thread's list (a finished one is no error).
 BOOLEAN cancelIrp(IRP& irp, bool requester);
+// What the I/O manager writes into the driver's stack location besides the major function:
+// `length` is Read/Write.Length or DeviceIoControl.OutputBufferLength.
+struct RequestParameters {
+  UCHAR minorFunction = 0;
+  ULONG length = 0;
+  ULONG inputLength = 0;
+  ULONG ioControlCode = 0;
+};
 // A synchronous request with any major function on `handle` (a FILE_OBJECT open on a device the
 // model runs), as ZwReadFile sends IRP_MJ_READ: the C driver bridge's requests (FileIo.cpp).
-NTSTATUS sendFileRequest(const char* api, UCHAR major, HANDLE handle, PIO_STATUS_BLOCK status);
+NTSTATUS sendFileRequest(const char* api, UCHAR major, HANDLE handle, PIO_STATUS_BLOCK status,
+                         const RequestParameters& parameters);
 
 }  // namespace interlock::wdm::detail

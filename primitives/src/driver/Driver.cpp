@@ -84,9 +84,6 @@ std::int32_t send(const Request& request, std::size_t index) {
                         ", which the driver has not created (or has deleted)");
   (void)io.modelDevice(target, "interlock::driver::send");  // the dispatch table as the driver set it now
   wdm::FILE_OBJECT& handle = io.handle(target, request.requesterCancels);
-  Execution& execution = Execution::current();
-  io.requests[execution.currentThread().id()] =
-      detail::RequestParameters{request.minorFunction, request.length, request.ioControlCode};
   const char* api = "IoCallDriver";
   switch (request.majorFunction) {
     case wdm::IRP_MJ_READ: api = "ZwReadFile"; break;
@@ -97,8 +94,9 @@ std::int32_t send(const Request& request, std::size_t index) {
     default: break;
   }
   wdm::IO_STATUS_BLOCK status;
-  const std::int32_t result = wdm::detail::sendFileRequest(api, request.majorFunction, &handle, &status);
-  io.requests.erase(execution.currentThread().id());
+  const std::int32_t result = wdm::detail::sendFileRequest(
+      api, request.majorFunction, &handle, &status,
+      {.minorFunction = request.minorFunction, .length = request.length, .ioControlCode = request.ioControlCode});
   ++io.returned;
   if (io.returnedEvent != nullptr) wdm::KeSetEvent(io.returnedEvent, wdm::IO_NO_INCREMENT, wdm::FALSE);
   return result;

@@ -43,27 +43,23 @@ CIrp& IoBridge::cIrp(wdm::IRP& irp) {
   c.Size = static_cast<std::uint16_t>(bytes);
   c.StackCount = static_cast<char>(irp.StackCount);
   c.ListEntry.Flink = c.ListEntry.Blink = &c.ListEntry;
+  // The functions and the parameters the I/O manager (or whoever built the IRP) wrote.
   for (int l = 1; l <= irp.StackCount; ++l) {
-    location(c, l)->MajorFunction = irp.stack[static_cast<std::size_t>(l - 1)].MajorFunction;
-    location(c, l)->MinorFunction = irp.stack[static_cast<std::size_t>(l - 1)].MinorFunction;
-  }
-  // The request the sending thread described fills the location its dispatch routine reads.
-  const ThreadId sender = Execution::current().currentThread().id();
-  if (const auto request = requests.find(sender); request != requests.end() && irp.CurrentLocation >= 1 &&
-                                                  irp.CurrentLocation <= irp.StackCount) {
-    CStackLocation& top = *location(c, irp.CurrentLocation);
-    top.MinorFunction = request->second.minorFunction;
-    irp.stack[static_cast<std::size_t>(irp.CurrentLocation - 1)].MinorFunction = request->second.minorFunction;
-    const std::uint32_t length = request->second.length;
-    const std::uint32_t code = request->second.ioControlCode;
-    if (top.MajorFunction == 0x0E || top.MajorFunction == 0x0F) {
-      // DeviceIoControl: OutputBufferLength, InputBufferLength, IoControlCode.
-      std::memcpy(reinterpret_cast<char*>(&top.Parameters) + 0, &length, 4);
-      std::memcpy(reinterpret_cast<char*>(&top.Parameters) + 8, &code, 4);
-    } else {
-      std::memcpy(&top.Parameters, &length, 4);  // Read.Length, Write.Length
+    const wdm::IO_STACK_LOCATION& model = irp.stack[static_cast<std::size_t>(l - 1)];
+    CStackLocation& cLocation = *location(c, l);
+    cLocation.MajorFunction = model.MajorFunction;
+    cLocation.MinorFunction = model.MinorFunction;
+    char* at = reinterpret_cast<char*>(&cLocation);
+    if (model.MajorFunction == wdm::IRP_MJ_DEVICE_CONTROL || model.MajorFunction == wdm::IRP_MJ_INTERNAL_DEVICE_CONTROL) {
+      const auto& ioctl = model.Parameters.DeviceIoControl;
+      std::memcpy(at + INTERLOCK_IO_STACK_LOCATION_IOCTL_OUTPUT_LENGTH, &ioctl.OutputBufferLength, 4);
+      std::memcpy(at + INTERLOCK_IO_STACK_LOCATION_IOCTL_INPUT_LENGTH, &ioctl.InputBufferLength, 4);
+      std::memcpy(at + INTERLOCK_IO_STACK_LOCATION_IOCTL_CODE, &ioctl.IoControlCode, 4);
+    } else if (model.MajorFunction == wdm::IRP_MJ_READ) {
+      std::memcpy(at + INTERLOCK_IO_STACK_LOCATION_READ_LENGTH, &model.Parameters.Read.Length, 4);
+    } else if (model.MajorFunction == wdm::IRP_MJ_WRITE) {
+      std::memcpy(at + INTERLOCK_IO_STACK_LOCATION_READ_LENGTH, &model.Parameters.Write.Length, 4);
     }
-    requests.erase(request);
   }
   c.IoStatus.Status = irp.IoStatus.Status;
   c.IoStatus.Information = irp.IoStatus.Information;

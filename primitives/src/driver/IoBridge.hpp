@@ -27,13 +27,6 @@
 
 namespace interlock::driver::detail {
 
-// What the harness asked the I/O manager to send, for the C stack location it fills.
-struct RequestParameters {
-  std::uint8_t minorFunction = 0;
-  std::uint32_t length = 0;
-  std::uint32_t ioControlCode = 0;
-};
-
 struct IrpPair {
   wdm::IRP* model = nullptr;
   std::unique_ptr<std::max_align_t[]> memory;  // the C IRP, then its stack locations
@@ -67,7 +60,6 @@ class IoBridge {
   [[nodiscard]] wdm::IO_CSQ_IRP_CONTEXT& csqContext(void* cContext);
   void syncCsqContexts();
 
-  std::map<ThreadId, RequestParameters> requests;  // by sending thread, until dispatched
   bool unloading = false;  // unload() began: the harness's requests find no device
   std::size_t returned = 0;      // requests that returned this execution
   wdm::KEVENT* returnedEvent = nullptr;  // a synchronization event set at each return

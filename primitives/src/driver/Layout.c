@@ -35,6 +35,14 @@ _Static_assert(offsetof(IRP, Tail.Overlay.ListEntry) == INTERLOCK_IRP_LIST_ENTRY
 _Static_assert(offsetof(IRP, Tail.Overlay.CurrentStackLocation) == INTERLOCK_IRP_CURRENT_STACK_LOCATION, "CurrentStackLocation");
 _Static_assert(sizeof(IO_STACK_LOCATION) == INTERLOCK_IO_STACK_LOCATION_SIZE, "IO_STACK_LOCATION size");
 _Static_assert(offsetof(IO_STACK_LOCATION, Parameters) == INTERLOCK_IO_STACK_LOCATION_PARAMETERS, "Parameters");
+_Static_assert(offsetof(IO_STACK_LOCATION, Parameters.Read.Length) == INTERLOCK_IO_STACK_LOCATION_READ_LENGTH, "Read.Length");
+_Static_assert(offsetof(IO_STACK_LOCATION, Parameters.Write.Length) == INTERLOCK_IO_STACK_LOCATION_READ_LENGTH, "Write.Length");
+_Static_assert(offsetof(IO_STACK_LOCATION, Parameters.DeviceIoControl.OutputBufferLength) ==
+                   INTERLOCK_IO_STACK_LOCATION_IOCTL_OUTPUT_LENGTH, "DeviceIoControl.OutputBufferLength");
+_Static_assert(offsetof(IO_STACK_LOCATION, Parameters.DeviceIoControl.InputBufferLength) ==
+                   INTERLOCK_IO_STACK_LOCATION_IOCTL_INPUT_LENGTH, "DeviceIoControl.InputBufferLength");
+_Static_assert(offsetof(IO_STACK_LOCATION, Parameters.DeviceIoControl.IoControlCode) ==
+                   INTERLOCK_IO_STACK_LOCATION_IOCTL_CODE, "DeviceIoControl.IoControlCode");
 _Static_assert(offsetof(IO_STACK_LOCATION, DeviceObject) == INTERLOCK_IO_STACK_LOCATION_DEVICE_OBJECT, "DeviceObject");
 _Static_assert(offsetof(IO_STACK_LOCATION, CompletionRoutine) == INTERLOCK_IO_STACK_LOCATION_COMPLETION_ROUTINE, "CompletionRoutine");
 _Static_assert(offsetof(IO_STACK_LOCATION, Context) == INTERLOCK_IO_STACK_LOCATION_CONTEXT, "Context");

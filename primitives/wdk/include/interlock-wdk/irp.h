@@ -25,9 +25,9 @@ typedef struct _IO_STACK_LOCATION {
   UCHAR Flags;
   UCHAR Control;
   union {
-    struct { ULONG OutputBufferLength; ULONG InputBufferLength; ULONG IoControlCode; PVOID Type3InputBuffer; } DeviceIoControl;
-    struct { ULONG Length; ULONG Key; LARGE_INTEGER ByteOffset; } Read;
-    struct { ULONG Length; ULONG Key; LARGE_INTEGER ByteOffset; } Write;
+    struct { ULONG OutputBufferLength; ULONG POINTER_ALIGNMENT InputBufferLength; ULONG POINTER_ALIGNMENT IoControlCode; PVOID Type3InputBuffer; } DeviceIoControl;
+    struct { ULONG Length; ULONG POINTER_ALIGNMENT Key; ULONG Flags; LARGE_INTEGER ByteOffset; } Read;
+    struct { ULONG Length; ULONG POINTER_ALIGNMENT Key; ULONG Flags; LARGE_INTEGER ByteOffset; } Write;
     struct { PVOID Argument1; PVOID Argument2; PVOID Argument3; PVOID Argument4; } Others;
   } Parameters;
   struct _DEVICE_OBJECT* DeviceObject;

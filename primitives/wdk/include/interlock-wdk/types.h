@@ -26,6 +26,7 @@
 #define DECLSPEC_NOINLINE __attribute__((noinline))
 #define DECLSPEC_ALIGN(x) __attribute__((aligned(x)))
 #define DECLSPEC_CACHEALIGN DECLSPEC_ALIGN(64)
+#define POINTER_ALIGNMENT DECLSPEC_ALIGN(8)  /* x64 */
 #define FORCEINLINE static inline __attribute__((always_inline))
 #define __forceinline inline __attribute__((always_inline))
 #define __inline inline
