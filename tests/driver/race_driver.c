@@ -15,14 +15,48 @@ ULONG g_VolatilePayload;        /* published by a volatile flag */
 volatile LONG g_VolatileFlag;
 ULONG g_Count;                  /* incremented by two threads with no lock */
 static KEVENT g_CountedB;       /* set once B has incremented */
+static KEVENT g_IrpHandedOver;  /* set once the read dispatch routine published its IRP */
+static PIRP g_PendingIrp;       /* the pended read, for the other thread to complete */
+static BOOLEAN g_WriteAfterHandOff;
+
+static DRIVER_DISPATCH RaceRead;
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath) {
-  UNREFERENCED_PARAMETER(DriverObject);
+  PDEVICE_OBJECT device;
+  NTSTATUS status;
   UNREFERENCED_PARAMETER(RegistryPath);
   KeInitializeSpinLock(&g_Lock);
   KeInitializeEvent(&g_Ready, NotificationEvent, FALSE);
   KeInitializeEvent(&g_CountedB, NotificationEvent, FALSE);
+  KeInitializeEvent(&g_IrpHandedOver, NotificationEvent, FALSE);
+  status = IoCreateDevice(DriverObject, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE, &device);
+  if (!NT_SUCCESS(status)) return status;
+  DriverObject->MajorFunction[IRP_MJ_READ] = RaceRead;
   return STATUS_SUCCESS;
+}
+
+/* A read pended and handed to another thread, which completes it: the IRP's memory is the
+ * driver's to race on, as pool is. */
+static NTSTATUS RaceRead(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  UNREFERENCED_PARAMETER(DeviceObject);
+  IoMarkIrpPending(Irp);
+  if (!g_WriteAfterHandOff) Irp->Tail.Overlay.DriverContext[0] = Irp;
+  g_PendingIrp = Irp;
+  KeSetEvent(&g_IrpHandedOver, IO_NO_INCREMENT, FALSE);
+  if (g_WriteAfterHandOff) Irp->Tail.Overlay.DriverContext[0] = Irp;  /* the other thread owns it now */
+  return STATUS_PENDING;
+}
+
+void RaceWriteIrpAfterHandOff(BOOLEAN after) { g_WriteAfterHandOff = after; }
+
+void RaceCompleteHandedIrp(void) {
+  PIRP irp;
+  KeWaitForSingleObject(&g_IrpHandedOver, Executive, KernelMode, FALSE, NULL);
+  irp = g_PendingIrp;
+  irp->Tail.Overlay.DriverContext[0] = NULL;
+  irp->IoStatus.Status = STATUS_SUCCESS;
+  irp->IoStatus.Information = 0;
+  IoCompleteRequest(irp, IO_NO_INCREMENT);
 }
 
 void RaceWriteUnprotected(ULONG value) { g_Unprotected = value; }

@@ -21,6 +21,8 @@ void RacePublishVolatile();
 std::uint32_t RaceConsumeVolatile();
 void RaceIncrementThenCheck();
 void RaceIncrementThenSignal();
+void RaceWriteIrpAfterHandOff(unsigned char after);
+void RaceCompleteHandedIrp();
 }
 
 namespace {
@@ -71,5 +73,23 @@ std::vector<interlock::Scenario> interlock::driver::scenarios() {
                      "loses one",
                      Expectation::violation(ViolationKind::Assertion), [] { RaceIncrementThenCheck(); },
                      [] { RaceIncrementThenSignal(); }));
+  all.push_back(pair("race/irp-written-after-hand-off",
+                     "a read dispatch routine publishes its pended IRP and sets an event, then writes "
+                     "Irp->Tail.Overlay.DriverContext[0]; the thread that waited for the event writes it "
+                     "too and completes the IRP",
+                     Expectation::violation(ViolationKind::DataRace, "DataRace"),
+                     [] {
+                       RaceWriteIrpAfterHandOff(1);
+                       (void)interlock::driver::read(16);
+                     },
+                     [] { RaceCompleteHandedIrp(); }));
+  all.push_back(pair("race/irp-written-before-hand-off",
+                     "the same read dispatch routine writes DriverContext[0] before it sets the event",
+                     Expectation::pass(),
+                     [] {
+                       RaceWriteIrpAfterHandOff(0);
+                       (void)interlock::driver::read(16);
+                     },
+                     [] { RaceCompleteHandedIrp(); }));
   return all;
 }

@@ -1,6 +1,7 @@
 #include "IoBridge.hpp"
 
 #include "Kernel.hpp"
+#include "RaceDetector.hpp"
 
 #include "interlock/core/Execution.hpp"
 #include "interlock/core/Scenario.hpp"
@@ -67,6 +68,10 @@ CIrp& IoBridge::cIrp(wdm::IRP& irp) {
   byC_[pair->c] = pair.get();
   byModel_[&irp] = std::move(pair);
   toDriver(irp);
+  // The driver's own accesses to the IRP (IoStatus, DriverContext, the list entry) are checked
+  // for races like pool memory. The bridge's syncs are not instrumented: the kernel's side.
+  if (RaceDetector* races = RaceDetector::active())
+    races->track(reinterpret_cast<std::uintptr_t>(&c), bytes, irp.name());
   return c;
 }
 
