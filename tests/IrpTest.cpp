@@ -96,21 +96,27 @@ NTSTATUS RecordParameters(PDEVICE_OBJECT, PIRP Irp) {
   return STATUS_SUCCESS;
 }
 
+// A driver recording the parameters of `major`'s IRPs; thread "app" runs `request` on a handle to it.
+template <typename Request>
+Exploration exploreRequest(UCHAR major, Request request) {
+  seenParameters = {};
+  return exploreInline([major, request](Setup& s) {
+    auto& driver = s.make<DRIVER_OBJECT>("Driver");
+    driver.MajorFunction[major] = &RecordParameters;
+    DEVICE_OBJECT& device = IoCreateDevice<int>(s, driver, "Device");
+    const HANDLE handle = openOn(s, device);
+    s.systemThread("app", [handle, request] { request(handle); });
+  });
+}
+
 }  // namespace
 
 TEST_CASE("ZwDeviceIoControlFile gives the dispatch routine its IOCTL code and buffer lengths (§8.1)") {
-  seenParameters = {};
-  const auto e = exploreInline([](Setup& s) {
-    auto& driver = s.make<DRIVER_OBJECT>("Driver");
-    driver.MajorFunction[IRP_MJ_DEVICE_CONTROL] = &RecordParameters;
-    DEVICE_OBJECT& device = IoCreateDevice<int>(s, driver, "Device");
-    const HANDLE handle = openOn(s, device);
-    s.systemThread("app", [handle] {
-      IO_STATUS_BLOCK status;
-      char in[3];
-      char out[5];
-      (void)ZwDeviceIoControlFile(handle, nullptr, nullptr, nullptr, &status, 0x222004, in, sizeof in, out, sizeof out);
-    });
+  const auto e = exploreRequest(IRP_MJ_DEVICE_CONTROL, [](HANDLE handle) {
+    IO_STATUS_BLOCK status;
+    char in[3];
+    char out[5];
+    (void)ZwDeviceIoControlFile(handle, nullptr, nullptr, nullptr, &status, 0x222004, in, sizeof in, out, sizeof out);
   });
   CHECK(e.verdict.result == Result::Pass);
   CHECK(seenParameters.ioctlCode == 0x222004);
@@ -119,17 +125,10 @@ TEST_CASE("ZwDeviceIoControlFile gives the dispatch routine its IOCTL code and b
 }
 
 TEST_CASE("ZwReadFile gives the dispatch routine its length in Parameters.Read.Length (§8.1)") {
-  seenParameters = {};
-  const auto e = exploreInline([](Setup& s) {
-    auto& driver = s.make<DRIVER_OBJECT>("Driver");
-    driver.MajorFunction[IRP_MJ_READ] = &RecordParameters;
-    DEVICE_OBJECT& device = IoCreateDevice<int>(s, driver, "Device");
-    const HANDLE handle = openOn(s, device);
-    s.systemThread("app", [handle] {
-      IO_STATUS_BLOCK status;
-      char buffer[16];
-      (void)ZwReadFile(handle, nullptr, nullptr, nullptr, &status, buffer, sizeof buffer, nullptr, nullptr);
-    });
+  const auto e = exploreRequest(IRP_MJ_READ, [](HANDLE handle) {
+    IO_STATUS_BLOCK status;
+    char buffer[16];
+    (void)ZwReadFile(handle, nullptr, nullptr, nullptr, &status, buffer, sizeof buffer, nullptr, nullptr);
   });
   CHECK(e.verdict.result == Result::Pass);
   CHECK(seenParameters.readLength == 16);
