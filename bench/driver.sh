@@ -68,8 +68,10 @@ for pair in "${pairs[@]}"; do
   IFS='|' read -r c_scenario twin_scenario <<<"$pair"
   best_c="" best_twin=""
   for ((i = 0; i < repeats; ++i)); do
-    read -r c_exec c_secs < <(run_one "$checker" "$c_scenario")
-    read -r t_exec t_secs < <(run_one "$twin" "$twin_scenario")
+    c_run=$(run_one "$checker" "$c_scenario") || exit 2  # run_one said why
+    t_run=$(run_one "$twin" "$twin_scenario") || exit 2
+    read -r c_exec c_secs <<<"$c_run"
+    read -r t_exec t_secs <<<"$t_run"
     if [[ -z $best_c ]] || faster "$c_secs" "${best_c#* }"; then best_c="$c_exec $c_secs"; fi
     if [[ -z $best_twin ]] || faster "$t_secs" "${best_twin#* }"; then best_twin="$t_exec $t_secs"; fi
   done

@@ -1,5 +1,6 @@
 // EX_TIMER (kernel-rules.md §12.1): allocate, set, cancel, delete; the callback runs on expiry.
 #include "interlock/primitives/ExTimer.hpp"
+#include "Numbering.hpp"
 
 #include "interlock/primitives/Call.hpp"
 #include "interlock/primitives/Irql.hpp"
@@ -10,12 +11,6 @@
 namespace interlock::wdm {
 
 namespace {
-
-std::size_t count(const Execution& execution, std::string_view type) {
-  std::size_t n = 0;
-  for (const auto& object : execution.objects()) n += type == object->typeName();
-  return n;
-}
 
 void checkIrql(const Thread& thread, const char* api, const EX_TIMER& timer, KIRQL highest) {
   if (thread.irql <= highest) return;
@@ -58,7 +53,7 @@ PEX_TIMER ExAllocateTimer(PEXT_CALLBACK callback, PVOID callbackContext, ULONG a
   ref.callback = callback;
   ref.context = callbackContext;
   ref.notification = (attributes & EX_TIMER_NOTIFICATION) != 0;
-  const std::string name = "ExTimer" + std::to_string(count(execution, "EX_TIMER") + 1);
+  const std::string name = detail::nextObjectName(execution, "EX_TIMER", "ExTimer");
   execution.addObject(std::move(timer), name);
   auto rundown = std::make_unique<EX_TIMER_RUNDOWN>();
   ref.rundown = rundown.get();

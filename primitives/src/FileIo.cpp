@@ -1,4 +1,5 @@
 #include "interlock/primitives/FileIo.hpp"
+#include "Numbering.hpp"
 
 #include "IrpModel.hpp"
 #include "interlock/primitives/Call.hpp"
@@ -35,11 +36,8 @@ FILE_OBJECT* fileOf(HANDLE handle) { return static_cast<FILE_OBJECT*>(handle); }
 // chooses: a canceller thread, beyond user suspension, made when the IRP is sent.
 void offerCancellation(IRP& irp) {
   Execution& execution = Execution::current();
-  std::size_t number = 1;
-  for (const auto& thread : execution.threads())
-    number += std::string_view(thread->name()).starts_with("CancelIo");
   IRP* sent = &irp;
-  (void)execution.spawnThread(ThreadSpec{"CancelIo" + std::to_string(number),
+  (void)execution.spawnThread(ThreadSpec{detail::nextThreadName(execution, "CancelIo"),
                                          execution.currentThread().spec().requester,
                                          ThreadKind::System, false,
                                          [sent] { (void)detail::cancelIrp(*sent, true); }});

@@ -3,6 +3,7 @@
 // Irp->Tail.Overlay.Thread unless the IRP defers its completion, which only the I/O
 // manager's own synchronous Zw path does).
 #include "interlock/primitives/Irp.hpp"
+#include "Numbering.hpp"
 
 #include "IrpModel.hpp"
 #include "interlock/primitives/Call.hpp"
@@ -21,13 +22,12 @@ namespace detail {
 
 IRP& newIrp(IRP::Origin origin) {
   Execution& execution = Execution::current();
-  std::size_t number = 1;
-  for (const auto& object : execution.objects()) number += std::string_view(object->typeName()) == "IRP";
+  std::string name = nextObjectName(execution, "IRP", "IRP");
   auto irp = std::make_unique<IRP>();
   IRP& ref = *irp;
   ref.origin = origin;
   if (origin != IRP::Origin::Allocated && origin != IRP::Origin::AsynchronousFsdRequest) ref.thread = execution.currentThread().id();
-  execution.addObject(std::move(irp), "IRP" + std::to_string(number));
+  execution.addObject(std::move(irp), std::move(name));
   return ref;
 }
 

@@ -9,6 +9,7 @@
 // an expiry that queues a DPC, which may start it on any processor: that one is dependent
 // with every step. What the expiry then does (a wake, a callback) names its own objects.
 #include "interlock/primitives/TimerObject.hpp"
+#include "Numbering.hpp"
 
 #include "interlock/primitives/Call.hpp"
 
@@ -92,11 +93,8 @@ void expiryLoop(TimerObject& timer) {
 void startExpiryThread(TimerObject& timer) {
   Execution& execution = Execution::current();
   if (execution.tearingDown()) return;
-  std::size_t number = 1;
-  for (const auto& thread : execution.threads())
-    number += std::string_view(thread->name()).starts_with("TimerExpiry");
   TimerObject* armed = &timer;
-  timer.expiryThread = execution.spawnThread(ThreadSpec{"TimerExpiry" + std::to_string(number), "system",
+  timer.expiryThread = execution.spawnThread(ThreadSpec{detail::nextThreadName(execution, "TimerExpiry"), "system",
                                                         ThreadKind::System, false,
                                                         [armed] { expiryLoop(*armed); }});
   // Its first step is the first expiry: it names the timer (a new thread's step names nothing).

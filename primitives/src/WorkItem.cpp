@@ -1,4 +1,5 @@
 #include "interlock/primitives/WorkItem.hpp"
+#include "Numbering.hpp"
 
 #include "interlock/primitives/Call.hpp"
 
@@ -8,12 +9,6 @@
 namespace interlock::wdm {
 
 namespace {
-
-std::size_t count(const Execution& execution, std::string_view type) {
-  std::size_t n = 0;
-  for (const auto& object : execution.objects()) n += type == object->typeName();
-  return n;
-}
 
 // §3.11: queue at <= DISPATCH_LEVEL; queueing an item already queued stops Windows (0xE4).
 bool checkQueue(const Thread& thread, const char* api, bool alreadyQueued, const KernelObject& item) {
@@ -41,7 +36,7 @@ PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject) {
   auto item = std::make_unique<IO_WORKITEM>();
   IO_WORKITEM& ref = *item;
   ref.device = DeviceObject;
-  execution.addObject(std::move(item), "WorkItem" + std::to_string(count(execution, "IO_WORKITEM") + 1));
+  execution.addObject(std::move(item), detail::nextObjectName(execution, "IO_WORKITEM", "WorkItem"));
   detail::recordCall("IoAllocateWorkItem", DeviceObject, nullptr, "a new IO_WORKITEM");
   return &ref;
 }

@@ -1,4 +1,5 @@
 // DPCs as drivers queue them (docs/kernel-rules.md §7, §11; bug patterns §18.12, §18.14, §18.15).
+#include "../DeviceExtension.hpp"
 #include "interlock/primitives/wdm.hpp"
 #include "interlock/scenarios/Builtin.hpp"
 
@@ -9,13 +10,6 @@ namespace interlock::scenarios {
 using namespace interlock::wdm;
 
 namespace {
-
-// Driver data made with the run's objects: a device extension's fields.
-template <typename Fields>
-struct Extension final : KernelObject, Fields {
-  [[nodiscard]] const char* typeName() const noexcept override { return "device extension"; }
-  [[nodiscard]] bool isLock() const noexcept override { return false; }
-};
 
 // A device's count of finished transfers, guarded by its spin lock: the dispatch routine and the
 // transfer's DPC both add to it.

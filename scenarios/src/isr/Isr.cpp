@@ -1,4 +1,5 @@
 // Interrupts as drivers service them (docs/kernel-rules.md §7, §13; bug pattern §18.13).
+#include "../DeviceExtension.hpp"
 #include "interlock/primitives/wdm.hpp"
 #include "interlock/scenarios/Builtin.hpp"
 
@@ -7,13 +8,6 @@ namespace interlock::scenarios {
 using namespace interlock::wdm;
 
 namespace {
-
-// Driver data made with the run's objects: a device extension's fields.
-template <typename Fields>
-struct Extension final : KernelObject, Fields {
-  [[nodiscard]] const char* typeName() const noexcept override { return "device extension"; }
-  [[nodiscard]] bool isLock() const noexcept override { return false; }
-};
 
 constexpr KIRQL kDeviceIrql = 5;  // the device's DIRQL, also its SynchronizeIrql
 
